@@ -1,0 +1,75 @@
+package dev.stageway.aws;
+
+import dev.stageway.config.ConfigurationException;
+import dev.stageway.config.ParsedProperties;
+import dev.stageway.config.Problem;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The immutable AWS side of one connection, after parsing and validation: everything the
+ * credential strategies and the clients need, and nothing else.
+ */
+public record AwsSettings(Region region, CredentialStrategy strategy, Optional<URI> stsEndpoint,
+                          Optional<URI> s3Endpoint, boolean s3PathStyle, Optional<URI> imdsEndpoint) {
+
+    public AwsSettings {
+        Objects.requireNonNull(region, "region is null");
+        Objects.requireNonNull(strategy, "strategy is null");
+        Objects.requireNonNull(stsEndpoint, "stsEndpoint is null");
+        Objects.requireNonNull(s3Endpoint, "s3Endpoint is null");
+        Objects.requireNonNull(imdsEndpoint, "imdsEndpoint is null");
+    }
+
+    /**
+     * Builds settings from parsed connection properties (which passed {@link AwsProperties#CONNECTION}'s
+     * rules) and the source's or target's advanced properties, whose duration overrides the connection's.
+     *
+     * @param runId identifies the run in the default role session name
+     */
+    public static AwsSettings from(ParsedProperties connection, ParsedProperties advanced, String runId) {
+        boolean overridden = advanced.isSet(AwsProperties.DURATION);
+        long seconds = overridden ? advanced.get(AwsProperties.DURATION) : connection.get(AwsProperties.DURATION);
+        AwsProperties.roleChainingProblem(connection.get(AwsProperties.USE_EC2_ROLE), seconds).ifPresent(p -> {
+            throw new ConfigurationException(p);
+        });
+        Optional<AccessKeys> keys = connection.find(AwsProperties.ACCESS_KEY)
+                .map(id -> new AccessKeys(id, connection.get(AwsProperties.SECRET_KEY)));
+        Optional<AssumeRoleSpec> role = connection.find(AwsProperties.ROLE_ARN_PROPERTY).map(arn -> new AssumeRoleSpec(arn,
+                connection.find(AwsProperties.EXTERNAL_ID_PROPERTY), Duration.ofSeconds(seconds),
+                connection.find(AwsProperties.SESSION_NAME_PROPERTY).orElseGet(() -> defaultSessionName(runId)),
+                connection.find(AwsProperties.SESSION_POLICY)));
+        CredentialStrategy strategy;
+        if (role.isPresent()) {
+            strategy = keys.<CredentialStrategy>map(k -> new CredentialStrategy.AssumeRoleWithKeys(k, role.get()))
+                    .orElseGet(() -> new CredentialStrategy.AssumeRoleWithEc2Role(role.get()));
+        } else {
+            strategy = keys.<CredentialStrategy>map(CredentialStrategy.StaticKeys::new)
+                    .orElseGet(CredentialStrategy.AmbientIdentity::new);
+        }
+        return new AwsSettings(AwsRegions.parse(connection.get(AwsProperties.REGION)), strategy,
+                connection.find(AwsProperties.STS_ENDPOINT), connection.find(AwsProperties.S3_ENDPOINT),
+                connection.get(AwsProperties.S3_PATH_STYLE), connection.find(AwsProperties.IMDS_ENDPOINT));
+    }
+
+    /** Parses and validates both maps, reporting the problems of both at once. */
+    public static AwsSettings parse(java.util.Map<String, String> connection, java.util.Map<String, String> advanced, String runId) {
+        List<Problem> problems = new java.util.ArrayList<>(AwsProperties.CONNECTION.validate(connection));
+        problems.addAll(AwsProperties.ADVANCED.validate(advanced));
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        // Both parsed cleanly; from() adds the one check that needs both (an overriding duration).
+        return from(AwsProperties.CONNECTION.parse(connection), AwsProperties.ADVANCED.parse(advanced), runId);
+    }
+
+    /** {@code stageway-<run id>}, reduced to the characters and length STS accepts. */
+    static String defaultSessionName(String runId) {
+        String cleaned = ("stageway-" + runId).replaceAll("[^\\w+=,.@-]", "-");
+        return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
+    }
+}

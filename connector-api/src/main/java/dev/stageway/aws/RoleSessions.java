@@ -1,0 +1,102 @@
+package dev.stageway.aws;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The assumed-role sessions of one host (integration runtime or harness): connections with
+ * the same {@link RoleSessionKey} share a session, others never do. A session lives while a
+ * connection holds it. Create one per host and close it on shutdown.
+ */
+public final class RoleSessions implements AutoCloseable {
+    private final Map<RoleSessionKey, Held> sessions = new HashMap<>();
+    private final AtomicLong stsCalls = new AtomicLong();
+    private final ExecutorService renewer;
+    private final Clock clock;
+
+    private static final class Held {
+        final RoleSession session;
+        int holders;
+
+        Held(RoleSession session) {
+            this.session = session;
+        }
+    }
+
+    public RoleSessions() {
+        this(Clock.systemUTC());
+    }
+
+    RoleSessions(Clock clock) {
+        this.clock = clock;
+        this.renewer = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stageway-session-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** STS AssumeRole calls made by all sessions so far. */
+    public long stsCalls() {
+        return stsCalls.get();
+    }
+
+    /** Sessions currently held by at least one connection. */
+    public synchronized int openSessions() {
+        return sessions.size();
+    }
+
+    synchronized RoleSession acquire(AssumeRoleSpec spec, PrimaryIdentity primary, Region region, Optional<URI> stsOverride) {
+        URI endpoint = StsEndpoints.resolve(region, stsOverride);
+        RoleSessionKey key = new RoleSessionKey(primary.name(), spec.roleArn(), spec.externalId(), spec.duration(),
+                spec.sessionName(), spec.sessionPolicy(), endpoint);
+        Held held = sessions.get(key);
+        if (held == null) {
+            StsClient sts = StsClient.builder()
+                    .region(region)
+                    .endpointOverride(endpoint)
+                    .credentialsProvider(primary.provider())
+                    .build();
+            held = new Held(new RoleSession(key, spec, primary, sts, renewer, clock, stsCalls));
+            sessions.put(key, held);
+        } else {
+            primary.close();   // the held session already has its own
+        }
+        held.holders++;
+        return held.session;
+    }
+
+    synchronized void release(RoleSession session) {
+        Held held = sessions.get(session.key());
+        if (held == null || held.session != session) {
+            return;
+        }
+        if (--held.holders == 0) {
+            sessions.remove(session.key());
+            session.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            sessions.values().forEach(h -> h.session.close());
+            sessions.clear();
+        }
+        renewer.shutdownNow();
+        try {
+            renewer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
