@@ -1,0 +1,63 @@
+package dev.stageway.spi;
+
+import dev.stageway.config.Problem;
+import dev.stageway.config.PropertyTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A connector, as a host finds it: through {@link java.util.ServiceLoader} (a
+ * {@code META-INF/services/dev.stageway.spi.ConnectorFactory} entry in the plugin). The host
+ * shows the property tables in its UI, validates what the user entered, and opens readers and
+ * writers with two flat maps: the connection's properties and the source's or target's own
+ * (advanced) properties, the latter overriding the former where both define a property.
+ * Implementations are stateless and thread-safe.
+ */
+public interface ConnectorFactory {
+
+    /** The connector's short name, as used in mapping files ({@code s3}, {@code redshift}). */
+    String name();
+
+    /** One sentence for a host's UI. */
+    String description();
+
+    /** Properties of a connection (credentials, region, endpoints). */
+    PropertyTable connectionProperties();
+
+    /** Properties of one source (what to read and how). */
+    PropertyTable sourceProperties();
+
+    /** Properties of one target (where to write and how). */
+    PropertyTable targetProperties();
+
+    /** Every problem of a source's configuration, without any network call. */
+    default List<Problem> validateSource(Map<String, String> connection, Map<String, String> source) {
+        List<Problem> problems = new ArrayList<>(connectionProperties().validate(connection));
+        problems.addAll(sourceProperties().validate(source));
+        return problems;
+    }
+
+    /** Every problem of a target's configuration, without any network call. */
+    default List<Problem> validateTarget(Map<String, String> connection, Map<String, String> target) {
+        List<Problem> problems = new ArrayList<>(connectionProperties().validate(connection));
+        problems.addAll(targetProperties().validate(target));
+        return problems;
+    }
+
+    /**
+     * Opens a reader.
+     *
+     * @throws dev.stageway.config.ConfigurationException with every problem, before any network call
+     * @throws dev.stageway.error.StagewayException       when the source cannot be reached or read
+     */
+    SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source);
+
+    /**
+     * Opens a writer for records of {@code schema}.
+     *
+     * @throws dev.stageway.config.ConfigurationException with every problem, before any network call
+     * @throws dev.stageway.error.StagewayException       when the target cannot be reached
+     */
+    TargetWriter openWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema);
+}

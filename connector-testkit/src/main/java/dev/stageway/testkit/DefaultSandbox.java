@@ -1,0 +1,98 @@
+package dev.stageway.testkit;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The typical multi-tenant picture: an agent account (its IAM user, its EC2 instance role and
+ * its staging bucket) serving two customers, each with a role that trusts the agent account
+ * only with that customer's External Id, and buckets the agent's own identity cannot read.
+ */
+public final class DefaultSandbox {
+    private DefaultSandbox() {
+    }
+
+    public static final String REGION = "us-east-1";
+
+    public static final String AGENT_ACCOUNT = "111122223333";
+    public static final String AGENT_USER = "stageway-agent";
+    public static final String AGENT_ACCESS_KEY_ID = "AKIASANDBOXAGENT0001";
+    public static final String AGENT_SECRET_ACCESS_KEY = "sAnDbOx/AgEnT/9fK2pQ7rT4vX8zB1nM5cL3hJ6d";
+    public static final String AGENT_BUCKET = "agent-staging";
+    public static final String INSTANCE_ROLE = "stageway-agent-instance";
+    public static final String INSTANCE_ID = "i-0sandbox00000001";
+    /** A role in the agent's own account that trusts the agent user by name, without External Id. */
+    public static final String SAME_ACCOUNT_ROLE = "stageway-same-account";
+
+    public static final String CUSTOMER_ACCOUNT = "444455556666";
+    public static final String CUSTOMER_ROLE = "stageway-customer-access";
+    public static final String CUSTOMER_EXTERNAL_ID = "customer-4455-ext-7f3a";
+    public static final long CUSTOMER_ROLE_MAX_SESSION = 7200;
+    public static final String CUSTOMER_BUCKET = "customer-data";
+    public static final String CUSTOMER_STAGING_BUCKET = "customer-staging";
+    public static final String CUSTOMER_ADMIN_ACCESS_KEY_ID = "AKIASANDBOXCUSTADMIN";
+    public static final String CUSTOMER_ADMIN_SECRET_ACCESS_KEY = "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";
+    public static final String REDSHIFT_ROLE = "stageway-redshift-copy";
+
+    public static final String TENANT_B_ACCOUNT = "777788889999";
+    public static final String TENANT_B_ROLE = "stageway-tenant-b-access";
+    public static final String TENANT_B_EXTERNAL_ID = "tenant-b-ext-0c91";
+    public static final String TENANT_B_BUCKET = "tenant-b-data";
+
+    public static String roleArn(String account, String name) {
+        return "arn:aws:iam::" + account + ":role/" + name;
+    }
+
+    public static SandboxConfig config() {
+        SandboxConfig.Account agent = new SandboxConfig.Account(AGENT_ACCOUNT, "agent",
+                List.of(new SandboxConfig.User(AGENT_USER, AGENT_ACCESS_KEY_ID, AGENT_SECRET_ACCESS_KEY,
+                        policy(assumeAnyRole(), s3On(AGENT_BUCKET)))),
+                List.of(new SandboxConfig.RoleSpec(INSTANCE_ROLE, 3600, trustService("ec2.amazonaws.com"),
+                                policy(assumeAnyRole(), s3On(AGENT_BUCKET))),
+                        new SandboxConfig.RoleSpec(SAME_ACCOUNT_ROLE, 3600,
+                                trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":user/" + AGENT_USER, Optional.empty()),
+                                policy(s3On(AGENT_BUCKET)))),
+                List.of(new SandboxConfig.Bucket(AGENT_BUCKET, Optional.empty())));
+        SandboxConfig.Account customer = new SandboxConfig.Account(CUSTOMER_ACCOUNT, "customer",
+                List.of(new SandboxConfig.User("customer-admin", CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY,
+                        policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET)))),
+                List.of(new SandboxConfig.RoleSpec(CUSTOMER_ROLE, CUSTOMER_ROLE_MAX_SESSION,
+                                trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":root", Optional.of(CUSTOMER_EXTERNAL_ID)),
+                                policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET))),
+                        new SandboxConfig.RoleSpec(REDSHIFT_ROLE, 3600, trustService("redshift.amazonaws.com"),
+                                policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET)))),
+                List.of(new SandboxConfig.Bucket(CUSTOMER_BUCKET, Optional.empty()),
+                        new SandboxConfig.Bucket(CUSTOMER_STAGING_BUCKET, Optional.empty())));
+        SandboxConfig.Account tenantB = new SandboxConfig.Account(TENANT_B_ACCOUNT, "tenant-b",
+                List.of(),
+                List.of(new SandboxConfig.RoleSpec(TENANT_B_ROLE, 3600,
+                        trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":root", Optional.of(TENANT_B_EXTERNAL_ID)),
+                        policy(s3On(TENANT_B_BUCKET)))),
+                List.of(new SandboxConfig.Bucket(TENANT_B_BUCKET, Optional.empty())));
+        return new SandboxConfig(REGION, List.of(agent, customer, tenantB),
+                Optional.of(new SandboxConfig.InstanceProfile(roleArn(AGENT_ACCOUNT, INSTANCE_ROLE), INSTANCE_ID)),
+                Optional.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)));
+    }
+
+    private static String policy(String... statements) {
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[" + String.join(",", statements) + "]}";
+    }
+
+    private static String assumeAnyRole() {
+        return "{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}";
+    }
+
+    private static String s3On(String bucket) {
+        return "{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::"
+                + bucket + "/*\"]}";
+    }
+
+    private static String trustService(String service) {
+        return policy("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"" + service + "\"},\"Action\":\"sts:AssumeRole\"}");
+    }
+
+    private static String trustAws(String principal, Optional<String> externalId) {
+        return policy("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + principal + "\"},\"Action\":\"sts:AssumeRole\""
+                + externalId.map(id -> ",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"" + id + "\"}}").orElse("") + "}");
+    }
+}

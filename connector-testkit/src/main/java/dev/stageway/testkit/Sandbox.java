@@ -1,0 +1,174 @@
+package dev.stageway.testkit;
+
+import dev.stageway.testkit.iam.Iam;
+import dev.stageway.testkit.iam.Policy;
+import dev.stageway.testkit.iam.Role;
+import dev.stageway.testkit.imds.ImdsStandIn;
+import dev.stageway.testkit.s3.S3StandIn;
+import dev.stageway.testkit.sts.StsStandIn;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+
+/**
+ * The local AWS sandbox: S3, STS and IMDSv2 stand-ins on loopback, sharing one IAM that
+ * enforces signatures, session tokens, expiry, trust policies, External Ids, session
+ * durations and per-bucket permissions. Start it, point clients at its endpoints, close it.
+ */
+public final class Sandbox implements AutoCloseable {
+    private final SandboxConfig config;
+    private final Iam iam;
+    private final S3StandIn s3;
+    private final StsStandIn sts;
+    private final ImdsStandIn imds;
+
+    private Sandbox(Builder b) throws Exception {
+        this.config = b.config;
+        this.iam = new Iam(Clock.systemUTC(), b.sessionLifetime);
+        for (SandboxConfig.Account a : config.accounts()) {
+            for (SandboxConfig.User u : a.users()) {
+                iam.addUser(a.accountId(), u.userName(), u.accessKeyId(), u.secretAccessKey(), List.of(Policy.parse(u.policyDocument())));
+            }
+            for (SandboxConfig.RoleSpec r : a.roles()) {
+                iam.addRole(new Role(Role.arn(a.accountId(), r.roleName()), a.accountId(), r.roleName(),
+                        Policy.parse(r.assumeRolePolicyDocument()), List.of(Policy.parse(r.policyDocument())),
+                        Duration.ofSeconds(r.maxSessionDuration())));
+            }
+            for (SandboxConfig.Bucket bucket : a.buckets()) {
+                iam.addBucket(bucket.name(), a.accountId(), bucket.policy().map(Policy::parse));
+            }
+        }
+        BlobStore store = b.dataDirectory.<BlobStore>map(d -> new FilesystemNio2BlobStore(d.toString()))
+                .orElseGet(TransientNio2BlobStore::new);
+        iam.buckets().keySet().forEach(bucket -> {
+            if (!store.containerExists(bucket)) {
+                store.createContainer(bucket);
+            }
+        });
+        S3StandIn s3Started = null;
+        StsStandIn stsStarted = null;
+        try {
+            s3Started = new S3StandIn(iam, store);
+            stsStarted = new StsStandIn(iam);
+            Optional<Role> instanceRole = config.instanceProfile().map(ip -> iam.role(ip.roleArn()).orElseThrow(() ->
+                    new IllegalArgumentException("sandbox file: InstanceProfile role " + ip.roleArn() + " is not defined")));
+            this.imds = new ImdsStandIn(iam, instanceRole,
+                    config.instanceProfile().map(SandboxConfig.InstanceProfile::instanceId).orElse("i-0sandbox00000001"));
+        } catch (Exception e) {
+            if (stsStarted != null) {
+                stsStarted.close();
+            }
+            if (s3Started != null) {
+                s3Started.close();
+            }
+            throw e;
+        }
+        this.s3 = s3Started;
+        this.sts = stsStarted;
+    }
+
+    /** Starts the default sandbox ({@link DefaultSandbox}). */
+    public static Sandbox start() throws Exception {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public SandboxConfig config() {
+        return config;
+    }
+
+    public String region() {
+        return config.region();
+    }
+
+    public URI s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public URI stsEndpoint() {
+        return sts.endpoint();
+    }
+
+    public URI imdsEndpoint() {
+        return imds.endpoint();
+    }
+
+    /** The sandbox's IAM, for counters ({@link Iam#counter}) and direct checks. */
+    public Iam iam() {
+        return iam;
+    }
+
+    /** STS AssumeRole requests made by {@code callerArn} (a user ARN or an assumed-role ARN). */
+    public long assumeRoleCalls(String callerArn) {
+        return iam.counter("sts:AssumeRole " + callerArn);
+    }
+
+    /** All STS AssumeRole requests so far. */
+    public long assumeRoleCalls() {
+        return iam.counterSum("sts:AssumeRole ");
+    }
+
+    /** S3 requests made with credentials of {@code principalArn}. */
+    public long s3Requests(String principalArn) {
+        return iam.counterSum("s3 " + principalArn + " ");
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        for (AutoCloseable c : new AutoCloseable[] {imds, sts, s3}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    public static final class Builder {
+        private SandboxConfig config = DefaultSandbox.config();
+        private Optional<Duration> sessionLifetime = Optional.empty();
+        private Optional<Path> dataDirectory = Optional.empty();
+
+        public Builder config(SandboxConfig config) {
+            this.config = Objects.requireNonNull(config, "config is null");
+            return this;
+        }
+
+        /**
+         * Makes every temporary credential (STS and IMDS) really live {@code lifetime}, whatever was
+         * asked; the Expiration each response carries tells the truth. For tests of renewal.
+         */
+        public Builder sessionLifetime(Duration lifetime) {
+            this.sessionLifetime = Optional.of(lifetime);
+            return this;
+        }
+
+        /** Keeps objects in {@code directory} instead of memory. */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Optional.of(directory);
+            return this;
+        }
+
+        public Sandbox build() throws Exception {
+            return new Sandbox(this);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.stageway.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a local sandbox holds, as a file that reads like AWS: accounts with IAM users and their
+ * keys, roles with a trust policy ({@code AssumeRolePolicyDocument}, real IAM JSON), a
+ * permissions policy and a {@code MaxSessionDuration}, buckets with optional bucket policies,
+ * the instance role that IMDS serves, and the role the Redshift stand-in uses for IAM_ROLE.
+ */
+public record SandboxConfig(String region, List<Account> accounts, Optional<InstanceProfile> instanceProfile,
+                            Optional<String> redshiftRoleArn) {
+
+    public record Account(String accountId, String alias, List<User> users, List<RoleSpec> roles, List<Bucket> buckets) {
+    }
+
+    public record User(String userName, String accessKeyId, String secretAccessKey, String policyDocument) {
+        @Override
+        public String toString() {
+            return "User[" + userName + ", " + accessKeyId + "]";
+        }
+    }
+
+    public record RoleSpec(String roleName, long maxSessionDuration, String assumeRolePolicyDocument, String policyDocument) {
+    }
+
+    public record Bucket(String name, Optional<String> policy) {
+    }
+
+    public record InstanceProfile(String roleArn, String instanceId) {
+    }
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    public static SandboxConfig read(Path file) throws IOException {
+        return parse(Files.readString(file));
+    }
+
+    public static SandboxConfig parse(String json) {
+        JsonNode root = JSON.readTree(json);
+        List<Account> accounts = new ArrayList<>();
+        for (JsonNode a : root.path("Accounts")) {
+            List<User> users = new ArrayList<>();
+            for (JsonNode u : a.path("Users")) {
+                users.add(new User(text(u, "UserName"), text(u, "AccessKeyId"), text(u, "SecretAccessKey"),
+                        u.path("PolicyDocument").toString()));
+            }
+            List<RoleSpec> roles = new ArrayList<>();
+            for (JsonNode r : a.path("Roles")) {
+                roles.add(new RoleSpec(text(r, "RoleName"), r.path("MaxSessionDuration").asLong(3600),
+                        r.path("AssumeRolePolicyDocument").toString(), r.path("PolicyDocument").toString()));
+            }
+            List<Bucket> buckets = new ArrayList<>();
+            for (JsonNode b : a.path("Buckets")) {
+                buckets.add(new Bucket(text(b, "Name"), b.has("Policy") ? Optional.of(b.path("Policy").toString()) : Optional.empty()));
+            }
+            accounts.add(new Account(text(a, "AccountId"), a.path("Alias").asString(""), users, roles, buckets));
+        }
+        JsonNode ip = root.path("InstanceProfile");
+        Optional<InstanceProfile> instance = ip.isMissingNode() ? Optional.empty()
+                : Optional.of(new InstanceProfile(text(ip, "Role"), ip.path("InstanceId").asString("i-0sandbox0000000001")));
+        JsonNode rs = root.path("Redshift").path("IamRole");
+        return new SandboxConfig(root.path("Region").asString("us-east-1"), accounts, instance,
+                rs.isMissingNode() ? Optional.empty() : Optional.of(rs.asString()));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            throw new IllegalArgumentException("sandbox file: " + field + " is missing in " + node);
+        }
+        return v.asString();
+    }
+
+    /** The file form of this configuration, which {@link #parse} reads back. */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("Region", region);
+        ArrayNode accountsNode = root.putArray("Accounts");
+        for (Account a : accounts) {
+            ObjectNode an = accountsNode.addObject();
+            an.put("AccountId", a.accountId());
+            an.put("Alias", a.alias());
+            ArrayNode un = an.putArray("Users");
+            for (User u : a.users()) {
+                ObjectNode n = un.addObject();
+                n.put("UserName", u.userName());
+                n.put("AccessKeyId", u.accessKeyId());
+                n.put("SecretAccessKey", u.secretAccessKey());
+                n.set("PolicyDocument", JSON.readTree(u.policyDocument()));
+            }
+            ArrayNode rn = an.putArray("Roles");
+            for (RoleSpec r : a.roles()) {
+                ObjectNode n = rn.addObject();
+                n.put("RoleName", r.roleName());
+                n.put("MaxSessionDuration", r.maxSessionDuration());
+                n.set("AssumeRolePolicyDocument", JSON.readTree(r.assumeRolePolicyDocument()));
+                n.set("PolicyDocument", JSON.readTree(r.policyDocument()));
+            }
+            ArrayNode bn = an.putArray("Buckets");
+            for (Bucket b : a.buckets()) {
+                ObjectNode n = bn.addObject();
+                n.put("Name", b.name());
+                b.policy().ifPresent(p -> n.set("Policy", JSON.readTree(p)));
+            }
+        }
+        instanceProfile.ifPresent(ip -> {
+            ObjectNode n = root.putObject("InstanceProfile");
+            n.put("Role", ip.roleArn());
+            n.put("InstanceId", ip.instanceId());
+        });
+        redshiftRoleArn.ifPresent(r -> root.putObject("Redshift").put("IamRole", r));
+        return JSON.writeValueAsString(root);
+    }
+}
