@@ -1,0 +1,144 @@
+package dev.stageway.aws;
+
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.error.StagewayException;
+import dev.stageway.testkit.Sandbox;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Sessions that really expire after a few seconds (the sandbox's Expiration tells the truth):
+ * a job that outlives several of them keeps working with one STS call per session, and tenants
+ * never share one.
+ */
+class SessionRenewalTest {
+    static final Duration LIFETIME = Duration.ofSeconds(3);
+    static Sandbox sandbox;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = Sandbox.builder().sessionLifetime(LIFETIME).build();
+        try (S3Client admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint())
+                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("k"), RequestBody.fromString("v"));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sandbox.close();
+    }
+
+    static Map<String, String> tenant(String account, String role, String externalId) {
+        Map<String, String> p = new HashMap<>();
+        p.put("aws.region", REGION);
+        p.put("aws.sts.endpoint", sandbox.stsEndpoint().toString());
+        p.put("aws.access-key-id", AGENT_ACCESS_KEY_ID);
+        p.put("aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
+        p.put("aws.role-arn", roleArn(account, role));
+        p.put("aws.external-id", externalId);
+        return p;
+    }
+
+    static S3Client s3(AwsCredentialsProvider credentials) {
+        return S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
+                .credentialsProvider(credentials).build();
+    }
+
+    @Test
+    void aJobOutlivingSeveralSessionsKeepsWorkingWithOneCallPerSession() throws Exception {
+        Duration job = LIFETIME.multipliedBy(4);
+        try (RoleSessions sessions = new RoleSessions();
+             ConnectorCredentials c = AwsCredentialsFactory.open(
+                     AwsSettings.parse(tenant(CUSTOMER_ACCOUNT, CUSTOMER_ROLE, CUSTOMER_EXTERNAL_ID), Map.of(), "long-job"), sessions);
+             S3Client s3 = s3(c)) {
+            long before = sandbox.assumeRoleCalls();
+            Set<String> keys = new HashSet<>();
+            int requests = 0;
+            Instant end = Instant.now().plus(job);
+            while (Instant.now().isBefore(end)) {
+                assertEquals("v", s3.getObjectAsBytes(b -> b.bucket(CUSTOMER_BUCKET).key("k")).asUtf8String());
+                keys.add(c.resolveCredentials().accessKeyId());
+                requests++;
+                Thread.sleep(50);
+            }
+            long calls = sandbox.assumeRoleCalls() - before;
+            // Renewal starts with a third of a session left, so a session serves about two thirds of its life.
+            long most = (long) Math.ceil(job.toMillis() / (LIFETIME.toMillis() * 2.0 / 3)) + 1;
+            assertTrue(requests > 40, "requests: " + requests);
+            assertTrue(calls >= 4 && calls <= most, "STS calls " + calls + " for a " + job + " job of " + LIFETIME + " sessions");
+            assertEquals(calls, c.stsCalls());
+            assertEquals(calls, keys.size(), "each call gives one session's keys, each used");
+        }
+    }
+
+    @Test
+    void twoTenantsNeverShareASessionAndOneTenantsConnectionsDo() {
+        try (RoleSessions sessions = new RoleSessions()) {
+            AwsSettings a = AwsSettings.parse(tenant(CUSTOMER_ACCOUNT, CUSTOMER_ROLE, CUSTOMER_EXTERNAL_ID), Map.of(), "run");
+            AwsSettings b = AwsSettings.parse(tenant(TENANT_B_ACCOUNT, TENANT_B_ROLE, TENANT_B_EXTERNAL_ID), Map.of(), "run");
+            try (ConnectorCredentials a1 = AwsCredentialsFactory.open(a, sessions);
+                 ConnectorCredentials a2 = AwsCredentialsFactory.open(a, sessions);
+                 ConnectorCredentials b1 = AwsCredentialsFactory.open(b, sessions);
+                 S3Client s3b = s3(b1)) {
+                long before = sessions.stsCalls();
+                String keyA1 = a1.resolveCredentials().accessKeyId();
+                String keyA2 = a2.resolveCredentials().accessKeyId();
+                String keyB = b1.resolveCredentials().accessKeyId();
+                assertEquals(keyA1, keyA2);
+                assertNotEquals(keyA1, keyB);
+                assertEquals(2, sessions.stsCalls() - before);
+                assertEquals(2, sessions.openSessions());
+                assertThrows(S3Exception.class, () -> s3b.getObjectAsBytes(r -> r.bucket(CUSTOMER_BUCKET).key("k")));
+            }
+            assertEquals(0, sessions.openSessions());
+        }
+    }
+
+    @Test
+    void aSameRoleWithAnotherExternalIdIsAnotherSession() {
+        try (RoleSessions sessions = new RoleSessions()) {
+            Map<String, String> wrong = tenant(CUSTOMER_ACCOUNT, CUSTOMER_ROLE, "tenant-b-ext-0c91");
+            try (ConnectorCredentials good = AwsCredentialsFactory.open(
+                         AwsSettings.parse(tenant(CUSTOMER_ACCOUNT, CUSTOMER_ROLE, CUSTOMER_EXTERNAL_ID), Map.of(), "r"), sessions);
+                 ConnectorCredentials bad = AwsCredentialsFactory.open(AwsSettings.parse(wrong, Map.of(), "r"), sessions)) {
+                good.resolveCredentials();
+                assertThrows(StagewayException.class, bad::resolveCredentials, "a valid session must never serve another External Id");
+            }
+        }
+    }
+
+    @Test
+    void snapshotsCoverTheTimeAskedForOrSayWhyNot() throws Exception {
+        try (RoleSessions sessions = new RoleSessions();
+             ConnectorCredentials c = AwsCredentialsFactory.open(
+                     AwsSettings.parse(tenant(CUSTOMER_ACCOUNT, CUSTOMER_ROLE, CUSTOMER_EXTERNAL_ID), Map.of(), "copy"), sessions)) {
+            CredentialSnapshot first = c.snapshot(Duration.ofSeconds(2));
+            Thread.sleep(1500);
+            CredentialSnapshot second = c.snapshot(Duration.ofSeconds(2));
+            assertNotEquals(first.accessKeyId(), second.accessKeyId(), "a session with 1.5 s left cannot cover 2 s: renewed");
+            assertTrue(Duration.between(Instant.now(), second.expiration().get()).toMillis() >= 2000);
+            assertTrue(second.sessionToken().isPresent());
+            assertFalse(second.toString().contains(second.sessionToken().get()));
+            StagewayException tooLong = assertThrows(StagewayException.class, () -> c.snapshot(Duration.ofSeconds(10)));
+            assertTrue(tooLong.getMessage().contains("that stay valid for 10 s"), tooLong.getMessage());
+        }
+    }
+}
