@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -13,16 +14,21 @@ import java.util.stream.Collectors;
  */
 public final class ParsedProperties {
     private final Map<String, Object> values;
+    private final Set<String> given;
     private final Map<String, PropertyDescriptor<?>> descriptors;
 
-    ParsedProperties(Map<String, Object> values, Map<String, PropertyDescriptor<?>> descriptors) {
+    ParsedProperties(Map<String, Object> values, Set<String> given, Map<String, PropertyDescriptor<?>> descriptors) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.given = Set.copyOf(given);
         this.descriptors = descriptors;
     }
 
-    /** True when the property was given (not just defaulted). */
+    /**
+     * True when the property was given (not just defaulted), even with a value that did not
+     * parse: rules then still report what else is missing.
+     */
     public boolean isSet(PropertyDescriptor<?> property) {
-        return values.containsKey(property.name());
+        return given.contains(property.name());
     }
 
     /** The given value, else the default, else empty. */

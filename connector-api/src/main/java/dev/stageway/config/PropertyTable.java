@@ -2,6 +2,8 @@ package dev.stageway.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +91,7 @@ public final class PropertyTable {
     private ParsedProperties parse(Map<String, String> raw, List<Problem> problems) {
         Objects.requireNonNull(raw, "raw is null");
         Map<String, Object> values = new LinkedHashMap<>();
+        Set<String> given = new HashSet<>();
         for (String key : new TreeMap<>(raw).keySet()) {
             if (!descriptors.containsKey(key)) {
                 problems.add(Problem.of(key, "unknown property" + suggestion(key)));
@@ -102,13 +105,14 @@ public final class PropertyTable {
                 }
                 continue;
             }
+            given.add(d.name());
             try {
                 values.put(d.name(), d.parse(text.strip()));
             } catch (IllegalArgumentException e) {
                 problems.add(Problem.of(d.name(), e.getMessage()));
             }
         }
-        ParsedProperties parsed = new ParsedProperties(values, descriptors);
+        ParsedProperties parsed = new ParsedProperties(values, given, descriptors);
         for (Rule rule : rules) {
             problems.addAll(rule.check(parsed));
         }
