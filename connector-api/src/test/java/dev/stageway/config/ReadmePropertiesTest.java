@@ -1,0 +1,42 @@
+package dev.stageway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.stageway.aws.AwsProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's property sections are the descriptor tables rendered; this test keeps them so.
+ * With {@code -Dstageway.docs.update=true} it rewrites them instead of failing.
+ */
+class ReadmePropertiesTest {
+    static final Path README = Path.of("..", "README.md");
+
+    @Test
+    void readmeShowsTheAwsTables() throws IOException {
+        check("aws-connection", AwsProperties.CONNECTION);
+        check("aws-advanced", AwsProperties.ADVANCED);
+    }
+
+    static void check(String section, PropertyTable table) throws IOException {
+        String readme = Files.readString(README);
+        String start = "<!-- generated:" + section + " -->\n";
+        String end = "<!-- end:" + section + " -->";
+        int from = readme.indexOf(start);
+        int to = readme.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new AssertionError("README.md has no section " + start.trim() + " ... " + end);
+        }
+        String expected = table.toMarkdown();
+        String actual = readme.substring(from + start.length(), to);
+        if (Boolean.getBoolean("stageway.docs.update")) {
+            Files.writeString(README, readme.substring(0, from + start.length()) + expected + readme.substring(to));
+            return;
+        }
+        assertEquals(expected, actual, "README.md section " + section
+                + " is out of date: run ./mvnw -pl connector-api test -Dtest=ReadmePropertiesTest -Dstageway.docs.update=true");
+    }
+}
