@@ -1,13 +1,11 @@
 package dev.stageway.testkit.imds;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.stageway.testkit.LoopbackServer;
 import dev.stageway.testkit.iam.Credential;
 import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.iam.Role;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -18,8 +16,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * IMDSv2 on loopback: a token must first be PUT for (with a TTL header), and every metadata
@@ -34,8 +30,7 @@ public final class ImdsStandIn implements AutoCloseable {
     private final Iam iam;
     private final Optional<Role> instanceRole;
     private final String instanceId;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private volatile Served current;
 
@@ -47,19 +42,11 @@ public final class ImdsStandIn implements AutoCloseable {
         this.iam = iam;
         this.instanceRole = instanceRole;
         this.instanceId = instanceId;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "sandbox-imds");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new LoopbackServer("sandbox-imds", 2, this::handle);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -71,30 +58,30 @@ public final class ImdsStandIn implements AutoCloseable {
                 return;
             }
             if (!exchange.getRequestMethod().equals("GET")) {
-                send(exchange, 405, "text/plain", "");
+                LoopbackServer.send(exchange, 405, "text/plain", "");
                 return;
             }
             String token = exchange.getRequestHeaders().getFirst("X-aws-ec2-metadata-token");
             Instant expiry = token == null ? null : tokens.get(token);
             if (expiry == null || !iam.now().isBefore(expiry)) {
-                send(exchange, 401, "text/plain", "");   // IMDSv2 only: no token, no metadata
+                LoopbackServer.send(exchange, 401, "text/plain", "");   // IMDSv2 only: no token, no metadata
                 return;
             }
             if (path.equals("/latest/meta-data/instance-id")) {
-                send(exchange, 200, "text/plain", instanceId);
+                LoopbackServer.send(exchange, 200, "text/plain", instanceId);
             } else if (instanceRole.isPresent() && path.equals(PREFIX)) {
-                send(exchange, 200, "text/plain", instanceRole.get().name());
+                LoopbackServer.send(exchange, 200, "text/plain", instanceRole.get().name());
             } else if (instanceRole.isPresent() && path.equals(PREFIX + instanceRole.get().name())) {
-                send(exchange, 200, "application/json", credentialsJson(credentials()));
+                LoopbackServer.send(exchange, 200, "application/json", credentialsJson(credentials()));
             } else {
-                send(exchange, 404, "text/plain", "");
+                LoopbackServer.send(exchange, 404, "text/plain", "");
             }
         }
     }
 
     private void issueToken(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("PUT")) {
-            send(exchange, 405, "text/plain", "");
+            LoopbackServer.send(exchange, 405, "text/plain", "");
             return;
         }
         String ttl = exchange.getRequestHeaders().getFirst("X-aws-ec2-metadata-token-ttl-seconds");
@@ -105,7 +92,7 @@ public final class ImdsStandIn implements AutoCloseable {
             seconds = -1;
         }
         if (seconds < 1 || seconds > 21600) {
-            send(exchange, 400, "text/plain", "");
+            LoopbackServer.send(exchange, 400, "text/plain", "");
             return;
         }
         byte[] raw = new byte[32];
@@ -113,7 +100,7 @@ public final class ImdsStandIn implements AutoCloseable {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         tokens.put(token, iam.now().plusSeconds(seconds));
         exchange.getResponseHeaders().set("X-aws-ec2-metadata-token-ttl-seconds", String.valueOf(seconds));
-        send(exchange, 200, "text/plain", token);
+        LoopbackServer.send(exchange, 200, "text/plain", token);
     }
 
     private synchronized Credential credentials() {
@@ -135,20 +122,9 @@ public final class ImdsStandIn implements AutoCloseable {
                 + c.expiration().get().truncatedTo(ChronoUnit.SECONDS) + "\"}";
     }
 
-    private static void send(HttpExchange exchange, int status, String type, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -1,15 +1,13 @@
 package dev.stageway.testkit.sts;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.stageway.testkit.LoopbackServer;
 import dev.stageway.testkit.iam.AccessDecision;
 import dev.stageway.testkit.iam.Credential;
 import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.iam.Policy;
 import dev.stageway.testkit.iam.Role;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
@@ -41,8 +37,7 @@ public final class StsStandIn implements AutoCloseable {
     private static final long ROLE_CHAINING_LIMIT = 3600;
 
     private final Iam iam;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
 
     /** An error answered the way STS answers it. */
     private static final class StsError extends Exception {
@@ -59,19 +54,11 @@ public final class StsStandIn implements AutoCloseable {
 
     public StsStandIn(Iam iam) throws IOException {
         this.iam = iam;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "sandbox-sts");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new LoopbackServer("sandbox-sts", 4, this::handle);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -90,9 +77,9 @@ public final class StsStandIn implements AutoCloseable {
                     case "GetCallerIdentity" -> callerIdentity(caller, requestId);
                     default -> throw new StsError(400, "InvalidAction", "Could not find operation " + action + " for version 2011-06-15");
                 };
-                send(exchange, 200, xml);
+                LoopbackServer.send(exchange, 200, "text/xml", xml);
             } catch (StsError e) {
-                send(exchange, e.status, "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + e.code
+                LoopbackServer.send(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + e.code
                         + "</Code><Message>" + escape(e.getMessage()) + "</Message></Error><RequestId>" + requestId
                         + "</RequestId></ErrorResponse>");
             }
@@ -232,14 +219,6 @@ public final class StsStandIn implements AutoCloseable {
         return out;
     }
 
-    private static void send(HttpExchange exchange, int status, String xml) throws IOException {
-        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/xml");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
     static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
@@ -247,7 +226,6 @@ public final class StsStandIn implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }
