@@ -113,7 +113,8 @@ public final class AwsProperties {
     public static final PropertyDescriptor<String> REGION = PropertyDescriptor.builder("aws.region", PropertyType.STRING)
             .group(ENDPOINTS)
             .defaultValue("us-east-1")
-            .doc("AWS region of the buckets and of the STS endpoint used (regional endpoint), as a code such as `eu-west-1`.")
+            .doc("AWS region of the buckets and of the STS endpoint used (regional endpoint): a code such as `us-west-2` or "
+                    + "the console's name such as `US West (Oregon)`.")
             .validator(v -> AwsRegions.problem(v))
             .build();
 

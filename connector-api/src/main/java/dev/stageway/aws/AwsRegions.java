@@ -1,26 +1,48 @@
 package dev.stageway.aws;
 
+import java.text.Normalizer;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.regions.Region;
 
-/** The one place that decides what a region property may hold. */
+/**
+ * The one place that decides what a region property may hold: a region code ({@code us-west-2})
+ * or the name the AWS console shows ({@code US West (Oregon)}), matched without regard to case,
+ * accents or spacing. Names come from the SDK's region metadata, so new regions need no change here.
+ */
 public final class AwsRegions {
     private AwsRegions() {
     }
 
-    // Region codes: partition prefix, optional qualifier (gov, iso...), direction, number.
-    private static final Pattern REGION_CODE = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+    // Region codes: partition prefix, optional qualifiers (gov, iso...), direction, number.
+    private static final Pattern REGION_CODE = Pattern.compile("[a-z]{2,5}(-[a-z]+)+-\\d{1,2}");
 
     static Optional<String> problem(String value) {
-        return REGION_CODE.matcher(value).matches() ? Optional.empty()
-                : Optional.of("must be an AWS region code such as us-east-1 or eu-west-1, was '" + value + "'");
+        return find(value).isPresent() ? Optional.empty()
+                : Optional.of("must be an AWS region code such as us-west-2, or a region name as the console shows it such as "
+                + "\"US West (Oregon)\", was '" + value + "'");
     }
 
+    /** The region {@code value} names. */
     public static Region parse(String value) {
-        problem(value).ifPresent(p -> {
-            throw new IllegalArgumentException(p);
-        });
-        return Region.of(value);
+        return find(value).orElseThrow(() -> new IllegalArgumentException(problem(value).orElseThrow()));
+    }
+
+    private static Optional<Region> find(String value) {
+        String v = value.strip();
+        if (REGION_CODE.matcher(v).matches()) {
+            return Optional.of(Region.of(v));
+        }
+        String wanted = normalize(v);
+        return Region.regions().stream()
+                .filter(r -> !r.isGlobalRegion() && r.metadata() != null)
+                .filter(r -> normalize(r.metadata().description()).equals(wanted))
+                .findFirst();
+    }
+
+    private static String normalize(String s) {
+        String noAccents = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        return noAccents.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replace("( ", "(").replace(" )", ")").strip();
     }
 }

@@ -124,7 +124,7 @@ class AwsPropertyValidationTest {
     void regionEndpointsAndUnknownKeys() {
         assertEquals(List.of(
                         "aws.regoin: unknown property; did you mean aws.region?",
-                        "aws.region: must be an AWS region code such as us-east-1 or eu-west-1, was 'Oregon'",
+                        "aws.region: must be an AWS region code such as us-west-2, or a region name as the console shows it such as \"US West (Oregon)\", was 'Oregon'",
                         "aws.sts.endpoint: must be an http:// or https:// URL with a host"),
                 problems(props("aws.region", "Oregon", "aws.sts.endpoint", "sts.local", "aws.regoin", "x")));
     }
