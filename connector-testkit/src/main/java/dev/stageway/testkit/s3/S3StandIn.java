@@ -142,9 +142,7 @@ public final class S3StandIn implements AutoCloseable {
             } catch (S3ProxyException e) {
                 handler.error(req, resp, e.getError(), e.getMessage());
             } catch (AwsServiceException e) {
-                String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "InternalError";
-                String message = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
-                handler.error(req, resp, code, e.statusCode(), message);
+                awsError(req, resp, e);
             } catch (IllegalArgumentException e) {
                 handler.error(req, resp, "InvalidArgument", 400, String.valueOf(e.getMessage()));
             } catch (UnsupportedOperationException e) {
@@ -160,13 +158,32 @@ public final class S3StandIn implements AutoCloseable {
                 if (cause == null) {
                     throw e;
                 }
-                handler.error(req, resp, cause.awsErrorDetails().errorCode(), cause.statusCode(), cause.awsErrorDetails().errorMessage());
+                awsError(req, resp, cause);
             }
+        }
+
+        /** s3proxy's blob stores sometimes throw a bare status; answer with the code S3 gives it. */
+        private void awsError(HttpServletRequest req, HttpServletResponse resp, AwsServiceException e) throws IOException {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+            if (code == null) {
+                switch (e.statusCode()) {
+                    case 304 -> code = "NotModified";
+                    case 404 -> code = "NoSuchKey";
+                    case 412 -> code = "PreconditionFailed";
+                    case 416 -> code = "InvalidRange";
+                    default -> code = "InternalError";
+                }
+            }
+            if (message == null) {
+                message = code.equals("PreconditionFailed") ? "At least one of the pre-conditions you specified did not hold" : code;
+            }
+            handler.error(req, resp, code, e.statusCode() == 0 ? 500 : e.statusCode(), message);
         }
 
         private static AwsServiceException causeOf(Throwable t) {
             for (Throwable c = t; c != null; c = c.getCause()) {
-                if (c instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+                if (c instanceof AwsServiceException ase) {
                     return ase;
                 }
             }

@@ -1,0 +1,121 @@
+package dev.stageway.s3;
+
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.aws.AwsSettings;
+import dev.stageway.config.ConfigurationException;
+import dev.stageway.config.ParsedProperties;
+import dev.stageway.config.Problem;
+import dev.stageway.config.PropertyTable;
+import dev.stageway.s3.S3Properties.Compression;
+import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.SourceReader;
+import dev.stageway.spi.TargetWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The S3 connector: CSV objects under a folder, read and written with multipart transfers. */
+public final class S3ConnectorFactory implements ConnectorFactory {
+
+    @Override
+    public String name() {
+        return "s3";
+    }
+
+    @Override
+    public String description() {
+        return "Reads and writes CSV objects (optionally gzip) in an Amazon S3 folder.";
+    }
+
+    @Override
+    public PropertyTable connectionProperties() {
+        return AwsProperties.CONNECTION;
+    }
+
+    @Override
+    public PropertyTable sourceProperties() {
+        return S3Properties.SOURCE;
+    }
+
+    @Override
+    public PropertyTable targetProperties() {
+        return S3Properties.TARGET;
+    }
+
+    @Override
+    public List<Problem> validateSource(Map<String, String> connection, Map<String, String> source) {
+        List<Problem> problems = new ArrayList<>(ConnectorFactory.super.validateSource(connection, source));
+        regionProblem(connection, source).ifPresent(problems::add);
+        return problems;
+    }
+
+    @Override
+    public List<Problem> validateTarget(Map<String, String> connection, Map<String, String> target) {
+        List<Problem> problems = new ArrayList<>(ConnectorFactory.super.validateTarget(connection, target));
+        regionProblem(connection, target).ifPresent(problems::add);
+        return problems;
+    }
+
+    @Override
+    public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
+        throwIfAny(validateSource(connection, source));
+        ParsedProperties p = S3Properties.SOURCE.parse(source);
+        AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(source), context.runId());
+        int concurrency = p.get(S3Properties.CONCURRENCY).intValue();
+        S3SourceReader.Options options = new S3SourceReader.Options(S3Location.parse(p.get(S3Properties.FOLDER_PATH)),
+                Glob.compile(p.get(S3Properties.FILE_PATTERN)), p.get(S3Properties.SOURCE_COMPRESSION), p.get(S3Properties.PART_SIZE),
+                concurrency, p.get(S3Properties.DOWNLOAD_THRESHOLD), p.get(S3Properties.ON_BAD_ROW), CsvOptions.from(p));
+        return new S3SourceReader(S3Connection.open(context, settings, concurrency), options);
+    }
+
+    @Override
+    public TargetWriter openWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
+        throwIfAny(validateTarget(connection, target));
+        ParsedProperties p = S3Properties.TARGET.parse(target);
+        AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(target), context.runId());
+        String fileName = p.get(S3Properties.FILE_NAME);
+        Compression compression = p.get(S3Properties.TARGET_COMPRESSION);
+        boolean gzip = compression == Compression.GZIP || compression == Compression.AUTO && fileName.endsWith(".gz");
+        boolean numbered = p.get(S3Properties.ROLLOVER_BYTES) > 0 || p.get(S3Properties.ROLLOVER_ROWS) > 0;
+        int concurrency = p.get(S3Properties.CONCURRENCY).intValue();
+        S3TargetWriter.Options options = new S3TargetWriter.Options(S3Location.parse(p.get(S3Properties.FOLDER_PATH)),
+                new ObjectNames(fileName, gzip, numbered), gzip, p.get(S3Properties.PART_SIZE), concurrency,
+                p.get(S3Properties.ROLLOVER_BYTES), p.get(S3Properties.ROLLOVER_ROWS), p.get(S3Properties.WRITE_MODE),
+                p.get(S3Properties.ENCRYPTION), p.find(S3Properties.KMS_KEY), CsvOptions.from(p));
+        return new S3TargetWriter(S3Connection.open(context, settings, concurrency), options, schema);
+    }
+
+    /** A region named in the folder URL must be the connection's, or every request would be redirected. */
+    private static Optional<Problem> regionProblem(Map<String, String> connection, Map<String, String> side) {
+        String folder = side.get(S3Properties.FOLDER_PATH.name());
+        if (folder == null || folder.isBlank() || !AwsProperties.CONNECTION.validate(connection).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            var location = S3Location.parse(folder);
+            var region = AwsSettings.parse(connection, Map.of(), "validate").region();
+            if (location.region().isPresent() && !location.region().get().equals(region)) {
+                return Optional.of(new Problem(List.of(S3Properties.FOLDER_PATH.name(), AwsProperties.REGION.name()),
+                        "the folder is in " + location.region().get().id() + " but aws.region is " + region.id()
+                                + "; set aws.region=" + location.region().get().id()));
+            }
+        } catch (RuntimeException e) {
+            return Optional.empty();   // reported by the tables' own checks
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, String> onlyAdvanced(Map<String, String> side) {
+        String key = AwsProperties.DURATION.name();
+        return side.containsKey(key) ? Map.of(key, side.get(key)) : Map.of();
+    }
+
+    private static void throwIfAny(List<Problem> problems) {
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+    }
+}

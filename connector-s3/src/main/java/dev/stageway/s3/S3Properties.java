@@ -1,0 +1,138 @@
+package dev.stageway.s3;
+
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.config.Problem;
+import dev.stageway.config.PropertyDescriptor;
+import dev.stageway.config.PropertyTable;
+import dev.stageway.config.PropertyType;
+import dev.stageway.config.Rule;
+import java.util.List;
+import java.util.Optional;
+
+/** Properties of S3 sources and targets; the connection's are {@link AwsProperties#CONNECTION}. */
+public final class S3Properties {
+    private S3Properties() {
+    }
+
+    static final String LOCATION = "S3 location";
+    static final String TRANSFER = "S3 transfer";
+    static final String OUTPUT = "S3 output";
+
+    public enum Compression { NONE, GZIP, AUTO }
+
+    public enum WriteMode { OVERWRITE, FAIL_IF_EXISTS }
+
+    public enum Encryption { NONE, SSE_S3, SSE_KMS }
+
+    public enum OnBadRow { FAIL, SKIP }
+
+    public static final PropertyDescriptor<String> FOLDER_PATH = PropertyDescriptor.builder("s3.folder-path", PropertyType.STRING)
+            .group(LOCATION).required()
+            .doc("Bucket and folder: `bucket/prefix`, `s3://bucket/prefix/`, `https://bucket.s3.<region>.amazonaws.com/prefix/` "
+                    + "or `https://s3.<region>.amazonaws.com/bucket/prefix/`. A region in the URL must match `aws.region`.")
+            .validator(v -> {
+                try {
+                    S3Location.parse(v);
+                    return Optional.empty();
+                } catch (IllegalArgumentException e) {
+                    return Optional.of(e.getMessage());
+                }
+            })
+            .build();
+
+    public static final PropertyDescriptor<String> FILE_PATTERN = PropertyDescriptor.builder("s3.file-pattern", PropertyType.STRING)
+            .group(LOCATION).defaultValue("*")
+            .doc("Which objects under the folder to read, as a glob on the name below the folder: `*` any run of characters "
+                    + "but `/`, `**` any run including `/`, `?` one character. Default: every object directly in the folder.")
+            .build();
+
+    public static final PropertyDescriptor<String> FILE_NAME = PropertyDescriptor.builder("s3.file-name", PropertyType.STRING)
+            .group(LOCATION).defaultValue("data.csv")
+            .doc("Name of the object written in the folder. With rollover, a sequence number goes before the extension "
+                    + "(`data-00001.csv`); with gzip, `.gz` is added unless present.")
+            .validator(v -> v.contains("/") || v.isBlank() ? Optional.of("must be a plain object name without '/'") : Optional.empty())
+            .build();
+
+    public static final PropertyDescriptor<Compression> SOURCE_COMPRESSION = PropertyDescriptor.builder("s3.compression",
+                    PropertyType.oneOf(Compression.class))
+            .group(TRANSFER).defaultValue(Compression.AUTO)
+            .doc("Compression of the objects read: `auto` decompresses objects whose name ends in `.gz`.")
+            .build();
+
+    public static final PropertyDescriptor<Compression> TARGET_COMPRESSION = PropertyDescriptor.builder("s3.compression",
+                    PropertyType.oneOf(Compression.class))
+            .group(TRANSFER).defaultValue(Compression.NONE)
+            .doc("Compression of the objects written: `none` or `gzip` (`auto` means `gzip` when the file name ends in `.gz`).")
+            .build();
+
+    public static final PropertyDescriptor<Long> PART_SIZE = PropertyDescriptor.builder("s3.multipart.part-size-bytes",
+                    PropertyType.integer(S3Limits.MIN_PART_SIZE, S3Limits.MAX_BUFFERED_PART_SIZE))
+            .group(TRANSFER).defaultValue(8L * 1024 * 1024)
+            .doc("Size of each uploaded part and of each ranged download, in bytes (S3 minimum 5 MiB). Uploads grow the part "
+                    + "size as parts accumulate, so an object never needs more than S3's 10,000 parts.")
+            .build();
+
+    public static final PropertyDescriptor<Long> CONCURRENCY = PropertyDescriptor.builder("s3.multipart.concurrency",
+                    PropertyType.integer(1, 64))
+            .group(TRANSFER).defaultValue(4L)
+            .doc("Parts transferred in parallel. Memory used is about part size x (concurrency + 1), whatever the object size.")
+            .build();
+
+    public static final PropertyDescriptor<Long> DOWNLOAD_THRESHOLD = PropertyDescriptor.builder(
+                    "s3.multipart.download-threshold-bytes", PropertyType.integer(0, Long.MAX_VALUE))
+            .group(TRANSFER).defaultValue(10_485_760L)
+            .doc("Objects larger than this are read with parallel ranged GETs pinned to the object's ETag; smaller ones "
+                    + "with one GET.")
+            .build();
+
+    public static final PropertyDescriptor<OnBadRow> ON_BAD_ROW = PropertyDescriptor.builder("s3.on-bad-row",
+                    PropertyType.oneOf(OnBadRow.class))
+            .group(TRANSFER).defaultValue(OnBadRow.FAIL)
+            .doc("What a malformed row does: `fail` stops the run naming the object, line and problem; `skip` counts it as "
+                    + "rejected and goes on.")
+            .build();
+
+    public static final PropertyDescriptor<Long> ROLLOVER_BYTES = PropertyDescriptor.builder("s3.rollover.max-bytes",
+                    PropertyType.integer(0, Long.MAX_VALUE))
+            .group(OUTPUT).defaultValue(0L)
+            .doc("Start a new object once this many bytes (after compression) are written; 0 means never.")
+            .build();
+
+    public static final PropertyDescriptor<Long> ROLLOVER_ROWS = PropertyDescriptor.builder("s3.rollover.max-rows",
+                    PropertyType.integer(0, Long.MAX_VALUE))
+            .group(OUTPUT).defaultValue(0L)
+            .doc("Start a new object once this many rows are written; 0 means never.")
+            .build();
+
+    public static final PropertyDescriptor<WriteMode> WRITE_MODE = PropertyDescriptor.builder("s3.write-mode",
+                    PropertyType.oneOf(WriteMode.class))
+            .group(OUTPUT).defaultValue(WriteMode.OVERWRITE)
+            .doc("`overwrite` replaces existing objects of the same name; `fail-if-exists` refuses to start when one exists.")
+            .build();
+
+    public static final PropertyDescriptor<Encryption> ENCRYPTION = PropertyDescriptor.builder("s3.sse",
+                    PropertyType.oneOf(Encryption.class))
+            .group(OUTPUT).defaultValue(Encryption.NONE)
+            .doc("Server-side encryption of written objects: `none` (the bucket's default), `sse-s3` (AES256) or `sse-kms`.")
+            .build();
+
+    public static final PropertyDescriptor<String> KMS_KEY = PropertyDescriptor.builder("s3.sse.kms-key-id", PropertyType.STRING)
+            .group(OUTPUT)
+            .doc("KMS key ID, ARN or alias for `sse-kms`; default: the account's `aws/s3` key.")
+            .dependsOn("s3.sse")
+            .build();
+
+    static final Rule KMS_KEY_NEEDS_KMS = p -> p.isSet(KMS_KEY) && p.get(ENCRYPTION) != Encryption.SSE_KMS
+            ? List.of(new Problem(List.of(KMS_KEY.name(), ENCRYPTION.name()), "is only used with s3.sse=sse-kms"))
+            : List.of();
+
+    public static final PropertyTable SOURCE = PropertyTable.combine("S3 source",
+            PropertyTable.of("S3 source", List.of(FOLDER_PATH, FILE_PATTERN, SOURCE_COMPRESSION, PART_SIZE, CONCURRENCY,
+                    DOWNLOAD_THRESHOLD, ON_BAD_ROW), List.of()),
+            CsvOptions.TABLE, AwsProperties.ADVANCED);
+
+    public static final PropertyTable TARGET = PropertyTable.combine("S3 target",
+            PropertyTable.of("S3 target", List.of(FOLDER_PATH, FILE_NAME, TARGET_COMPRESSION, PART_SIZE, CONCURRENCY,
+                    ROLLOVER_BYTES, ROLLOVER_ROWS, WRITE_MODE, ENCRYPTION, KMS_KEY), List.of(KMS_KEY_NEEDS_KMS)),
+            CsvOptions.TABLE, AwsProperties.ADVANCED);
+}

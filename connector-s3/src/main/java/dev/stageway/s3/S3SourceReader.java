@@ -1,0 +1,288 @@
+package dev.stageway.s3;
+
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.s3.S3Properties.Compression;
+import dev.stageway.s3.S3Properties.OnBadRow;
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.RecordBatch;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.SourceReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Reads every object under a folder (matching a glob, in key order) as CSV, one schema of
+ * string columns named by the header. Objects above the threshold are read with parallel
+ * ranged GETs; all reads are pinned to the ETag seen when listing.
+ */
+public final class S3SourceReader implements SourceReader {
+    private static final Logger LOG = LoggerFactory.getLogger(S3SourceReader.class);
+    private static final int BATCH_ROWS = 1_000;
+    private static final int TEXT_BUFFER = 64 * 1024;
+
+    /** Everything a source needs from its properties. */
+    record Options(S3Location location, Pattern files, Compression compression, long partSize, int concurrency,
+                   long downloadThreshold, OnBadRow onBadRow, CsvOptions csv) {
+    }
+
+    private final S3Connection connection;
+    private final Options options;
+    private final ExecutorService executor;
+    private final Iterator<S3Object> objects;
+    private final int objectCount;
+    private Schema schema;
+
+    private S3Object object;
+    private InputStream stream;
+    private CSVParser parser;
+    private Records records;
+    /** The first record of a header-less object, read for the schema and still to be delivered. */
+    private List<String> pushBack;
+    private long rows;
+    private long rejected;
+    private long bytes;
+    private boolean closed;
+
+    S3SourceReader(S3Connection connection, Options options) {
+        this.connection = connection;
+        this.options = options;
+        this.executor = Transfers.pool("stageway-s3-download", options.concurrency());
+        try {
+            List<S3Object> listed = list();
+            this.objectCount = listed.size();
+            this.objects = listed.iterator();
+            this.schema = openNext() ? schemaOfCurrent() : new Schema(List.of());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private List<S3Object> list() {
+        String prefix = options.location().prefix();
+        List<S3Object> out = new ArrayList<>();
+        try {
+            for (S3Object o : connection.client().listObjectsV2Paginator(b -> b.bucket(options.location().bucket()).prefix(prefix))
+                    .contents()) {
+                String name = o.key().substring(prefix.length());
+                if (!o.key().endsWith("/") && options.files().matcher(name).matches()) {
+                    out.add(o);
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Failures.of(e, "list " + options.location(), connection);
+        }
+        return out;
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
+    }
+
+    @Override
+    public Optional<RecordBatch> next() {
+        List<Object[]> batch = new ArrayList<>(BATCH_ROWS);
+        while (batch.size() < BATCH_ROWS && records != null) {
+            if (!records.hasNextSafely()) {
+                if (!openNext()) {
+                    break;
+                }
+                checkHeader();
+                continue;
+            }
+            Object[] row = records.nextRow();
+            if (row != null) {
+                batch.add(row);
+                rows++;
+            }
+        }
+        return batch.isEmpty() ? Optional.empty() : Optional.of(new RecordBatch(schema, batch));
+    }
+
+    @Override
+    public RunSummary summary() {
+        return new RunSummary(rows, rejected, bytes, Map.of("objects", (long) objectCount));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeCurrent();
+        executor.shutdownNow();
+        connection.close();
+    }
+
+    /** Opens the next object's parser; false at the end. */
+    private boolean openNext() {
+        closeCurrent();
+        if (!objects.hasNext()) {
+            records = null;
+            return false;
+        }
+        object = objects.next();
+        String bucket = options.location().bucket();
+        try {
+            InputStream in = object.size() > options.downloadThreshold()
+                    ? new RangedDownload(connection.client(), bucket, object.key(), object.eTag(), object.size(),
+                    options.partSize(), options.concurrency(), executor)
+                    : connection.client().getObject(b -> b.bucket(bucket).key(object.key()).ifMatch(object.eTag()));
+            bytes += object.size();
+            boolean gzip = options.compression() == Compression.GZIP
+                    || options.compression() == Compression.AUTO && object.key().endsWith(".gz");
+            stream = gzip ? new GZIPInputStream(in, TEXT_BUFFER) : in;
+            parser = CSVParser.builder().setReader(new BufferedReader(new InputStreamReader(stream, options.csv().charset()), TEXT_BUFFER))
+                    .setFormat(options.csv().format()).get();
+            records = new Records(parser.iterator());
+            return true;
+        } catch (SdkException e) {
+            throw S3Failures.of(e, "read " + where(), connection);
+        } catch (IOException e) {
+            throw new StagewayException(ErrorKind.DATA, false, "Cannot read " + where() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Schema schemaOfCurrent() {
+        if (!records.hasNextSafely()) {
+            return new Schema(List.of());
+        }
+        List<String> first = records.nextFields();
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            String name = options.csv().header() && first.get(i) != null && !first.get(i).isBlank() ? first.get(i) : "col" + (i + 1);
+            columns.add(Column.of(name, ColumnType.string()));
+        }
+        try {
+            schema = new Schema(columns);
+        } catch (IllegalArgumentException e) {
+            throw new StagewayException(ErrorKind.DATA, "Cannot read the header of " + where() + ": " + e.getMessage());
+        }
+        if (!options.csv().header()) {
+            pushBack = first;
+        }
+        return schema;
+    }
+
+    /** Every object's header must match the first object's. */
+    private void checkHeader() {
+        if (!options.csv().header() || !records.hasNextSafely()) {
+            return;
+        }
+        List<String> header = records.nextFields();
+        List<String> expected = schema.columns().stream().map(Column::name).toList();
+        if (!header.equals(expected)) {
+            throw new StagewayException(ErrorKind.DATA, "Cannot read " + where() + ": its header " + header
+                    + " differs from the first object's " + expected);
+        }
+    }
+
+    private String where() {
+        return "s3://" + options.location().bucket() + "/" + object.key();
+    }
+
+    private void closeCurrent() {
+        try {
+            if (parser != null) {
+                parser.close();
+            } else if (stream != null) {
+                stream.close();
+            }
+        } catch (IOException ignored) {
+            // Closing a stream we have finished with or are abandoning.
+        }
+        parser = null;
+        stream = null;
+    }
+
+    /** The current object's records, with line numbers for errors and the bad-row policy applied. */
+    private final class Records {
+        private final Iterator<CSVRecord> it;
+        private long nextLine = 1;
+
+        Records(Iterator<CSVRecord> it) {
+            this.it = it;
+        }
+
+        boolean hasNextSafely() {
+            if (pushBack != null) {
+                return true;
+            }
+            try {
+                return it.hasNext();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                return malformed(e);
+            }
+        }
+
+        /** The next record's fields, whatever their count. */
+        List<String> nextFields() {
+            if (pushBack != null) {
+                List<String> f = pushBack;
+                pushBack = null;
+                return f;
+            }
+            CSVRecord r = it.next();
+            nextLine = parser.getCurrentLineNumber() + 1;
+            return r.toList();
+        }
+
+        /** The next row as values, or null when it was bad and skipped. */
+        Object[] nextRow() {
+            long line = nextLine;
+            List<String> fields = nextFields();
+            if (fields.size() != schema.size()) {
+                String problem = where() + ", line " + line + ": expected " + schema.size() + " fields, found " + fields.size();
+                if (options.onBadRow() == OnBadRow.FAIL) {
+                    throw new StagewayException(ErrorKind.DATA, "Bad row in " + problem
+                            + " (set s3.on-bad-row=skip to skip and count such rows)");
+                }
+                rejected++;
+                LOG.warn("Skipped bad row in {}", problem);
+                return null;
+            }
+            return fields.toArray();
+        }
+
+        private boolean malformed(RuntimeException e) {
+            String problem = where() + " after line " + (nextLine - 1) + ": " + rootMessage(e);
+            if (options.onBadRow() == OnBadRow.FAIL) {
+                throw new StagewayException(ErrorKind.DATA, false, "Malformed CSV in " + problem, e);
+            }
+            // The parser cannot resynchronise after broken quoting: the rest of this object is one rejected row.
+            rejected++;
+            LOG.warn("Skipped the rest of {}: malformed CSV: {}", where(), rootMessage(e));
+            return false;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

@@ -1,0 +1,167 @@
+package dev.stageway.s3;
+
+import static dev.stageway.s3.SandboxFixture.props;
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.RecordBatch;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.TargetWriter;
+import dev.stageway.testkit.Sandbox;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** Multipart uploads, aborts that leave nothing, and ranged parallel downloads pinned to the ETag. */
+class MultipartTransferTest {
+    static final int MIB = 1024 * 1024;
+    static SandboxFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new SandboxFixture(Sandbox.start());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.sessions.close();
+        fx.sandbox.close();
+    }
+
+    static final Schema ONE = Schema.of(Column.of("payload", ColumnType.string()));
+
+    /** About {@code mib} MiB of rows, each a different 1000-character text. */
+    static List<Object[]> rows(int mib, long seed) {
+        Random random = new Random(seed);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < mib * 1024; i++) {
+            char[] c = new char[1000];
+            for (int j = 0; j < c.length; j++) {
+                c[j] = (char) ('a' + random.nextInt(26));
+            }
+            rows.add(new Object[] {new String(c)});
+        }
+        return rows;
+    }
+
+    @Test
+    void a50MiBObjectGoesThroughSeveralPartsAndReadsBackInRanges() {
+        List<Object[]> rows = rows(52, 1);   // 1003 bytes a row: just over 50 MiB
+        RunSummary summary;
+        try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), props("s3.folder-path",
+                CUSTOMER_BUCKET + "/big", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE)) {
+            for (int i = 0; i < rows.size(); i += 1000) {
+                w.write(new RecordBatch(ONE, rows.subList(i, Math.min(rows.size(), i + 1000))));
+            }
+            summary = w.commit();
+        }
+        try (S3Client admin = fx.admin()) {
+            HeadObjectResponse head = admin.headObject(b -> b.bucket(CUSTOMER_BUCKET).key("big/data.csv"));
+            assertEquals(summary.bytes(), head.contentLength());
+            assertTrue(head.contentLength() > 50L * MIB);
+            assertTrue(head.eTag().matches("\"?[0-9a-f]+-1[01]\"?"), "a multipart ETag of 10 or 11 parts: " + head.eTag());
+        }
+        long gets = fx.sandbox.iam().counterSum("s3 arn:aws:sts::" + CUSTOMER_ACCOUNT + ":assumed-role/");
+        List<Object[]> back = fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/big",
+                "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)));
+        long requests = fx.sandbox.iam().counterSum("s3 arn:aws:sts::" + CUSTOMER_ACCOUNT + ":assumed-role/") - gets;
+        assertTrue(requests >= 11, "ranged GETs (plus one listing): " + requests);
+        assertEquals(rows.size(), back.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(rows.get(i)[0], back.get(i)[0], "row " + i);
+        }
+    }
+
+    @Test
+    void aFailureAfterSomePartsLeavesNoUploadAndNoObject() {
+        List<Object[]> rows = rows(20, 2);
+        try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), props("s3.folder-path",
+                CUSTOMER_BUCKET + "/failed", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE)) {
+            w.write(new RecordBatch(ONE, rows));
+            try (S3Client admin = fx.admin()) {
+                assertEquals(1, admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET)).uploads().size(), "parts are in flight");
+            }
+            w.abort(new IllegalStateException("the source failed"));
+        }
+        assertNothingLeft("failed/");
+    }
+
+    @Test
+    void aBadValueAfterSomePartsAbortsTheUpload() {
+        List<Object[]> rows = new ArrayList<>(rows(12, 3));
+        rows.add(new Object[] {42});
+        StagewayException e = assertThrows(StagewayException.class, () -> fx.write(fx.customerRole(), props("s3.folder-path",
+                CUSTOMER_BUCKET + "/badvalue", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE, rows));
+        assertEquals(ErrorKind.DATA, e.kind());
+        assertNothingLeft("badvalue/");
+    }
+
+    @Test
+    void closingWithoutCommitAborts() {
+        try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), props("s3.folder-path",
+                CUSTOMER_BUCKET + "/unclosed", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE)) {
+            w.write(new RecordBatch(ONE, rows(11, 4)));
+        }
+        assertNothingLeft("unclosed/");
+    }
+
+    static void assertNothingLeft(String prefix) {
+        try (S3Client admin = fx.admin()) {
+            assertEquals(List.of(), admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET)).uploads().stream()
+                    .filter(u -> u.key().startsWith(prefix)).toList());
+            assertEquals(0, admin.listObjectsV2(b -> b.bucket(CUSTOMER_BUCKET).prefix(prefix)).keyCount());
+        }
+    }
+
+    @Test
+    void rangedDownloadEqualsTheOriginalByteForByte() throws Exception {
+        byte[] original = new byte[23 * MIB + 12345];
+        new Random(5).nextBytes(original);
+        try (S3Client admin = fx.admin()) {
+            String eTag = admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("bin/random.bin"), RequestBody.fromBytes(original)).eTag();
+            ExecutorService pool = Transfers.pool("test", 4);
+            try (InputStream in = new RangedDownload(admin, CUSTOMER_BUCKET, "bin/random.bin", eTag, original.length, 5 * MIB, 4, pool)) {
+                assertArrayEquals(sha256(original), sha256(in.readAllBytes()));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void anObjectReplacedMidReadFailsInsteadOfMixingVersions() throws Exception {
+        byte[] original = new byte[30 * MIB];
+        try (S3Client admin = fx.admin()) {
+            String eTag = admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("bin/changing.bin"), RequestBody.fromBytes(original)).eTag();
+            ExecutorService pool = Transfers.pool("test", 1);
+            try (InputStream in = new RangedDownload(admin, CUSTOMER_BUCKET, "bin/changing.bin", eTag, original.length, 5 * MIB, 1, pool)) {
+                in.readNBytes(5 * MIB + 1);
+                admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("bin/changing.bin"), RequestBody.fromBytes(new byte[12 * MIB + 1]));
+                S3Exception e = assertThrows(S3Exception.class, in::readAllBytes);
+                assertEquals(412, e.statusCode());
+                assertEquals("PreconditionFailed", e.awsErrorDetails().errorCode());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    static byte[] sha256(byte[] data) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(data);
+    }
+}

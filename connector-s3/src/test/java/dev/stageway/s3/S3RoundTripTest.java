@@ -1,0 +1,206 @@
+package dev.stageway.s3;
+
+import static dev.stageway.s3.SandboxFixture.props;
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.config.ConfigurationException;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.RecordBatch;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.SourceReader;
+import dev.stageway.spi.TargetWriter;
+import dev.stageway.testkit.Sandbox;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** CSV that breaks naive writers survives S3 -> S3 through the customer's assumed role. */
+class S3RoundTripTest {
+    static SandboxFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new SandboxFixture(Sandbox.start());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.sessions.close();
+        fx.sandbox.close();
+    }
+
+    static final Schema TEXT = Schema.of(Column.of("id", ColumnType.string()), Column.of("text", ColumnType.string()),
+            Column.of("note", ColumnType.string()));
+
+    static List<Object[]> hardRows() {
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(new Object[] {"1", "plain", "x"});
+        rows.add(new Object[] {"2", "comma, inside", "quote \" inside"});
+        rows.add(new Object[] {"3", "new\nline and\r\nCRLF", "\"\"already doubled\"\""});
+        rows.add(new Object[] {"4", "", null});
+        rows.add(new Object[] {"5", null, ""});
+        rows.add(new Object[] {"6", "non-ASCII: żółć 日本語 emoji 🚀", "tab\tinside;semi"});
+        rows.add(new Object[] {"7", "x".repeat(1_000_000), "very long"});
+        rows.add(new Object[] {"8", "\\N", "NULL"});
+        rows.add(new Object[] {"9", " leading and trailing ", "  "});
+        return rows;
+    }
+
+    static void assertRows(List<Object[]> expected, List<Object[]> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), "row " + i + ": " + Arrays.toString(actual.get(i)).substring(0,
+                    Math.min(200, Arrays.toString(actual.get(i)).length())));
+        }
+    }
+
+    @Test
+    void hardCsvRoundTripsPlainAndGzip() {
+        for (String compression : List.of("none", "gzip")) {
+            String folder = "s3://" + CUSTOMER_BUCKET + "/roundtrip-" + compression + "/";
+            fx.write(fx.customerRole(), props("s3.folder-path", folder, "s3.file-name", "hard.csv", "s3.compression", compression),
+                    TEXT, hardRows());
+            List<Object[]> back = fx.read(fx.customerRole(), props("s3.folder-path", folder));
+            assertRows(hardRows(), back);
+        }
+    }
+
+    @Test
+    void otherDelimiterQuoteNullMarkerAndEncodingRoundTrip() {
+        Map<String, String> csv = props("csv.delimiter", "\\t", "csv.quote", "'", "csv.null-value", "\\N",
+                "csv.encoding", "UTF-16");
+        Map<String, String> target = new java.util.HashMap<>(csv);
+        target.put("s3.folder-path", CUSTOMER_BUCKET + "/tsv");
+        fx.write(fx.customerRole(), target, TEXT, hardRows());
+        Map<String, String> source = new java.util.HashMap<>(csv);
+        source.put("s3.folder-path", CUSTOMER_BUCKET + "/tsv");
+        assertRows(hardRows(), fx.read(fx.customerRole(), source));
+    }
+
+    @Test
+    void typedValuesAreWrittenAsRedshiftReadsThem() {
+        Schema typed = Schema.of(Column.of("i", ColumnType.of(ColumnType.Kind.INTEGER)), Column.of("d", ColumnType.decimal(12, 3)),
+                Column.of("b", ColumnType.of(ColumnType.Kind.BOOLEAN)), Column.of("day", ColumnType.of(ColumnType.Kind.DATE)),
+                Column.of("ts", ColumnType.of(ColumnType.Kind.TIMESTAMP)), Column.of("tz", ColumnType.of(ColumnType.Kind.TIMESTAMP_TZ)),
+                Column.of("bin", ColumnType.of(ColumnType.Kind.BINARY)));
+        List<Object[]> rows = List.<Object[]>of(new Object[] {42, new BigDecimal("-12345.670"), true, LocalDate.of(2026, 2, 28),
+                LocalDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_000), OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(-5)),
+                new byte[] {0, 15, -1}});
+        fx.write(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/typed"), typed, rows);
+        try (S3Client admin = fx.admin()) {
+            assertEquals("\"i\",\"d\",\"b\",\"day\",\"ts\",\"tz\",\"bin\"\n\"42\",\"-12345.670\",\"true\",\"2026-02-28\","
+                            + "\"2026-01-02 03:04:05.123456\",\"2026-01-02 03:04:05-05:00\",\"000fff\"\n",
+                    admin.getObjectAsBytes(b -> b.bucket(CUSTOMER_BUCKET).key("typed/data.csv")).asUtf8String());
+        }
+    }
+
+    @Test
+    void aValueOfTheWrongTypeNamesRowAndColumnAndLeavesNothing() {
+        Schema typed = Schema.of(Column.of("n", ColumnType.of(ColumnType.Kind.INTEGER)));
+        StagewayException e = assertThrows(StagewayException.class, () -> fx.write(fx.customerRole(),
+                props("s3.folder-path", CUSTOMER_BUCKET + "/wrongtype"), typed, List.of(new Object[] {1}, new Object[] {"two"})));
+        assertEquals(ErrorKind.DATA, e.kind());
+        assertEquals("Row 2, column n: expected a Integer for INTEGER, got a String", e.getMessage());
+        try (S3Client admin = fx.admin()) {
+            assertEquals(0, admin.listObjectsV2(b -> b.bucket(CUSTOMER_BUCKET).prefix("wrongtype/")).keyCount());
+        }
+    }
+
+    @Test
+    void rolloverWritesNumberedObjectsThatAppearOnlyOnCommit() {
+        Map<String, String> target = props("s3.folder-path", CUSTOMER_BUCKET + "/rolled", "s3.file-name", "part.csv",
+                "s3.rollover.max-rows", "3", "s3.compression", "gzip");
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            rows.add(new Object[] {String.valueOf(i), "t" + i, null});
+        }
+        try (S3Client admin = fx.admin();
+             TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), target, TEXT)) {
+            w.write(new RecordBatch(TEXT, rows));
+            assertEquals(0, admin.listObjectsV2(b -> b.bucket(CUSTOMER_BUCKET).prefix("rolled/")).keyCount(), "nothing before commit");
+            RunSummary s = w.commit();
+            assertEquals(7, s.rows());
+            assertEquals(3L, s.details().get("objects"));
+            assertEquals(List.of("rolled/part-00001.csv.gz", "rolled/part-00002.csv.gz", "rolled/part-00003.csv.gz"),
+                    admin.listObjectsV2(b -> b.bucket(CUSTOMER_BUCKET).prefix("rolled/")).contents().stream().map(o -> o.key()).toList());
+        }
+        assertRows(rows, fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/rolled", "s3.file-pattern", "*.gz")));
+    }
+
+    @Test
+    void failIfExistsRefusesBeforeWriting() {
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("exists/data.csv"), RequestBody.fromString("old"));
+        }
+        StagewayException e = assertThrows(StagewayException.class, () -> fx.write(fx.customerRole(),
+                props("s3.folder-path", CUSTOMER_BUCKET + "/exists", "s3.write-mode", "fail-if-exists"), TEXT, hardRows()));
+        assertEquals("Cannot write s3://customer-data/exists/data.csv: it exists and s3.write-mode is fail-if-exists; remove it "
+                + "or set s3.write-mode=overwrite", e.getMessage());
+    }
+
+    @Test
+    void serverSideEncryptionIsAccepted() {
+        fx.write(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/sse", "s3.sse", "sse-s3"), TEXT, hardRows());
+        assertRows(hardRows(), fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/sse")));
+    }
+
+    @Test
+    void badRowsFailWithObjectAndLineOrAreSkippedAndCounted() {
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("bad/a.csv"),
+                    RequestBody.fromString("id,text,note\n1,a,b\n2,\"multi\nline\",c\n3,only-two\n4,d,e\n"));
+        }
+        StagewayException e = assertThrows(StagewayException.class,
+                () -> fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/bad")));
+        assertEquals(ErrorKind.DATA, e.kind());
+        assertEquals("Bad row in s3://customer-data/bad/a.csv, line 5: expected 3 fields, found 2 (set s3.on-bad-row=skip to "
+                + "skip and count such rows)", e.getMessage());
+        try (SourceReader r = fx.connector.openReader(fx.context(), fx.customerRole(),
+                props("s3.folder-path", CUSTOMER_BUCKET + "/bad", "s3.on-bad-row", "skip"))) {
+            List<Object[]> rows = new ArrayList<>();
+            r.next().ifPresent(b -> rows.addAll(b.rows()));
+            assertEquals(3, rows.size());
+            assertEquals(1, r.summary().rejected());
+        }
+    }
+
+    @Test
+    void brokenQuotingIsADataErrorNamingTheObject() {
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("broken/a.csv"), RequestBody.fromString("id,text\n1,\"never closed\n"));
+        }
+        StagewayException e = assertThrows(StagewayException.class,
+                () -> fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/broken")));
+        assertTrue(e.getMessage().startsWith("Malformed CSV in s3://customer-data/broken/a.csv"), e.getMessage());
+    }
+
+    @Test
+    void configurationProblemsAreAllReportedBeforeAnyCall() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> fx.connector.openWriter(fx.context(),
+                fx.customerRole(), props("s3.folder-path", "Bad_Bucket", "s3.multipart.part-size-bytes", "1024",
+                        "csv.delimiter", "\"", "s3.sse.kms-key-id", "k"), TEXT));
+        assertEquals(List.of("s3.folder-path", "s3.multipart.part-size-bytes", "s3.sse.kms-key-id", "csv.delimiter"),
+                e.problems().stream().map(p -> p.properties().get(0)).toList(), e.getMessage());
+        Map<String, String> west = fx.customerRole();
+        ConfigurationException region = assertThrows(ConfigurationException.class, () -> fx.connector.openReader(fx.context(), west,
+                props("s3.folder-path", "https://customer-data.s3.us-west-2.amazonaws.com/x/")));
+        assertEquals("s3.folder-path, aws.region: the folder is in us-west-2 but aws.region is us-east-1; set aws.region=us-west-2",
+                region.problems().get(0).toString());
+    }
+}
