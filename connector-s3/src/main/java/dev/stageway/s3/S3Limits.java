@@ -13,7 +13,10 @@ final class S3Limits {
     static final int MAX_PARTS = 10_000;
     /** Parts are held in a byte array, so we stop growing them at 1 GiB (S3 would take 5 GiB). */
     static final long MAX_BUFFERED_PART_SIZE = 1L << 30;
-    /** Part sizes double every this many parts, so 10,000 parts hold several TiB. */
+    /**
+     * Part sizes double every this many parts, so 10,000 parts hold over 3 TiB from the 5 MiB
+     * minimum (about 4 TiB from the 8 MiB default), with no part over {@link #MAX_BUFFERED_PART_SIZE}.
+     */
     static final int PARTS_PER_SIZE_STEP = 1_000;
 
     /**
