@@ -101,4 +101,18 @@ class S3CredentialsTest {
             }
         }
     }
+
+    @Test
+    void throttlingIsRetriedWithBackoff() throws Exception {
+        try (Sandbox sandbox = Sandbox.start()) {
+            SandboxFixture fx = new SandboxFixture(sandbox);
+            try {
+                sandbox.throttleS3(2);
+                assertRoundTrip(fx, fx.customerRole(), CUSTOMER_BUCKET, "throttled");
+                assertEquals(2, sandbox.iam().counter("s3 throttled"));
+            } finally {
+                fx.sessions.close();
+            }
+        }
+    }
 }

@@ -103,6 +103,11 @@ public final class Sandbox implements AutoCloseable {
         return imds.endpoint();
     }
 
+    /** Makes S3 answer the next {@code requests} requests with 503 SlowDown. */
+    public void throttleS3(int requests) {
+        s3.throttleNext(requests);
+    }
+
     /** The sandbox's IAM, for counters ({@link Iam#counter}) and direct checks. */
     public Iam iam() {
         return iam;

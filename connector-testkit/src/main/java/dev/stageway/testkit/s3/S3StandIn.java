@@ -45,6 +45,7 @@ public final class S3StandIn implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final BlobStore blobStore;
+    private final java.util.concurrent.atomic.AtomicInteger slowDowns = new java.util.concurrent.atomic.AtomicInteger();
 
     public S3StandIn(Iam iam, BlobStore blobStore) throws Exception {
         this.blobStore = blobStore;
@@ -72,13 +73,18 @@ public final class S3StandIn implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new TokenCheckingServlet(iam, handler)), "/*");
+        context.addServlet(new ServletHolder(new TokenCheckingServlet(iam, handler, slowDowns)), "/*");
         server.setHandler(context);
         server.start();
     }
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    /** Answers the next {@code requests} requests with 503 SlowDown, as S3 does when throttling. */
+    public void throttleNext(int requests) {
+        slowDowns.set(requests);
     }
 
     /** The blob store behind the stand-in, for the sandbox's own set-up. */
@@ -112,14 +118,22 @@ public final class S3StandIn implements AutoCloseable {
         private static final long serialVersionUID = 1L;
         private final transient Iam iam;
         private final transient Handler handler;
+        private final transient java.util.concurrent.atomic.AtomicInteger slowDowns;
 
-        TokenCheckingServlet(Iam iam, Handler handler) {
+        TokenCheckingServlet(Iam iam, Handler handler, java.util.concurrent.atomic.AtomicInteger slowDowns) {
             this.iam = iam;
             this.handler = handler;
+            this.slowDowns = slowDowns;
         }
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                iam.count("s3 throttled");
+                req.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                handler.error(req, resp, "SlowDown", 503, "Please reduce your request rate.");
+                return;
+            }
             Optional<Credential> who = accessKeyId(req).flatMap(iam::credential);
             if (who.isPresent()) {
                 Credential c = who.get();

@@ -1,8 +1,10 @@
-package dev.stageway.config;
+package dev.stageway.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stageway.aws.AwsProperties;
+import dev.stageway.config.PropertyTable;
+import dev.stageway.s3.S3Properties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +18,11 @@ class ReadmePropertiesTest {
     static final Path README = Path.of("..", "README.md");
 
     @Test
-    void readmeShowsTheAwsTables() throws IOException {
+    void readmeShowsEveryConnectorsTables() throws IOException {
         check("aws-connection", AwsProperties.CONNECTION);
         check("aws-advanced", AwsProperties.ADVANCED);
+        check("s3-source", S3Properties.SOURCE);
+        check("s3-target", S3Properties.TARGET);
     }
 
     static void check(String section, PropertyTable table) throws IOException {
@@ -37,6 +41,6 @@ class ReadmePropertiesTest {
             return;
         }
         assertEquals(expected, actual, "README.md section " + section
-                + " is out of date: run ./mvnw -pl connector-api test -Dtest=ReadmePropertiesTest -Dstageway.docs.update=true");
+                + " is out of date: run ./mvnw -pl packaging test -Dtest=ReadmePropertiesTest -Dstageway.docs.update=true");
     }
 }
