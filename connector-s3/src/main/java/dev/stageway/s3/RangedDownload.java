@@ -49,8 +49,21 @@ final class RangedDownload extends InputStream {
             long start = nextOffset;
             long end = Math.min(size, start + partSize) - 1;
             nextOffset = end + 1;
-            ahead.add(CompletableFuture.supplyAsync(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)
-                    .range("bytes=" + start + "-" + end).ifMatch(eTag)).asByteArray(), executor));
+            ahead.add(CompletableFuture.supplyAsync(() -> fetch(start, end), executor));
+        }
+    }
+
+    /** One range, read straight into an array of its size (no intermediate buffers). */
+    private byte[] fetch(long start, long end) {
+        byte[] data = new byte[(int) (end - start + 1)];
+        try (var in = s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + start + "-" + end).ifMatch(eTag))) {
+            int n = in.readNBytes(data, 0, data.length);
+            if (n != data.length) {
+                throw new IOException("s3://" + bucket + "/" + key + " ended at byte " + (start + n) + ", expected " + (end + 1));
+            }
+            return data;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
     }
 
