@@ -12,7 +12,6 @@ import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.TargetWriter;
-import dev.stageway.testkit.Sandbox;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -34,13 +33,12 @@ class MultipartTransferTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new SandboxFixture(Sandbox.start());
+        fx = SandboxFixture.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        fx.sessions.close();
-        fx.sandbox.close();
+        fx.close();
     }
 
     static final Schema ONE = Schema.of(Column.of("payload", ColumnType.string()));

@@ -14,7 +14,6 @@ import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.TargetWriter;
-import dev.stageway.testkit.Sandbox;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -36,13 +35,12 @@ class S3RoundTripTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new SandboxFixture(Sandbox.start());
+        fx = SandboxFixture.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        fx.sessions.close();
-        fx.sandbox.close();
+        fx.close();
     }
 
     static final Schema TEXT = Schema.of(Column.of("id", ColumnType.string()), Column.of("text", ColumnType.string()),

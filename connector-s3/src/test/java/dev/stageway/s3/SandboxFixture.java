@@ -20,13 +20,24 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Connection maps for each strategy against a sandbox, and helpers to write and read through the connector. */
-final class SandboxFixture {
+final class SandboxFixture implements AutoCloseable {
     final Sandbox sandbox;
     final RoleSessions sessions = new RoleSessions();
     final S3ConnectorFactory connector = new S3ConnectorFactory();
 
     SandboxFixture(Sandbox sandbox) {
         this.sandbox = sandbox;
+    }
+
+    /** A fixture over a fresh default sandbox. */
+    static SandboxFixture start() throws Exception {
+        return new SandboxFixture(Sandbox.start());
+    }
+
+    @Override
+    public void close() throws Exception {
+        sessions.close();
+        sandbox.close();
     }
 
     Map<String, String> endpoints() {
