@@ -33,6 +33,9 @@ public final class DefaultSandbox {
     public static final String CUSTOMER_ADMIN_ACCESS_KEY_ID = "AKIASANDBOXCUSTADMIN";
     public static final String CUSTOMER_ADMIN_SECRET_ACCESS_KEY = "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";
     public static final String REDSHIFT_ROLE = "stageway-redshift-copy";
+    public static final String REDSHIFT_USER = "awsuser";
+    public static final String REDSHIFT_PASSWORD = "Sandbox-Redshift-Pw1";
+    public static final int REDSHIFT_SLICES = 4;
 
     public static final String TENANT_B_ACCOUNT = "777788889999";
     public static final String TENANT_B_ROLE = "stageway-tenant-b-access";
@@ -71,7 +74,8 @@ public final class DefaultSandbox {
                 List.of(new SandboxConfig.Bucket(TENANT_B_BUCKET, Optional.empty())));
         return new SandboxConfig(REGION, List.of(agent, customer, tenantB),
                 Optional.of(new SandboxConfig.InstanceProfile(roleArn(AGENT_ACCOUNT, INSTANCE_ROLE), INSTANCE_ID)),
-                Optional.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)));
+                Optional.of(new SandboxConfig.RedshiftCluster(REDSHIFT_USER, REDSHIFT_PASSWORD,
+                        List.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)), REDSHIFT_SLICES)));
     }
 
     private static String policy(String... statements) {

@@ -4,6 +4,7 @@ import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.iam.Policy;
 import dev.stageway.testkit.iam.Role;
 import dev.stageway.testkit.imds.ImdsStandIn;
+import dev.stageway.testkit.redshift.RedshiftStandIn;
 import dev.stageway.testkit.s3.S3StandIn;
 import dev.stageway.testkit.sts.StsStandIn;
 import java.net.URI;
@@ -28,6 +29,7 @@ public final class Sandbox implements AutoCloseable {
     private final S3StandIn s3;
     private final StsStandIn sts;
     private final ImdsStandIn imds;
+    private final Optional<RedshiftStandIn> redshift;
 
     private Sandbox(Builder b) throws Exception {
         this.config = b.config;
@@ -72,6 +74,20 @@ public final class Sandbox implements AutoCloseable {
         }
         this.s3 = s3Started;
         this.sts = stsStarted;
+        Optional<RedshiftStandIn> cluster = Optional.empty();
+        if (b.redshift) {
+            SandboxConfig.RedshiftCluster spec = config.redshift().orElseThrow(() ->
+                    new IllegalArgumentException("sandbox file: a Redshift stand-in was asked for but the file has no Redshift section"));
+            try {
+                cluster = Optional.of(new RedshiftStandIn(iam, config.region(), s3.endpoint(), sts.endpoint(), spec));
+            } catch (Exception e) {
+                imds.close();
+                sts.close();
+                s3.close();
+                throw e;
+            }
+        }
+        this.redshift = cluster;
     }
 
     /** Starts the default sandbox ({@link DefaultSandbox}). */
@@ -103,6 +119,11 @@ public final class Sandbox implements AutoCloseable {
         return imds.endpoint();
     }
 
+    /** The Redshift stand-in, when the sandbox was built {@link Builder#withRedshift() with one}. */
+    public RedshiftStandIn redshift() {
+        return redshift.orElseThrow(() -> new IllegalStateException("this sandbox was built without withRedshift()"));
+    }
+
     /** Makes S3 answer the next {@code requests} requests with 503 SlowDown. */
     public void throttleS3(int requests) {
         s3.throttleNext(requests);
@@ -131,7 +152,10 @@ public final class Sandbox implements AutoCloseable {
     @Override
     public void close() throws Exception {
         Exception failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {imds, sts, s3}) {
+        for (AutoCloseable c : new AutoCloseable[] {redshift.isPresent() ? redshift.get() : null, imds, sts, s3}) {
+            if (c == null) {
+                continue;
+            }
             try {
                 c.close();
             } catch (Exception e) {
@@ -151,6 +175,13 @@ public final class Sandbox implements AutoCloseable {
         private SandboxConfig config = DefaultSandbox.config();
         private Optional<Duration> sessionLifetime = Optional.empty();
         private Optional<Path> dataDirectory = Optional.empty();
+        private boolean redshift;
+
+        /** Also starts the Redshift stand-in (embedded PostgreSQL; about 2 s and 75 MiB more). */
+        public Builder withRedshift() {
+            this.redshift = true;
+            return this;
+        }
 
         public Builder config(SandboxConfig config) {
             this.config = Objects.requireNonNull(config, "config is null");

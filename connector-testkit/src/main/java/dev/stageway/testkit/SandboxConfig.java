@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the instance role that IMDS serves, and the role the Redshift stand-in uses for IAM_ROLE.
  */
 public record SandboxConfig(String region, List<Account> accounts, Optional<InstanceProfile> instanceProfile,
-                            Optional<String> redshiftRoleArn) {
+                            Optional<RedshiftCluster> redshift) {
 
     public record Account(String accountId, String alias, List<User> users, List<RoleSpec> roles, List<Bucket> buckets) {
     }
@@ -39,6 +39,14 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
     }
 
     public record InstanceProfile(String roleArn, String instanceId) {
+    }
+
+    /** The Redshift stand-in's cluster: its master user, the IAM roles attached to it, its slice count. */
+    public record RedshiftCluster(String masterUsername, String masterUserPassword, List<String> iamRoles, int slices) {
+        @Override
+        public String toString() {
+            return "RedshiftCluster[" + masterUsername + ", roles " + iamRoles + ", " + slices + " slices]";
+        }
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -70,9 +78,15 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
         JsonNode ip = root.path("InstanceProfile");
         Optional<InstanceProfile> instance = ip.isMissingNode() ? Optional.empty()
                 : Optional.of(new InstanceProfile(text(ip, "Role"), ip.path("InstanceId").asString("i-0sandbox0000000001")));
-        JsonNode rs = root.path("Redshift").path("IamRole");
-        return new SandboxConfig(root.path("Region").asString("us-east-1"), accounts, instance,
-                rs.isMissingNode() ? Optional.empty() : Optional.of(rs.asString()));
+        JsonNode rs = root.path("Redshift");
+        Optional<RedshiftCluster> redshift = Optional.empty();
+        if (!rs.isMissingNode()) {
+            List<String> roles = new ArrayList<>();
+            rs.path("IamRoles").forEach(r -> roles.add(r.asString()));
+            redshift = Optional.of(new RedshiftCluster(text(rs, "MasterUsername"), text(rs, "MasterUserPassword"), roles,
+                    rs.path("NumberOfSlices").asInt(4)));
+        }
+        return new SandboxConfig(root.path("Region").asString("us-east-1"), accounts, instance, redshift);
     }
 
     private static String text(JsonNode node, String field) {
@@ -120,7 +134,13 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
             n.put("Role", ip.roleArn());
             n.put("InstanceId", ip.instanceId());
         });
-        redshiftRoleArn.ifPresent(r -> root.putObject("Redshift").put("IamRole", r));
+        redshift.ifPresent(r -> {
+            ObjectNode n = root.putObject("Redshift");
+            n.put("MasterUsername", r.masterUsername());
+            n.put("MasterUserPassword", r.masterUserPassword());
+            r.iamRoles().forEach(n.putArray("IamRoles")::add);
+            n.put("NumberOfSlices", r.slices());
+        });
         return JSON.writeValueAsString(root);
     }
 }

@@ -1,0 +1,272 @@
+package dev.stageway.testkit.redshift;
+
+import dev.stageway.testkit.redshift.PgWire.Message;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: authenticates the client as the cluster's user, opens its own
+ * PostgreSQL backend, relays messages in lockstep, and carries out COPY from S3 and UNLOAD
+ * itself on that same backend, so temporary tables and transactions behave as in Redshift.
+ */
+final class RedshiftSession implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedshiftSession.class);
+    private static final int SSL_REQUEST = 80877103;
+    private static final int CANCEL_REQUEST = 80877102;
+    /** Startup parameters the Redshift driver sends that PostgreSQL refuses. */
+    private static final Set<String> REDSHIFT_ONLY_PARAMETERS = Set.of("driver_version", "os_version", "client_protocol_version",
+            "driver_discovery_version", "plugin_name", "application_type", "compression");
+    private static final Pattern COPY_CONTEXT = Pattern.compile("COPY [^,]+, line (\\d+)(?:, column ([^:]+))?(?:: \"(.*)\")?",
+            Pattern.DOTALL);
+
+    private final Socket client;
+    private final RedshiftStandIn cluster;
+    private DataInputStream clientIn;
+    private OutputStream clientOut;
+    private DataInputStream backendIn;
+    private OutputStream backendOut;
+    private int backendPid;
+
+    RedshiftSession(Socket client, RedshiftStandIn cluster) {
+        this.client = client;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public void run() {
+        try (client; Socket backend = new Socket("127.0.0.1", cluster.postgresPort())) {
+            clientIn = new DataInputStream(new BufferedInputStream(client.getInputStream(), 65536));
+            clientOut = new BufferedOutputStream(client.getOutputStream(), 65536);
+            backendIn = new DataInputStream(new BufferedInputStream(backend.getInputStream(), 65536));
+            backendOut = new BufferedOutputStream(backend.getOutputStream(), 65536);
+            if (!startup()) {
+                return;
+            }
+            for (Message m = PgWire.read(clientIn); m != null; m = PgWire.read(clientIn)) {
+                switch (m.type()) {
+                    case 'Q' -> query(m);
+                    case 'S' -> {
+                        forward(m);
+                        relayUntilReady();
+                    }
+                    case 'X' -> {
+                        forward(m);
+                        return;
+                    }
+                    default -> forward(m);
+                }
+                clientOut.flush();
+            }
+        } catch (IOException e) {
+            LOG.debug("Redshift stand-in session ended: {}", e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("Redshift stand-in session failed; closing the connection", e);
+        }
+    }
+
+    /** SSL declined, the cluster's password checked, the startup passed on without Redshift-only parameters. */
+    private boolean startup() throws IOException {
+        byte[] body = startupPacket();
+        int code = int32(body, 0);
+        if (code == SSL_REQUEST) {
+            clientOut.write('N');
+            clientOut.flush();
+            body = startupPacket();
+            code = int32(body, 0);
+        }
+        if (code == CANCEL_REQUEST) {
+            new DataOutputStream(backendOut).writeInt(body.length + 4);
+            backendOut.write(body);
+            backendOut.flush();
+            return false;
+        }
+        List<String> parts = new ArrayList<>();
+        int start = 4;
+        for (int i = 4; i < body.length; i++) {
+            if (body[i] == 0) {
+                parts.add(new String(body, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        String user = "";
+        ByteArrayOutputStream filtered = new ByteArrayOutputStream();
+        filtered.writeBytes(new byte[] {0, 3, 0, 0});
+        for (int i = 0; i + 1 < parts.size(); i += 2) {
+            if (parts.get(i).isEmpty()) {
+                break;
+            }
+            if (parts.get(i).equals("user")) {
+                user = parts.get(i + 1);
+            }
+            if (!REDSHIFT_ONLY_PARAMETERS.contains(parts.get(i))) {
+                filtered.writeBytes(PgWire.cstring(parts.get(i)));
+                filtered.writeBytes(PgWire.cstring(parts.get(i + 1)));
+            }
+        }
+        filtered.write(0);
+        // Redshift asks for a password; the stand-in checks it itself (the backend trusts loopback).
+        PgWire.write(clientOut, 'R', new byte[] {0, 0, 0, 3});
+        clientOut.flush();
+        Message password = PgWire.read(clientIn);
+        if (password == null || password.type() != 'p' || !cluster.checkLogin(user, password.text())) {
+            PgWire.write(clientOut, 'E', PgWire.error("28000", "password authentication failed for user \"" + user + "\""));
+            clientOut.flush();
+            return false;
+        }
+        byte[] startupMessage = filtered.toByteArray();
+        new DataOutputStream(backendOut).writeInt(startupMessage.length + 4);
+        backendOut.write(startupMessage);
+        backendOut.flush();
+        for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
+            if (m.type() == 'K') {
+                backendPid = int32(m.body(), 0);
+            }
+            PgWire.write(clientOut, m);
+            if (m.type() == 'Z') {
+                clientOut.flush();
+                return true;
+            }
+            if (m.type() == 'E') {
+                clientOut.flush();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private byte[] startupPacket() throws IOException {
+        int length = clientIn.readInt();
+        byte[] body = new byte[length - 4];
+        clientIn.readFully(body);
+        return body;
+    }
+
+    private void query(Message m) throws IOException {
+        String sql = m.text();
+        try {
+            if (RedshiftSql.isCopyFromS3(sql)) {
+                new CopyFromS3(this, RedshiftSql.parseCopy(sql)).run();
+                return;
+            }
+            if (RedshiftSql.isUnload(sql)) {
+                new UnloadToS3(this, RedshiftSql.parseUnload(sql)).run();
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            fail("42601", e.getMessage());
+            return;
+        }
+        forward(m);
+        relayUntilReady();
+    }
+
+    private void forward(Message m) throws IOException {
+        PgWire.write(backendOut, m);
+        if (m.type() == 'Q' || m.type() == 'S' || m.type() == 'H' || m.type() == 'X') {
+            backendOut.flush();
+        }
+    }
+
+    /** Passes the backend's answers to the client up to ReadyForQuery (and a client COPY FROM STDIN through). */
+    void relayUntilReady() throws IOException {
+        for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
+            PgWire.write(clientOut, m);
+            if (m.type() == 'G') {
+                clientOut.flush();
+                for (Message c = PgWire.read(clientIn); c != null; c = PgWire.read(clientIn)) {
+                    PgWire.write(backendOut, c);
+                    if (c.type() == 'c' || c.type() == 'f') {
+                        backendOut.flush();
+                        break;
+                    }
+                }
+            }
+            if (m.type() == 'Z') {
+                clientOut.flush();
+                return;
+            }
+        }
+        throw new IOException("the backend closed the connection");
+    }
+
+    /**
+     * Fails the current statement the way Redshift would: the error is raised inside the backend,
+     * so an open transaction is aborted there too, and the client sees {@code message}.
+     */
+    void fail(String sqlState, String message) throws IOException {
+        String tag = "$stageway$";
+        PgWire.query(backendOut, "DO " + tag + "BEGIN RAISE EXCEPTION USING ERRCODE = '" + sqlState + "', MESSAGE = "
+                + quote(message) + "; END" + tag);
+        relayUntilReady();
+    }
+
+    /** Sends the client an error of ours in place of the backend's, then the backend's ReadyForQuery. */
+    void replaceErrorAndFinish(String sqlState, String message) throws IOException {
+        PgWire.write(clientOut, 'E', PgWire.error(sqlState, message));
+        for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
+            if (m.type() == 'Z') {
+                PgWire.write(clientOut, m);
+                clientOut.flush();
+                return;
+            }
+        }
+        throw new IOException("the backend closed the connection");
+    }
+
+    static String quote(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** The backend's answer to a COPY error: line, column and value from its CONTEXT. */
+    record CopyError(long line, String column, String value, String reason) {
+    }
+
+    static CopyError copyError(Map<Character, String> fields) {
+        Matcher m = COPY_CONTEXT.matcher(fields.getOrDefault('W', ""));
+        if (!m.find()) {
+            return new CopyError(0, "", "", fields.getOrDefault('M', "unknown error"));
+        }
+        return new CopyError(Long.parseLong(m.group(1)), m.group(2) == null ? "" : m.group(2),
+                m.group(3) == null ? "" : m.group(3), fields.getOrDefault('M', ""));
+    }
+
+    DataInputStream backendIn() {
+        return backendIn;
+    }
+
+    OutputStream backendOut() {
+        return backendOut;
+    }
+
+    OutputStream clientOut() {
+        return clientOut;
+    }
+
+    RedshiftStandIn cluster() {
+        return cluster;
+    }
+
+    int backendPid() {
+        return backendPid;
+    }
+
+    private static int int32(byte[] b, int off) {
+        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    }
+
+}

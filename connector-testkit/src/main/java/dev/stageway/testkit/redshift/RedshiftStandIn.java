@@ -1,0 +1,192 @@
+package dev.stageway.testkit.redshift;
+
+import dev.stageway.testkit.SandboxConfig;
+import dev.stageway.testkit.iam.Iam;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A Redshift cluster for tests and the demo: embedded PostgreSQL (from Maven Central jars)
+ * behind a loopback proxy that the real Redshift JDBC driver reaches with a
+ * {@code jdbc:redshift://} URL. The proxy checks the cluster's password, and carries out COPY
+ * from S3 and UNLOAD itself (see {@link RedshiftSession}); {@code stl_load_errors},
+ * {@code sys_load_error_detail} and {@code stv_slices} exist as in Redshift.
+ * <p>Connect with {@link #jdbcUrl()}: it asks the driver for the simple query protocol, which
+ * is what the proxy intercepts COPY and UNLOAD in.
+ */
+public final class RedshiftStandIn implements AutoCloseable {
+    public static final String DATABASE = "dev";
+
+    private final Iam iam;
+    private final String region;
+    private final URI s3Endpoint;
+    private final URI stsEndpoint;
+    private final SandboxConfig.RedshiftCluster spec;
+    private final EmbeddedPostgres postgres;
+    private final Connection catalog;
+    private final ServerSocket listener;
+    private final ExecutorService sessions;
+
+    public RedshiftStandIn(Iam iam, String region, URI s3Endpoint, URI stsEndpoint, SandboxConfig.RedshiftCluster spec) throws IOException {
+        this.iam = iam;
+        this.region = region;
+        this.s3Endpoint = s3Endpoint;
+        this.stsEndpoint = stsEndpoint;
+        this.spec = spec;
+        this.postgres = EmbeddedPostgres.builder().start();
+        try {
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + DATABASE);
+                s.execute("CREATE ROLE " + spec.masterUsername() + " SUPERUSER LOGIN");
+            }
+            this.catalog = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE,
+                    "postgres", "");
+            createCatalog();
+            this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (SQLException | IOException e) {
+            postgres.close();
+            throw new IOException("Cannot start the Redshift stand-in: " + e.getMessage(), e);
+        }
+        this.sessions = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sandbox-redshift");
+            t.setDaemon(true);
+            return t;
+        });
+        sessions.execute(this::accept);
+    }
+
+    /** Redshift's system relations the connector reads: load errors and the cluster's slices. */
+    private void createCatalog() throws SQLException {
+        try (Statement s = catalog.createStatement()) {
+            s.execute("CREATE TABLE public.stl_load_errors (userid int, slice int, tbl varchar(128), starttime timestamp, "
+                    + "session int, query int, filename varchar(256), line_number bigint, colname varchar(127), type varchar(10), "
+                    + "col_length varchar(10), position int, raw_line varchar(1024), raw_field_value varchar(1024), "
+                    + "err_code int, err_reason varchar(100))");
+            s.execute("CREATE VIEW public.sys_load_error_detail AS SELECT session AS session_id, query AS query_id, "
+                    + "starttime AS start_time, filename AS file_name, line_number, colname AS column_name, type AS column_type, "
+                    + "raw_line AS error_message_raw_line, raw_field_value AS column_value, err_code AS error_code, "
+                    + "err_reason AS error_message, tbl AS table_name FROM public.stl_load_errors");
+            s.execute("CREATE TABLE public.stv_slices (node int, slice int, localslice int, type varchar(8))");
+            for (int i = 0; i < spec.slices(); i++) {
+                s.execute("INSERT INTO public.stv_slices VALUES (" + (i / 2) + ", " + i + ", " + (i % 2) + ", 'D')");
+            }
+            s.execute("GRANT SELECT ON public.stl_load_errors, public.sys_load_error_detail, public.stv_slices TO PUBLIC");
+        }
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                sessions.execute(new RedshiftSession(client, this));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /** The URL the Redshift JDBC driver connects with. */
+    public String jdbcUrl() {
+        return "jdbc:redshift://127.0.0.1:" + listener.getLocalPort() + "/" + DATABASE + "?ssl=false&preferQueryMode=simple";
+    }
+
+    public String user() {
+        return spec.masterUsername();
+    }
+
+    public String password() {
+        return spec.masterUserPassword();
+    }
+
+    boolean checkLogin(String user, String password) {
+        return spec.masterUsername().equals(user) && spec.masterUserPassword().equals(password);
+    }
+
+    int postgresPort() {
+        return postgres.getPort();
+    }
+
+    int slices() {
+        return spec.slices();
+    }
+
+    List<String> attachedRoles() {
+        return spec.iamRoles();
+    }
+
+    Iam iam() {
+        return iam;
+    }
+
+    String region() {
+        return region;
+    }
+
+    URI s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    URI stsEndpoint() {
+        return stsEndpoint;
+    }
+
+    private int queries;
+
+    /** Records one rejected row; outside the client's transaction, so it survives the rollback as in Redshift. */
+    synchronized void recordLoadError(int session, String table, String file, long line, String column, String value, String raw,
+                                      String reason) {
+        try (PreparedStatement p = catalog.prepareStatement("INSERT INTO public.stl_load_errors (userid, slice, tbl, starttime, "
+                + "session, query, filename, line_number, colname, type, position, raw_line, raw_field_value, err_code, err_reason) "
+                + "VALUES (100, 0, ?, ?, ?, ?, ?, ?, ?, '', 0, ?, ?, 1207, ?)")) {
+            p.setString(1, table);
+            p.setTimestamp(2, Timestamp.from(Instant.now()));
+            p.setInt(3, session);
+            p.setInt(4, ++queries);
+            p.setString(5, file);
+            p.setLong(6, line);
+            p.setString(7, column);
+            p.setString(8, truncate(raw, 1024));
+            p.setString(9, truncate(value, 1024));
+            p.setString(10, truncate(reason, 100));
+            p.executeUpdate();
+        } catch (SQLException e) {
+            // The failed COPY is still reported to the client; only the detail row is lost.
+            org.slf4j.LoggerFactory.getLogger(RedshiftStandIn.class).warn("Cannot record a load error: {}", e.getMessage());
+        }
+    }
+
+    /** At most {@code max} characters, without NULs (text columns cannot hold them; raw lines of binary files do). */
+    private static String truncate(String s, int max) {
+        if (s == null) {
+            return null;
+        }
+        String clean = s.replace('\0', ' ');
+        return clean.length() <= max ? clean : clean.substring(0, max);
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        sessions.shutdownNow();
+        try {
+            catalog.close();
+        } catch (SQLException ignored) {
+            // The database is going away with the server.
+        }
+        postgres.close();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.stageway.testkit.redshift;
+
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.testkit.Sandbox;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/** The Redshift stand-in through the real Redshift JDBC driver, loading from and unloading to the S3 sandbox. */
+class RedshiftStandInTest {
+    static Sandbox sandbox;
+    static S3Client admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = Sandbox.builder().withRedshift().build();
+        admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
+        admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("load/a.csv"), RequestBody.fromString("id,name\n1,\"one, first\"\n2,\\N\n"));
+        admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("load/b.csv.gz"), RequestBody.fromBytes(gzip("id,name\n3,\"\"\n")));
+        admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("bad/a.csv"), RequestBody.fromString("id,name\n1,x\n2,y\n"));
+        admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("bad/b.csv"), RequestBody.fromString("id,name\n3,z\nfour,w\n"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        admin.close();
+        sandbox.close();
+    }
+
+    static byte[] gzip(String s) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
+            g.write(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return b.toByteArray();
+    }
+
+    static Connection connect() throws SQLException {
+        return DriverManager.getConnection(sandbox.redshift().jdbcUrl(), REDSHIFT_USER, REDSHIFT_PASSWORD);
+    }
+
+    static Credentials customerSession() {
+        try (StsClient sts = StsClient.builder().region(Region.US_EAST_1).endpointOverride(sandbox.stsEndpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(AGENT_ACCESS_KEY_ID,
+                        AGENT_SECRET_ACCESS_KEY))).build()) {
+            return sts.assumeRole(r -> r.roleArn(roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE)).roleSessionName("copy")
+                    .externalId(CUSTOMER_EXTERNAL_ID)).credentials();
+        }
+    }
+
+    static String credentials(Credentials c) {
+        return "CREDENTIALS 'aws_access_key_id=" + c.accessKeyId() + ";aws_secret_access_key=" + c.secretAccessKey() + ";token="
+                + c.sessionToken() + "'";
+    }
+
+    static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsRefused() {
+        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(sandbox.redshift().jdbcUrl(),
+                REDSHIFT_USER, "wrong"));
+        assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+    }
+
+    @Test
+    void copyLoadsAPrefixWithTemporaryCredentialsInsideTheTransaction() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t1 (id int, name varchar(20))");
+            c.setAutoCommit(false);
+            int loaded = s.executeUpdate("COPY t1 (id, name) FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/load/a' "
+                    + credentials(customerSession()) + " CSV IGNOREHEADER 1 NULL AS '\\N' REGION 'us-east-1' COMPUPDATE OFF");
+            assertEquals(2, loaded);
+            assertEquals(1, s.executeUpdate("COPY t1 FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/load/b' "
+                    + credentials(customerSession()) + " FORMAT AS CSV GZIP IGNOREHEADER 1 NULL AS '\\N'"));
+            try (ResultSet r = s.executeQuery("select name from t1 where id = 3")) {
+                assertTrue(r.next());
+                assertEquals("", r.getString(1), "a quoted empty field is an empty string, not null");
+            }
+            c.rollback();
+            assertEquals(0, count(s, "select count(*) from t1"), "the loads went with the rolled-back transaction");
+        }
+    }
+
+    @Test
+    void aCompressedFileLoadedWithoutGzipFailsInsteadOfLoadingGarbage() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t6 (id int, name varchar(20))");
+            SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t6 FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/load/b' " + credentials(customerSession()) + " CSV"));
+            assertTrue(e.getMessage().contains("Load into table 't6' failed"), e.getMessage());
+            assertEquals(0, count(s, "select count(*) from t6"));
+        }
+    }
+
+    @Test
+    void copyFromAManifestAndWithTheClustersRole() throws Exception {
+        String manifest = "{\"entries\":[{\"url\":\"s3://" + CUSTOMER_STAGING_BUCKET + "/load/a.csv\",\"mandatory\":true}]}";
+        admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("load.manifest"), RequestBody.fromString(manifest));
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t2 (id int, name varchar(20))");
+            s.executeUpdate("COPY t2 FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/load.manifest' IAM_ROLE '"
+                    + roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE) + "' MANIFEST CSV IGNOREHEADER 1 NULL AS '\\N'");
+            try (ResultSet r = s.executeQuery("select id, name from t2 order by id")) {
+                assertTrue(r.next());
+                assertEquals("one, first", r.getString(2));
+                assertTrue(r.next());
+                assertNull(r.getString(2));
+            }
+            SQLException notAttached = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t2 FROM 's3://"
+                    + CUSTOMER_STAGING_BUCKET + "/load.manifest' IAM_ROLE '" + roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE) + "' MANIFEST CSV"));
+            assertTrue(notAttached.getMessage().contains("is not authorized to assume IAM Role"), notAttached.getMessage());
+        }
+    }
+
+    @Test
+    void badCredentialsFailLikeRedshiftAndNeverEchoTheSecret() throws Exception {
+        Credentials c = customerSession();
+        try (Connection conn = connect(); Statement s = conn.createStatement()) {
+            s.execute("CREATE TABLE t3 (id int, name varchar(20))");
+            SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t3 FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/load/a' CREDENTIALS 'aws_access_key_id=" + c.accessKeyId() + ";aws_secret_access_key=" + c.secretAccessKey()
+                    + "' CSV"));
+            assertTrue(e.getMessage().contains("S3ServiceException") && e.getMessage().contains("InvalidToken"), e.getMessage());
+            assertFalse(e.getMessage().contains(c.secretAccessKey()));
+            SQLException agent = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t3 FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/load/a' ACCESS_KEY_ID '" + AGENT_ACCESS_KEY_ID + "' SECRET_ACCESS_KEY '" + AGENT_SECRET_ACCESS_KEY + "' CSV"));
+            assertTrue(agent.getMessage().contains("AccessDenied"), agent.getMessage());
+        }
+    }
+
+    @Test
+    void aBadValueFailsTheLoadAndIsInStlLoadErrorsWithFileLineAndColumn() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t4 (id int, name varchar(20))");
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO t4 VALUES (0, 'kept')");
+            SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t4 FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/bad/' " + credentials(customerSession()) + " CSV IGNOREHEADER 1"));
+            assertEquals("ERROR: Load into table 't4' failed.  Check 'stl_load_errors' system table for details.", e.getMessage());
+            c.rollback();
+            try (ResultSet r = s.executeQuery("select filename, line_number, colname, raw_field_value, err_reason, raw_line "
+                    + "from stl_load_errors where tbl = 't4'")) {
+                assertTrue(r.next());
+                assertEquals("s3://customer-staging/bad/b.csv", r.getString(1));
+                assertEquals(3, r.getLong(2));
+                assertEquals("id", r.getString(3));
+                assertEquals("four", r.getString(4));
+                assertTrue(r.getString(5).contains("invalid input syntax for type integer"), r.getString(5));
+                assertEquals("four,w", r.getString(6));
+            }
+            assertEquals(0, count(s, "select count(*) from t4"));
+        }
+    }
+
+    @Test
+    void unloadWritesPartsHeaderGzipAndManifestAndRefusesToOverwrite() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t5 AS SELECT g AS id, 'name ' || g AS name FROM generate_series(1, 10) g");
+            String unload = "UNLOAD ('select id, name from t5 where name <> ''x''') TO 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/unload/t5_' IAM_ROLE '" + roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE) + "' FORMAT CSV HEADER GZIP MANIFEST";
+            s.execute(unload);
+            var keys = admin.listObjectsV2(b -> b.bucket(CUSTOMER_STAGING_BUCKET).prefix("unload/")).contents().stream()
+                    .map(o -> o.key()).toList();
+            assertEquals(java.util.List.of("unload/t5_0000_part_00.gz", "unload/t5_0001_part_00.gz", "unload/t5_0002_part_00.gz",
+                    "unload/t5_0003_part_00.gz", "unload/t5_manifest"), keys);
+            String manifest = admin.getObjectAsBytes(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("unload/t5_manifest")).asUtf8String();
+            assertTrue(manifest.contains("\"record_count\":10}"), manifest);
+            SQLException again = assertThrows(SQLException.class, () -> s.execute(unload));
+            assertTrue(again.getMessage().contains("ALLOWOVERWRITE"), again.getMessage());
+            s.execute(unload + " ALLOWOVERWRITE");
+            assertEquals(4, count(s, "select count(*) from stv_slices"));
+        }
+    }
+}
