@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * {@link PendingObject} that {@link #finish} returns is committed; any failure, or
  * {@link #abort()}, aborts the multipart upload so no parts stay behind.
  */
-final class ObjectUpload extends OutputStream {
+public final class ObjectUpload extends OutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectUpload.class);
     private static final int ABORT_ATTEMPTS = 3;
 
@@ -53,7 +53,7 @@ final class ObjectUpload extends OutputStream {
     private volatile Throwable failure;
     private boolean finished;
 
-    ObjectUpload(S3Client s3, String bucket, String key, Encryption encryption, Optional<String> kmsKeyId, long basePartSize,
+    public ObjectUpload(S3Client s3, String bucket, String key, Encryption encryption, Optional<String> kmsKeyId, long basePartSize,
                  int concurrency, ExecutorService executor) {
         this.s3 = s3;
         this.bucket = bucket;
@@ -66,12 +66,12 @@ final class ObjectUpload extends OutputStream {
         this.buffer = new byte[S3Limits.partSize(basePartSize, 1)];
     }
 
-    String key() {
+    public String key() {
         return key;
     }
 
     /** Bytes written so far. */
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
@@ -109,7 +109,7 @@ final class ObjectUpload extends OutputStream {
      * @param putWhenSinglePart when the whole object fits one part, keep it in memory and PutObject it
      *                          on commit instead of a one-part multipart upload
      */
-    PendingObject finish(boolean putWhenSinglePart) throws IOException {
+    public PendingObject finish(boolean putWhenSinglePart) throws IOException {
         checkOpen();
         finished = true;
         if (uploadId == null && putWhenSinglePart) {
@@ -135,7 +135,7 @@ final class ObjectUpload extends OutputStream {
     }
 
     /** Stops: cancels parts not yet sent and aborts the multipart upload (retrying the abort). */
-    void abort() {
+    public void abort() {
         finished = true;
         buffer = null;
         parts.forEach(p -> p.cancel(false));

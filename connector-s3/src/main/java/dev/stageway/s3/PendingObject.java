@@ -1,7 +1,7 @@
 package dev.stageway.s3;
 
 /** An object whose bytes are all in S3 but which is not visible yet; {@link #commit()} makes it so. */
-interface PendingObject {
+public interface PendingObject {
     String key();
 
     long bytes();

@@ -61,7 +61,7 @@ public final class S3Connection implements AutoCloseable {
     }
 
     /** Who the connection acts as, for error messages; empty when STS cannot tell. */
-    Optional<String> identityArn() {
+    public Optional<String> identityArn() {
         return CallerIdentity.arn(settings, credentials);
     }
 

@@ -5,11 +5,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The threads of one reader's or writer's parallel transfers; shut down when it closes. */
-final class Transfers {
+public final class Transfers {
     private Transfers() {
     }
 
-    static ExecutorService pool(String name, int threads) {
+    public static ExecutorService pool(String name, int threads) {
         AtomicInteger n = new AtomicInteger();
         return Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());

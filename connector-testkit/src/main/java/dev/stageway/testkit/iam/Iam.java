@@ -142,6 +142,16 @@ public final class Iam {
                 + role.arn());
     }
 
+    /** Every secret key and session token the sandbox knows or issued: canaries that must never reach output. */
+    public java.util.List<String> secrets() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Credential c : credentials.values()) {
+            out.add(c.secretAccessKey());
+            c.sessionToken().ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** Adds one to the counter {@code name} (such as {@code sts:AssumeRole <caller arn>}). */
     public void count(String name) {
         counters.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();

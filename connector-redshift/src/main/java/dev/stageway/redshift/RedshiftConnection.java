@@ -1,0 +1,136 @@
+package dev.stageway.redshift;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.aws.AwsSettings;
+import dev.stageway.config.ParsedProperties;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.redshift.RedshiftProperties.CopyAuth;
+import dev.stageway.s3.S3Connection;
+import dev.stageway.s3.S3Location;
+import dev.stageway.spi.RunContext;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One connection's Redshift side: a small HikariCP pool of the Redshift JDBC driver's
+ * connections, the S3 staging folder reached with the strategy's credentials, and how COPY and
+ * UNLOAD are authorised.
+ */
+final class RedshiftConnection implements AutoCloseable {
+    private final ParsedProperties properties;
+    private final AwsSettings aws;
+    private final S3Connection s3;
+    private final HikariDataSource pool;
+    private final S3Location staging;
+
+    private RedshiftConnection(ParsedProperties properties, AwsSettings aws, S3Connection s3, HikariDataSource pool) {
+        this.properties = properties;
+        this.aws = aws;
+        this.s3 = s3;
+        this.pool = pool;
+        this.staging = S3Location.parse(properties.get(RedshiftProperties.STAGING_PATH));
+    }
+
+    static RedshiftConnection open(RunContext context, Map<String, String> connection, Map<String, String> side, int concurrency) {
+        ParsedProperties p = RedshiftProperties.CONNECTION.parse(connection);
+        AwsSettings aws = AwsSettings.parse(awsOnly(connection), advancedOnly(side), context.runId());
+        S3Connection s3 = S3Connection.open(context, aws, concurrency);
+        try {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(p.get(RedshiftProperties.JDBC_URL));
+            config.setUsername(p.get(RedshiftProperties.USER));
+            config.setPassword(p.get(RedshiftProperties.PASSWORD).reveal());
+            config.setDriverClassName("com.amazon.redshift.jdbc.Driver");
+            config.setMaximumPoolSize(2);
+            config.setMinimumIdle(0);
+            config.setPoolName("stageway-redshift-" + context.runId());
+            config.setInitializationFailTimeout(-1);
+            return new RedshiftConnection(p, aws, s3, new HikariDataSource(config));
+        } catch (RuntimeException e) {
+            s3.close();
+            throw e;
+        }
+    }
+
+    /** The AWS connection properties among a Redshift connection's. */
+    static Map<String, String> awsOnly(Map<String, String> connection) {
+        Map<String, String> aws = new TreeMap<>();
+        connection.forEach((k, v) -> {
+            if (AwsProperties.CONNECTION.contains(k)) {
+                aws.put(k, v);
+            }
+        });
+        return aws;
+    }
+
+    static Map<String, String> advancedOnly(Map<String, String> side) {
+        String key = AwsProperties.DURATION.name();
+        return side.containsKey(key) ? Map.of(key, side.get(key)) : Map.of();
+    }
+
+    Connection jdbc() {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw new StagewayException(ErrorKind.AUTHENTICATION, false, "Cannot connect to Redshift at "
+                    + properties.get(RedshiftProperties.JDBC_URL) + " as " + properties.get(RedshiftProperties.USER) + ": "
+                    + SqlRedactor.redact(e.getMessage()), null);
+        }
+    }
+
+    /** The cluster's slice count, from stv_slices as Redshift shows it. */
+    int slices(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM stv_slices")) {
+            r.next();
+            return Math.max(1, r.getInt(1));
+        }
+    }
+
+    /** The authorisation clause of the next COPY or UNLOAD: fresh enough temporary credentials, or the IAM role. */
+    String authorization() {
+        if (properties.get(RedshiftProperties.COPY_AUTH) == CopyAuth.IAM_ROLE) {
+            return RedshiftStatements.iamRole(properties.get(RedshiftProperties.IAM_ROLE));
+        }
+        return RedshiftStatements.credentials(s3.credentials().snapshot(
+                Duration.ofSeconds(properties.get(RedshiftProperties.CREDENTIAL_VALIDITY))));
+    }
+
+    /** A folder of the staging path for one run's files. */
+    S3Location stagingFolder(String runId, String purpose) {
+        String safe = runId.replaceAll("[^A-Za-z0-9._-]", "-");
+        return new S3Location(staging.bucket(), staging.prefix() + safe + "/" + purpose + "/", staging.region());
+    }
+
+    boolean keepStagingOnFailure() {
+        return properties.get(RedshiftProperties.KEEP_STAGING_ON_FAILURE);
+    }
+
+    S3Connection s3() {
+        return s3;
+    }
+
+    AwsSettings aws() {
+        return aws;
+    }
+
+    String region() {
+        return aws.region().id();
+    }
+
+    @Override
+    public void close() {
+        try {
+            pool.close();
+        } finally {
+            s3.close();
+        }
+    }
+}

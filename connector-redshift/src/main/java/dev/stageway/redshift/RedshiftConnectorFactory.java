@@ -1,0 +1,77 @@
+package dev.stageway.redshift;
+
+import dev.stageway.config.ConfigurationException;
+import dev.stageway.config.ParsedProperties;
+import dev.stageway.config.Problem;
+import dev.stageway.config.PropertyTable;
+import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.SourceReader;
+import dev.stageway.spi.TargetWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The Redshift connector: loads through S3-staged COPY, reads through UNLOAD. */
+public final class RedshiftConnectorFactory implements ConnectorFactory {
+
+    @Override
+    public String name() {
+        return "redshift";
+    }
+
+    @Override
+    public String description() {
+        return "Loads Amazon Redshift tables through S3-staged COPY (append, truncate, upsert, delete) and reads them through UNLOAD.";
+    }
+
+    @Override
+    public PropertyTable connectionProperties() {
+        return RedshiftProperties.CONNECTION;
+    }
+
+    @Override
+    public PropertyTable sourceProperties() {
+        return RedshiftProperties.SOURCE;
+    }
+
+    @Override
+    public PropertyTable targetProperties() {
+        return RedshiftProperties.TARGET;
+    }
+
+    @Override
+    public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
+        throwIfAny(validateSource(connection, source));
+        ParsedProperties p = RedshiftProperties.SOURCE.parse(source);
+        String query = p.find(RedshiftProperties.QUERY).orElseGet(() -> "SELECT * FROM " + p.get(RedshiftProperties.TABLE));
+        return new RedshiftSourceReader(RedshiftConnection.open(context, connection, source, 4), context, connection, query);
+    }
+
+    @Override
+    public TargetWriter openWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
+        List<Problem> problems = new ArrayList<>(validateTarget(connection, target));
+        if (problems.isEmpty()) {
+            ParsedProperties p = RedshiftProperties.TARGET.parse(target);
+            for (String key : RedshiftProperties.keyColumns(p)) {
+                if (schema.indexOf(key) < 0) {
+                    problems.add(Problem.of(RedshiftProperties.KEY_COLUMNS.name(), "names column " + key
+                            + ", which the records do not have; they have " + schema.columns().stream().map(c -> c.name()).toList()));
+                }
+            }
+        }
+        throwIfAny(problems);
+        ParsedProperties p = RedshiftProperties.TARGET.parse(target);
+        RedshiftTargetWriter.Options options = new RedshiftTargetWriter.Options(p.get(RedshiftProperties.TABLE),
+                p.get(RedshiftProperties.LOAD_MODE), RedshiftProperties.keyColumns(p), p.find(RedshiftProperties.PRE_SQL),
+                p.find(RedshiftProperties.POST_SQL));
+        return new RedshiftTargetWriter(RedshiftConnection.open(context, connection, target, 4), options, schema, context.runId());
+    }
+
+    private static void throwIfAny(List<Problem> problems) {
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+    }
+}

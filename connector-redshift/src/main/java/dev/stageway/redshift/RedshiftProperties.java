@@ -1,0 +1,185 @@
+package dev.stageway.redshift;
+
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.config.ParsedProperties;
+import dev.stageway.config.Problem;
+import dev.stageway.config.PropertyDescriptor;
+import dev.stageway.config.PropertyTable;
+import dev.stageway.config.PropertyType;
+import dev.stageway.config.Rule;
+import dev.stageway.config.Secret;
+import dev.stageway.s3.S3Location;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Properties of the Redshift connector; AWS credentials come from {@link AwsProperties#CONNECTION}. */
+public final class RedshiftProperties {
+    private RedshiftProperties() {
+    }
+
+    static final String CLUSTER = "Redshift cluster";
+    static final String STAGING = "Redshift staging";
+    static final String LOAD = "Redshift load";
+    static final String READ = "Redshift read";
+
+    public enum CopyAuth { CREDENTIALS, IAM_ROLE }
+
+    public enum LoadMode { APPEND, TRUNCATE, UPSERT, DELETE }
+
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
+    private static final Pattern TABLE_NAME = Pattern.compile("([A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*");
+
+    public static final PropertyDescriptor<String> JDBC_URL = PropertyDescriptor.builder("redshift.jdbc-url", PropertyType.STRING)
+            .group(CLUSTER).required()
+            .doc("JDBC URL of the cluster or workgroup: `jdbc:redshift://<endpoint>:5439/<database>`.")
+            .validator(v -> v.startsWith("jdbc:redshift://") ? Optional.empty()
+                    : Optional.of("must start with jdbc:redshift:// (the Redshift JDBC driver's URL)"))
+            .build();
+
+    public static final PropertyDescriptor<String> USER = PropertyDescriptor.builder("redshift.user", PropertyType.STRING)
+            .group(CLUSTER).required()
+            .doc("Database user.")
+            .build();
+
+    public static final PropertyDescriptor<Secret> PASSWORD = PropertyDescriptor.builder("redshift.password", PropertyType.SECRET)
+            .group(CLUSTER).required()
+            .doc("Database user's password.")
+            .build();
+
+    public static final PropertyDescriptor<String> STAGING_PATH = PropertyDescriptor.builder("redshift.staging-path", PropertyType.STRING)
+            .group(STAGING).required()
+            .doc("S3 folder where loads are staged and unloads land (`bucket/prefix` or any form `s3.folder-path` takes); "
+                    + "each run uses its own sub-folder. The AWS credentials of the connection must be able to write and delete there.")
+            .validator(v -> {
+                try {
+                    S3Location.parse(v);
+                    return Optional.empty();
+                } catch (IllegalArgumentException e) {
+                    return Optional.of(e.getMessage());
+                }
+            })
+            .build();
+
+    public static final PropertyDescriptor<CopyAuth> COPY_AUTH = PropertyDescriptor.builder("redshift.copy-auth",
+                    PropertyType.oneOf(CopyAuth.class))
+            .group(STAGING).defaultValue(CopyAuth.CREDENTIALS)
+            .doc("How COPY and UNLOAD reach S3: `credentials` embeds the connection's temporary credentials (renewed first "
+                    + "so they outlive the statement); `iam-role` uses `redshift.iam-role`, attached to the cluster.")
+            .build();
+
+    public static final PropertyDescriptor<String> IAM_ROLE = PropertyDescriptor.builder("redshift.iam-role", PropertyType.STRING)
+            .group(STAGING)
+            .doc("For `redshift.copy-auth=iam-role`: the role ARN attached to the cluster, or a comma-separated chain "
+                    + "(the cluster's role, then roles it assumes).")
+            .dependsOn("redshift.copy-auth")
+            .validator(v -> {
+                for (String arn : v.split(",")) {
+                    if (!ROLE_ARN.matcher(arn.strip()).matches()) {
+                        return Optional.of("must be one IAM role ARN or a comma-separated chain of them; '" + arn.strip()
+                                + "' is not an IAM role ARN");
+                    }
+                }
+                return Optional.empty();
+            })
+            .build();
+
+    public static final PropertyDescriptor<Long> CREDENTIAL_VALIDITY = PropertyDescriptor.builder(
+                    "redshift.copy.credential-validity-seconds", PropertyType.integer(1, 43_200))
+            .group(STAGING).defaultValue(600L)
+            .doc("With `credentials`, the temporary credentials embedded in a COPY or UNLOAD must stay valid at least this "
+                    + "long; older ones are renewed first. Must not exceed `aws.temporary-credential-duration`.")
+            .build();
+
+    public static final PropertyDescriptor<Boolean> KEEP_STAGING_ON_FAILURE = PropertyDescriptor.builder(
+                    "redshift.staging.keep-on-failure", PropertyType.BOOLEAN)
+            .group(STAGING).defaultValue(false)
+            .doc("Keep the staged files when a load fails, to inspect them. They are always removed after success.")
+            .build();
+
+    public static final PropertyDescriptor<String> TABLE = PropertyDescriptor.builder("redshift.table", PropertyType.STRING)
+            .group(LOAD)
+            .doc("Target table, `schema.table` or `table`; created from the records' schema when missing. For a source: "
+                    + "the table to read (or use `redshift.query`).")
+            .validator(v -> TABLE_NAME.matcher(v).matches() ? Optional.empty()
+                    : Optional.of("must be table or schema.table, each a letter or _ followed by letters, digits, _ or $"))
+            .build();
+
+    public static final PropertyDescriptor<LoadMode> LOAD_MODE = PropertyDescriptor.builder("redshift.load-mode",
+                    PropertyType.oneOf(LoadMode.class))
+            .group(LOAD).defaultValue(LoadMode.APPEND)
+            .doc("`append` adds the rows; `truncate` replaces the table's rows; `upsert` replaces rows with the same "
+                    + "`redshift.key-columns` and adds the others; `delete` removes rows whose keys match. All in one transaction.")
+            .build();
+
+    public static final PropertyDescriptor<String> KEY_COLUMNS = PropertyDescriptor.builder("redshift.key-columns", PropertyType.STRING)
+            .group(LOAD)
+            .doc("Comma-separated key columns for `upsert` and `delete`.")
+            .dependsOn("redshift.load-mode")
+            .build();
+
+    public static final PropertyDescriptor<String> PRE_SQL = PropertyDescriptor.builder("redshift.pre-sql", PropertyType.STRING)
+            .group(LOAD)
+            .doc("SQL run in the load's transaction before it.")
+            .build();
+
+    public static final PropertyDescriptor<String> POST_SQL = PropertyDescriptor.builder("redshift.post-sql", PropertyType.STRING)
+            .group(LOAD)
+            .doc("SQL run in the load's transaction after it.")
+            .build();
+
+    public static final PropertyDescriptor<String> QUERY = PropertyDescriptor.builder("redshift.query", PropertyType.STRING)
+            .group(READ)
+            .doc("For a source: the SELECT to read, instead of `redshift.table`.")
+            .build();
+
+    static final Rule IAM_ROLE_WHEN_NEEDED = p -> {
+        boolean role = p.get(COPY_AUTH) == CopyAuth.IAM_ROLE;
+        if (role && !p.isSet(IAM_ROLE)) {
+            return List.of(new Problem(List.of(IAM_ROLE.name(), COPY_AUTH.name()), "is required with redshift.copy-auth=iam-role"));
+        }
+        if (!role && p.isSet(IAM_ROLE)) {
+            return List.of(new Problem(List.of(IAM_ROLE.name(), COPY_AUTH.name()), "is only used with redshift.copy-auth=iam-role"));
+        }
+        return List.of();
+    };
+
+    static final Rule TABLE_AND_KEYS = p -> {
+        List<Problem> problems = new ArrayList<>();
+        if (!p.isSet(TABLE)) {
+            problems.add(Problem.of(TABLE.name(), "is required: the table to load"));
+        }
+        LoadMode mode = p.get(LOAD_MODE);
+        boolean keyed = mode == LoadMode.UPSERT || mode == LoadMode.DELETE;
+        if (keyed && !p.isSet(KEY_COLUMNS)) {
+            problems.add(new Problem(List.of(KEY_COLUMNS.name(), LOAD_MODE.name()), "is required with redshift.load-mode="
+                    + PropertyType.spelling(mode) + ": the columns that identify a row"));
+        }
+        if (!keyed && p.isSet(KEY_COLUMNS)) {
+            problems.add(new Problem(List.of(KEY_COLUMNS.name(), LOAD_MODE.name()), "is only used with redshift.load-mode=upsert or delete"));
+        }
+        return problems;
+    };
+
+    static final Rule TABLE_OR_QUERY = p -> p.isSet(TABLE) == p.isSet(QUERY)
+            ? List.of(new Problem(List.of(TABLE.name(), QUERY.name()), "set exactly one: the table to read, or the query"))
+            : List.of();
+
+    /** Connection: AWS credentials (for staging, and COPY's temporary credentials) and the cluster. */
+    public static final PropertyTable CONNECTION = PropertyTable.combine("Redshift connection", AwsProperties.CONNECTION,
+            PropertyTable.of("Redshift cluster", List.of(JDBC_URL, USER, PASSWORD, STAGING_PATH, COPY_AUTH, IAM_ROLE,
+                    CREDENTIAL_VALIDITY, KEEP_STAGING_ON_FAILURE), List.of(IAM_ROLE_WHEN_NEEDED)));
+
+    public static final PropertyTable TARGET = PropertyTable.combine("Redshift target",
+            PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL), List.of(TABLE_AND_KEYS)),
+            AwsProperties.ADVANCED);
+
+    public static final PropertyTable SOURCE = PropertyTable.combine("Redshift source",
+            PropertyTable.of("Redshift source", List.of(TABLE, QUERY), List.of(TABLE_OR_QUERY)), AwsProperties.ADVANCED);
+
+    static List<String> keyColumns(ParsedProperties p) {
+        return p.find(KEY_COLUMNS).map(k -> List.of(k.split(","))).orElse(List.of()).stream().map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.stageway.redshift;
+
+import dev.stageway.s3.CsvOptions;
+import dev.stageway.s3.ObjectUpload;
+import dev.stageway.s3.PendingObject;
+import dev.stageway.s3.S3Connection;
+import dev.stageway.s3.S3Location;
+import dev.stageway.s3.S3Properties.Encryption;
+import dev.stageway.s3.ValueText;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.RecordBatch;
+import dev.stageway.spi.Schema;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.csv.CSVPrinter;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The gzip CSV files one load stages for COPY: as many as the cluster has slices, filled
+ * round-robin so their sizes are even (AWS's COPY guidance), uploaded while records arrive, then
+ * a manifest listing them as mandatory. Row r of the load is line r / files + 1 of file r % files,
+ * so a COPY error's file and line name the record.
+ */
+final class StagingFiles {
+    private static final CsvOptions CSV = new CsvOptions(',', '"', Optional.empty(), RedshiftStatements.NULL_MARKER, false,
+            StandardCharsets.UTF_8);
+    private static final int TEXT_BUFFER = 64 * 1024;
+
+    private final S3Connection s3;
+    private final S3Location folder;
+    private final Schema schema;
+    private final List<ObjectUpload> uploads = new ArrayList<>();
+    private final List<GZIPOutputStream> gzips = new ArrayList<>();
+    private final List<CSVPrinter> printers = new ArrayList<>();
+    private final List<String> published = new ArrayList<>();
+    private final int[] maxStringBytes;
+    private long rows;
+    private long bytes;
+
+    StagingFiles(S3Connection s3, S3Location folder, Schema schema, int files, long partSize, int concurrency, ExecutorService pool)
+            throws IOException {
+        this.s3 = s3;
+        this.folder = folder;
+        this.schema = schema;
+        this.maxStringBytes = new int[schema.size()];
+        for (int i = 0; i < files; i++) {
+            ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
+                    Encryption.NONE, Optional.empty(), partSize, concurrency, pool);
+            GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER);
+            uploads.add(upload);
+            gzips.add(gzip);
+            printers.add(new CSVPrinter(new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), TEXT_BUFFER),
+                    CSV.format()));
+        }
+    }
+
+    void write(RecordBatch batch) throws IOException {
+        String[] text = new String[schema.size()];
+        for (Object[] row : batch.rows()) {
+            long number = rows + 1;
+            for (int c = 0; c < text.length; c++) {
+                text[c] = ValueText.format(row[c], schema.column(c), number);
+                if (text[c] != null && schema.column(c).type().kind() == ColumnType.Kind.STRING) {
+                    maxStringBytes[c] = Math.max(maxStringBytes[c], utf8Length(text[c]));
+                }
+            }
+            printers.get((int) (rows % printers.size())).printRecord((Object[]) text);
+            rows++;
+        }
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    int files() {
+        return uploads.size();
+    }
+
+    /** The longest staged value of each string column, in UTF-8 bytes (VARCHAR lengths count bytes). */
+    int[] maxStringBytes() {
+        return maxStringBytes.clone();
+    }
+
+    /** Publishes every file and the manifest; returns the manifest's URL. */
+    String publish() throws IOException {
+        List<PendingObject> pending = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < uploads.size(); i++) {
+            printers.get(i).flush();
+            gzips.get(i).finish();
+            pending.add(uploads.get(i).finish(true));
+        }
+        StringBuilder manifest = new StringBuilder("{\"entries\":[");
+        for (int i = 0; i < pending.size(); i++) {
+            PendingObject p = pending.get(i);
+            p.commit();
+            published.add(p.key());
+            bytes += p.bytes();
+            manifest.append(i == 0 ? "" : ",").append("{\"url\":\"s3://").append(folder.bucket()).append('/').append(p.key())
+                    .append("\",\"mandatory\":true,\"meta\":{\"content_length\":").append(p.bytes()).append("}}");
+        }
+        manifest.append("]}");
+        String key = folder.key("manifest.json");
+        s3.client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(manifest.toString()));
+        published.add(key);
+        this.bytes = bytes;
+        return "s3://" + folder.bucket() + "/" + key;
+    }
+
+    /** Compressed bytes staged. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Gives up before publishing: aborts every upload. */
+    void abort() {
+        uploads.forEach(ObjectUpload::abort);
+    }
+
+    /** Removes what {@link #publish()} put in S3. */
+    void delete() {
+        for (String key : published) {
+            try {
+                s3.client().deleteObject(b -> b.bucket(folder.bucket()).key(key));
+            } catch (SdkException ignored) {
+                // Best effort: a leftover staging file is reported by the caller's summary, not fatal.
+            }
+        }
+    }
+
+    /** Which record (from 1) is at {@code line} (from 1) of staged file {@code fileIndex} (from 0). */
+    long record(int fileIndex, long line) {
+        return (line - 1) * files() + fileIndex + 1;
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}
