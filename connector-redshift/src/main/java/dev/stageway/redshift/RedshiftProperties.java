@@ -166,10 +166,13 @@ public final class RedshiftProperties {
             ? List.of(new Problem(List.of(TABLE.name(), QUERY.name()), "set exactly one: the table to read, or the query"))
             : List.of();
 
+    /** The cluster's own connection properties (the AWS ones come from {@link AwsProperties#CONNECTION}). */
+    public static final PropertyTable CLUSTER_TABLE = PropertyTable.of("Redshift cluster", List.of(JDBC_URL, USER, PASSWORD,
+            STAGING_PATH, COPY_AUTH, IAM_ROLE, CREDENTIAL_VALIDITY, KEEP_STAGING_ON_FAILURE), List.of(IAM_ROLE_WHEN_NEEDED));
+
     /** Connection: AWS credentials (for staging, and COPY's temporary credentials) and the cluster. */
     public static final PropertyTable CONNECTION = PropertyTable.combine("Redshift connection", AwsProperties.CONNECTION,
-            PropertyTable.of("Redshift cluster", List.of(JDBC_URL, USER, PASSWORD, STAGING_PATH, COPY_AUTH, IAM_ROLE,
-                    CREDENTIAL_VALIDITY, KEEP_STAGING_ON_FAILURE), List.of(IAM_ROLE_WHEN_NEEDED)));
+            CLUSTER_TABLE);
 
     public static final PropertyTable TARGET = PropertyTable.combine("Redshift target",
             PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL), List.of(TABLE_AND_KEYS)),

@@ -56,6 +56,7 @@ public final class RedshiftTargetWriter implements TargetWriter {
         this.runId = runId;
         this.pool = Transfers.pool("stageway-redshift-staging", CONCURRENCY);
         try (Connection c = cluster.jdbc()) {
+            checkStagingAccess();
             int slices = cluster.slices(c);
             this.staging = new StagingFiles(cluster.s3(), cluster.stagingFolder(runId, "load"), schema, slices, PART_SIZE, CONCURRENCY, pool);
         } catch (SQLException e) {
@@ -65,6 +66,18 @@ public final class RedshiftTargetWriter implements TargetWriter {
             release();
             throw e instanceof StagewayException se ? se : new StagewayException(ErrorKind.STORAGE, false,
                     "Cannot start staging in " + cluster.stagingFolder(runId, "load") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails before any record is staged when the connection's identity cannot use the staging folder. */
+    private void checkStagingAccess() {
+        var folder = cluster.stagingFolder(runId, "load");
+        try {
+            cluster.s3().client().listObjectsV2(b -> b.bucket(folder.bucket()).prefix(folder.prefix()).maxKeys(1));
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new StagewayException(ErrorKind.AUTHENTICATION, false, "Cannot use the staging folder " + folder + " (redshift."
+                    + "staging-path) as " + cluster.s3().identityArn().orElse(cluster.s3().credentials().strategy().describe())
+                    + ": " + e.getMessage(), null);
         }
     }
 

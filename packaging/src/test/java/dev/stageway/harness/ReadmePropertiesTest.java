@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.config.PropertyTable;
+import dev.stageway.redshift.RedshiftProperties;
 import dev.stageway.s3.S3Properties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,9 @@ class ReadmePropertiesTest {
         check("aws-advanced", AwsProperties.ADVANCED);
         check("s3-source", S3Properties.SOURCE);
         check("s3-target", S3Properties.TARGET);
+        check("redshift-connection", RedshiftProperties.CLUSTER_TABLE);
+        check("redshift-target", RedshiftProperties.TARGET);
+        check("redshift-source", RedshiftProperties.SOURCE);
     }
 
     static void check(String section, PropertyTable table) throws IOException {
