@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.stageway.spi.ConnectorRuntime;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * the same {@link RoleSessionKey} share a session, others never do. A session lives while a
  * connection holds it. Create one per host and close it on shutdown.
  */
-public final class RoleSessions implements AutoCloseable {
+public final class RoleSessions implements ConnectorRuntime {
     private final Map<RoleSessionKey, Held> sessions = new HashMap<>();
     private final AtomicLong stsCalls = new AtomicLong();
     private final ExecutorService renewer;
@@ -43,6 +44,14 @@ public final class RoleSessions implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The sessions of a run's plugin runtime. */
+    public static RoleSessions of(dev.stageway.spi.RunContext context) {
+        if (context.runtime() instanceof RoleSessions sessions) {
+            return sessions;
+        }
+        throw new IllegalArgumentException("the run's runtime was not made by this plugin's ConnectorFactory.newRuntime()");
     }
 
     /** STS AssumeRole calls made by all sessions so far. */

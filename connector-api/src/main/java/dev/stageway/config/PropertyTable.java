@@ -59,6 +59,13 @@ public final class PropertyTable {
         return new PropertyTable(title, byName, List.copyOf(rules));
     }
 
+    /** The properties of this table that {@code other} does not hold (for documenting one layer of a combined table). */
+    public PropertyTable without(String title, PropertyTable other) {
+        Map<String, PropertyDescriptor<?>> byName = new LinkedHashMap<>(descriptors);
+        other.descriptors.keySet().forEach(byName::remove);
+        return new PropertyTable(title, byName, List.of());
+    }
+
     public String title() {
         return title;
     }

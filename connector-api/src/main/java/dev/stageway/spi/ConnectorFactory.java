@@ -31,6 +31,15 @@ public interface ConnectorFactory {
     /** Properties of one target (where to write and how). */
     PropertyTable targetProperties();
 
+    /** State shared by this plugin's connectors across runs; create one per host, close it on shutdown. */
+    ConnectorRuntime newRuntime();
+
+    /**
+     * Tests a connection for a source ({@code asSource}) or a target: each step passed or failed
+     * with a hint, never throwing for a failed step.
+     */
+    List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource);
+
     /** Every problem of a source's configuration, without any network call. */
     default List<Problem> validateSource(Map<String, String> connection, Map<String, String> source) {
         List<Problem> problems = new ArrayList<>(connectionProperties().validate(connection));

@@ -33,6 +33,16 @@ public final class ListingOnlyConnector implements ConnectorFactory {
     }
 
     @Override
+    public ConnectorRuntime newRuntime() {
+        return new dev.stageway.aws.RoleSessions();
+    }
+
+    @Override
+    public List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource) {
+        return List.of();
+    }
+
+    @Override
     public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
         throw new UnsupportedOperationException("discovery test only");
     }

@@ -25,6 +25,7 @@ import java.util.TreeMap;
  * UNLOAD are authorised.
  */
 final class RedshiftConnection implements AutoCloseable {
+
     private final ParsedProperties properties;
     private final AwsSettings aws;
     private final S3Connection s3;
@@ -44,11 +45,18 @@ final class RedshiftConnection implements AutoCloseable {
         AwsSettings aws = AwsSettings.parse(awsOnly(connection), advancedOnly(side), context.runId());
         S3Connection s3 = S3Connection.open(context, aws, concurrency);
         try {
+            // The driver's own DataSource: DriverManager does not see drivers inside a plugin's class loader.
+            com.amazon.redshift.jdbc.DataSource driver = new com.amazon.redshift.jdbc.DataSource();
+            try {
+                driver.setURL(p.get(RedshiftProperties.JDBC_URL));
+            } catch (SQLException e) {
+                throw new dev.stageway.config.ConfigurationException(dev.stageway.config.Problem.of(RedshiftProperties.JDBC_URL.name(),
+                        "is not a URL the Redshift JDBC driver accepts: " + SqlRedactor.redact(e.getMessage())));
+            }
+            driver.setUser(p.get(RedshiftProperties.USER));
+            driver.setPassword(p.get(RedshiftProperties.PASSWORD).reveal());
             HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(p.get(RedshiftProperties.JDBC_URL));
-            config.setUsername(p.get(RedshiftProperties.USER));
-            config.setPassword(p.get(RedshiftProperties.PASSWORD).reveal());
-            config.setDriverClassName("com.amazon.redshift.jdbc.Driver");
+            config.setDataSource(driver);
             config.setMaximumPoolSize(2);
             config.setMinimumIdle(0);
             config.setPoolName("stageway-redshift-" + context.runId());

@@ -4,7 +4,17 @@ import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyTable;
+import dev.stageway.aws.RoleSessions;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.s3.S3Checks;
+import dev.stageway.spi.CheckStep;
 import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.ConnectorRuntime;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
@@ -39,6 +49,35 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
     @Override
     public PropertyTable targetProperties() {
         return RedshiftProperties.TARGET;
+    }
+
+    @Override
+    public ConnectorRuntime newRuntime() {
+        return new RoleSessions();
+    }
+
+    @Override
+    public List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource) {
+        List<CheckStep> steps = new ArrayList<>();
+        List<Problem> problems = asSource ? validateSource(connection, side) : validateTarget(connection, side);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> steps.add(CheckStep.failed("configuration", p.toString(), "fix the property named")));
+            return steps;
+        }
+        try (RedshiftConnection cluster = RedshiftConnection.open(context, connection, side, 1)) {
+            S3Checks.add(steps, cluster.s3(), cluster.stagingFolder(context.runId(), "check"), true, context.runId());
+            S3Checks.step(steps, "select 1 on " + RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL), () -> {
+                try (Connection c = cluster.jdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("select 1")) {
+                    r.next();
+                    return "answered " + r.getInt(1) + "; " + cluster.slices(c) + " slices";
+                } catch (SQLException e) {
+                    throw new StagewayException(ErrorKind.DATABASE, false, SqlRedactor.redact(e.getMessage()), null);
+                }
+            }, "check redshift.jdbc-url, redshift.user and redshift.password, and that the cluster accepts connections from here");
+        } catch (RuntimeException e) {
+            steps.add(CheckStep.failed("open the Redshift connection", e.getMessage(), "check the connection properties"));
+        }
+        return steps;
     }
 
     @Override

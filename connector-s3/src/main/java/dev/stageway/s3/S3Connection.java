@@ -4,6 +4,7 @@ import dev.stageway.aws.AwsCredentialsFactory;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.CallerIdentity;
 import dev.stageway.aws.ConnectorCredentials;
+import dev.stageway.aws.RoleSessions;
 import dev.stageway.spi.RunContext;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -31,7 +32,7 @@ public final class S3Connection implements AutoCloseable {
 
     /** Opens a connection able to run {@code concurrency} transfers at once. */
     public static S3Connection open(RunContext context, AwsSettings settings, int concurrency) {
-        ConnectorCredentials credentials = AwsCredentialsFactory.open(settings, context.sessions());
+        ConnectorCredentials credentials = AwsCredentialsFactory.open(settings, RoleSessions.of(context));
         try {
             var builder = S3Client.builder()
                     .region(settings.region())

@@ -7,7 +7,10 @@ import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyTable;
 import dev.stageway.s3.S3Properties.Compression;
+import dev.stageway.aws.RoleSessions;
+import dev.stageway.spi.CheckStep;
 import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.ConnectorRuntime;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
@@ -43,6 +46,29 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     @Override
     public PropertyTable targetProperties() {
         return S3Properties.TARGET;
+    }
+
+    @Override
+    public ConnectorRuntime newRuntime() {
+        return new RoleSessions();
+    }
+
+    @Override
+    public List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource) {
+        List<CheckStep> steps = new ArrayList<>();
+        List<Problem> problems = asSource ? validateSource(connection, side) : validateTarget(connection, side);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> steps.add(CheckStep.failed("configuration", p.toString(), "fix the property named")));
+            return steps;
+        }
+        S3Location folder = S3Location.parse(side.get(S3Properties.FOLDER_PATH.name()));
+        AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(side), context.runId());
+        try (S3Connection s3 = S3Connection.open(context, settings, 1)) {
+            S3Checks.add(steps, s3, folder, !asSource, context.runId());
+        } catch (RuntimeException e) {
+            steps.add(CheckStep.failed("open the S3 connection", e.getMessage(), "check the AWS connection properties"));
+        }
+        return steps;
     }
 
     @Override

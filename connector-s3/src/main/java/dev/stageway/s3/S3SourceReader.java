@@ -122,7 +122,8 @@ public final class S3SourceReader implements SourceReader {
 
     @Override
     public RunSummary summary() {
-        return new RunSummary(rows, rejected, bytes, Map.of("objects", (long) objectCount));
+        return new RunSummary(rows, rejected, bytes, Map.of("objects", (long) objectCount, "sts calls",
+                connection.credentials().stsCalls()));
     }
 
     @Override

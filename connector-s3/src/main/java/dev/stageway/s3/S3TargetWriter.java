@@ -114,8 +114,9 @@ public final class S3TargetWriter implements TargetWriter {
             throw e instanceof SdkException sdk ? S3Failures.of(sdk, "publish objects in " + options.location(), connection)
                     : failure((IOException) e);
         }
+        long stsCalls = connection.credentials().stsCalls();
         release();
-        return new RunSummary(rows, 0, bytes, Map.of("objects", (long) committed.size()));
+        return new RunSummary(rows, 0, bytes, Map.of("objects", (long) committed.size(), "sts calls", stsCalls));
     }
 
     @Override

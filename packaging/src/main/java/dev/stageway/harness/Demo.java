@@ -2,124 +2,166 @@ package dev.stageway.harness;
 
 import static dev.stageway.testkit.DefaultSandbox.*;
 
-import dev.stageway.aws.AwsCredentialsFactory;
-import dev.stageway.aws.AwsSettings;
-import dev.stageway.aws.ConnectorCredentials;
-import dev.stageway.aws.RoleSessions;
 import dev.stageway.error.StagewayException;
 import dev.stageway.testkit.Sandbox;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * Runs the credential path of Stageway on the embedded local sandbox: each of the four
- * strategies reads an object its identity may read, and a wrong External Id is refused.
- * Exits 0 when everything behaves as expected.
+ * {@code stageway demo}: starts the default sandbox and runs every path through the plugin bundle:
+ * S3 -> S3 with each credential strategy, S3 -> Redshift with temporary credentials and with
+ * IAM_ROLE, Redshift -> S3 through UNLOAD, and a refused wrong External Id.
  */
-public final class Demo {
+final class Demo {
     private Demo() {
     }
 
-    private record Case(String name, Map<String, String> properties, String bucket, boolean expectAllowed) {
+    static final int ROWS = 1_000;
+
+    private record Case(String name, Map<String, String> mapping, boolean expectRefusal) {
     }
 
-    private record Row(String name, String strategy, String identity, String outcome, boolean asExpected) {
-    }
-
-    public static void main(String[] args) throws Exception {
-        System.exit(run(System.out));
-    }
-
-    static int run(PrintStream out) throws Exception {
+    static int run(Path bundle, PrintStream out) {
         long started = System.nanoTime();
-        try (Sandbox sandbox = Sandbox.start(); RoleSessions sessions = new RoleSessions()) {
-            out.printf("Local sandbox up in %d ms: S3 %s, STS %s, IMDS %s%n", (System.nanoTime() - started) / 1_000_000,
-                    sandbox.s3Endpoint(), sandbox.stsEndpoint(), sandbox.imdsEndpoint());
+        out.println("Starting the local sandbox (S3, STS, IMDSv2, Redshift stand-in)...");
+        try (Sandbox sandbox = Sandbox.builder().withRedshift().build();
+             PluginBundle plugin = PluginBundle.open(bundle, Demo.class.getClassLoader())) {
+            out.printf("Sandbox up in %.1f s; plugin %s %s with connectors %s%n%n", (System.nanoTime() - started) / 1e9,
+                    plugin.descriptor().getProperty("name"), plugin.descriptor().getProperty("version"), plugin.connectors().keySet());
             seed(sandbox);
-            List<Row> rows = new ArrayList<>();
+            out.printf("%-3s %-58s %7s %7s  %s%n", "#", "case", "rows", "time", "result");
+            int number = 0;
+            boolean allAsExpected = true;
             for (Case c : cases(sandbox)) {
-                rows.add(run(c, sandbox, sessions));
+                number++;
+                long t0 = System.nanoTime();
+                String rows = "-";
+                String result;
+                boolean asExpected;
+                try {
+                    RunResult r = MappingRun.run(plugin, Mapping.of(c.mapping()), "demo-" + number, Progress.silent());
+                    rows = String.format("%,d", r.written().rows());
+                    asExpected = !c.expectRefusal() && r.written().rows() == ROWS;
+                    result = asExpected ? "ok" : "UNEXPECTED: " + r.written().rows() + " rows";
+                } catch (StagewayException e) {
+                    asExpected = c.expectRefusal();
+                    result = (asExpected ? "ok, refused as expected (" : "FAILED (") + e.kind() + "): " + e.getMessage();
+                }
+                allAsExpected &= asExpected;
+                out.printf("%-3d %-58s %7s %6.1fs  %s%n", number, c.name(), rows, (System.nanoTime() - t0) / 1e9, result);
             }
-            print(out, rows);
-            boolean ok = rows.stream().allMatch(Row::asExpected);
-            out.printf("%s; %d STS AssumeRole calls in all; %d ms%n", ok ? "All cases behaved as expected" : "SOME CASES FAILED",
-                    sessions.stsCalls(), (System.nanoTime() - started) / 1_000_000);
-            return ok ? 0 : 1;
+            out.printf("%n%s in %.1f s%n", allAsExpected ? "All cases behaved as expected" : "SOME CASES DID NOT BEHAVE AS EXPECTED",
+                    (System.nanoTime() - started) / 1e9);
+            return allAsExpected ? Stageway.OK : 1;
+        } catch (StagewayException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("The demo could not run: " + e.getMessage(), e);
         }
     }
 
+    /** Orders CSV with the awkward values real files have, in the customer's bucket and the agent's. */
     private static void seed(Sandbox sandbox) {
-        try (S3Client admin = s3(sandbox, StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY)));
-             S3Client agent = s3(sandbox, StaticCredentialsProvider.create(
-                     AwsBasicCredentials.create(AGENT_ACCESS_KEY_ID, AGENT_SECRET_ACCESS_KEY)))) {
-            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("demo/orders.csv"), RequestBody.fromString("id,total\n1,9.50\n"));
-            agent.putObject(b -> b.bucket(AGENT_BUCKET).key("demo/orders.csv"), RequestBody.fromString("id,total\n1,9.50\n"));
+        StringBuilder csv = new StringBuilder("id,customer,note\n");
+        for (int i = 1; i <= ROWS; i++) {
+            csv.append(i).append(",\"customer ").append(i % 97).append("\",")
+                    .append(i % 10 == 0 ? "" : i % 7 == 0 ? "\"says \"\"hi\"\", then\nleaves\"" : "\"żółć, 日本\"").append('\n');
+        }
+        String body = csv.toString();
+        for (String[] who : new String[][] {{CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY, CUSTOMER_BUCKET},
+                {AGENT_ACCESS_KEY_ID, AGENT_SECRET_ACCESS_KEY, AGENT_BUCKET}}) {
+            try (S3Client s3 = S3Client.builder().region(Region.of(sandbox.region())).endpointOverride(sandbox.s3Endpoint())
+                    .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(who[0], who[1])))
+                    .build()) {
+                s3.putObject(b -> b.bucket(who[2]).key("demo/in/orders.csv"), RequestBody.fromString(body));
+            }
         }
     }
 
     private static List<Case> cases(Sandbox sandbox) {
-        Map<String, String> base = new HashMap<>();
-        base.put("aws.region", sandbox.region());
-        base.put("aws.sts.endpoint", sandbox.stsEndpoint().toString());
-        base.put("aws.imds.endpoint", sandbox.imdsEndpoint().toString());
-        Map<String, String> keys = with(base, "aws.access-key-id", AGENT_ACCESS_KEY_ID, "aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
         String customerRole = roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE);
-        return List.of(
-                new Case("1 static keys", keys, AGENT_BUCKET, true),
-                new Case("2 keys -> AssumeRole (cross-account, External Id)",
-                        with(keys, "aws.role-arn", customerRole, "aws.external-id", CUSTOMER_EXTERNAL_ID), CUSTOMER_BUCKET, true),
-                new Case("3 EC2 role -> AssumeRole (External Id)", with(base, "aws.use-ec2-role-to-assume-role", "true",
-                        "aws.role-arn", customerRole, "aws.external-id", CUSTOMER_EXTERNAL_ID), CUSTOMER_BUCKET, true),
-                new Case("4 ambient (instance role)", base, AGENT_BUCKET, true),
-                new Case("refused: wrong External Id",
-                        with(keys, "aws.role-arn", customerRole, "aws.external-id", "another-tenants-id"), CUSTOMER_BUCKET, false));
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("S3 -> S3, static keys (the agent's IAM user)", s3ToS3(sandbox, keys(), AGENT_BUCKET, "static"), false));
+        cases.add(new Case("S3 -> S3, keys -> AssumeRole cross-account with External Id",
+                s3ToS3(sandbox, with(keys(), "aws.role-arn", customerRole, "aws.external-id", CUSTOMER_EXTERNAL_ID), CUSTOMER_BUCKET,
+                        "keys-role"), false));
+        cases.add(new Case("S3 -> S3, EC2 instance role -> AssumeRole with External Id",
+                s3ToS3(sandbox, with(Map.of(), "aws.use-ec2-role-to-assume-role", "true", "aws.role-arn", customerRole,
+                        "aws.external-id", CUSTOMER_EXTERNAL_ID), CUSTOMER_BUCKET, "ec2-role"), false));
+        cases.add(new Case("S3 -> S3, the agent's own identity (instance role)", s3ToS3(sandbox, Map.of(), AGENT_BUCKET, "ambient"), false));
+        Map<String, String> customer = with(keys(), "aws.role-arn", customerRole, "aws.external-id", CUSTOMER_EXTERNAL_ID);
+        cases.add(new Case("S3 -> Redshift, COPY with temporary credentials (truncate)",
+                s3ToRedshift(sandbox, customer, Map.of(), Map.of("redshift.load-mode", "truncate")), false));
+        cases.add(new Case("S3 -> Redshift, COPY with IAM_ROLE (upsert by id)", s3ToRedshift(sandbox, customer,
+                Map.of("redshift.copy-auth", "iam-role", "redshift.iam-role", roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)),
+                Map.of("redshift.load-mode", "upsert", "redshift.key-columns", "id")), false));
+        Map<String, String> unload = new TreeMap<>();
+        side(unload, "source", "redshift", redshift(sandbox, customer));
+        unload.put("source.redshift.table", "demo_orders");
+        side(unload, "target", "s3", endpoints(sandbox, customer));
+        unload.put("target.s3.folder-path", CUSTOMER_BUCKET + "/demo/out/unloaded/");
+        cases.add(new Case("Redshift -> S3 through UNLOAD", unload, false));
+        cases.add(new Case("refused: keys -> AssumeRole with another tenant's External Id",
+                s3ToS3(sandbox, with(keys(), "aws.role-arn", customerRole, "aws.external-id", TENANT_B_EXTERNAL_ID), CUSTOMER_BUCKET,
+                        "refused"), true));
+        return cases;
     }
 
-    private static Row run(Case c, Sandbox sandbox, RoleSessions sessions) {
-        String strategy = "";
-        try (ConnectorCredentials credentials = AwsCredentialsFactory.open(AwsSettings.parse(c.properties(), Map.of(), "demo"), sessions)) {
-            strategy = credentials.strategy().describe();
-            String identity;
-            try (StsClient sts = StsClient.builder().region(Region.of(sandbox.region())).endpointOverride(sandbox.stsEndpoint())
-                    .credentialsProvider(credentials).build()) {
-                identity = sts.getCallerIdentity().arn();
-            }
-            try (S3Client s3 = s3(sandbox, credentials)) {
-                long bytes = s3.getObjectAsBytes(b -> b.bucket(c.bucket()).key("demo/orders.csv")).asByteArray().length;
-                return new Row(c.name(), strategy, identity, "read s3://" + c.bucket() + "/demo/orders.csv (" + bytes + " bytes)",
-                        c.expectAllowed());
-            }
-        } catch (StagewayException e) {
-            return new Row(c.name(), strategy, "-", "refused (" + e.kind() + "): " + e.getMessage(), !c.expectAllowed());
-        }
+    private static Map<String, String> keys() {
+        return Map.of("aws.access-key-id", AGENT_ACCESS_KEY_ID, "aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
     }
 
-    private static void print(PrintStream out, List<Row> rows) {
-        for (Row r : rows) {
-            out.printf("%n[%s] %s%n  strategy: %s%n  identity: %s%n  outcome:  %s%n", r.asExpected() ? " ok " : "FAIL", r.name(),
-                    r.strategy(), r.identity(), r.outcome());
-        }
-        out.println();
+    private static Map<String, String> endpoints(Sandbox sandbox, Map<String, String> credentials) {
+        return with(credentials, "aws.region", sandbox.region(), "aws.s3.endpoint", sandbox.s3Endpoint().toString(),
+                "aws.sts.endpoint", sandbox.stsEndpoint().toString(), "aws.imds.endpoint", sandbox.imdsEndpoint().toString(),
+                "aws.s3.path-style-access", "true");
     }
 
-    private static S3Client s3(Sandbox sandbox, AwsCredentialsProvider credentials) {
-        return S3Client.builder().region(Region.of(sandbox.region())).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
-                .credentialsProvider(credentials).build();
+    private static Map<String, String> redshift(Sandbox sandbox, Map<String, String> credentials) {
+        return with(endpoints(sandbox, credentials), "redshift.jdbc-url", sandbox.redshift().jdbcUrl(),
+                "redshift.user", sandbox.redshift().user(), "redshift.password", sandbox.redshift().password(),
+                "redshift.staging-path", CUSTOMER_STAGING_BUCKET + "/stageway/");
+    }
+
+    private static Map<String, String> s3ToS3(Sandbox sandbox, Map<String, String> credentials, String bucket, String out) {
+        Map<String, String> m = new TreeMap<>();
+        side(m, "source", "s3", endpoints(sandbox, credentials));
+        m.put("source.s3.folder-path", bucket + "/demo/in/");
+        side(m, "target", "s3", endpoints(sandbox, credentials));
+        m.put("target.s3.folder-path", bucket + "/demo/out/" + out + "/");
+        m.put("target.s3.compression", "gzip");
+        return m;
+    }
+
+    private static Map<String, String> s3ToRedshift(Sandbox sandbox, Map<String, String> credentials, Map<String, String> copyAuth,
+                                                    Map<String, String> mode) {
+        Map<String, String> m = new TreeMap<>();
+        side(m, "source", "s3", endpoints(sandbox, credentials));
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/demo/in/");
+        Map<String, String> cluster = new TreeMap<>(redshift(sandbox, credentials));
+        cluster.putAll(copyAuth);
+        side(m, "target", "redshift", cluster);
+        m.put("target.redshift.table", "demo_orders");
+        mode.forEach((k, v) -> m.put("target." + k, v));
+        return m;
+    }
+
+    private static void side(Map<String, String> mapping, String prefix, String connector, Map<String, String> properties) {
+        mapping.put(prefix + ".connector", connector);
+        properties.forEach((k, v) -> mapping.put(prefix + "." + k, v));
     }
 
     private static Map<String, String> with(Map<String, String> base, String... kv) {
-        Map<String, String> m = new HashMap<>(base);
+        Map<String, String> m = new TreeMap<>(base);
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
         }

@@ -4,29 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.config.PropertyTable;
-import dev.stageway.redshift.RedshiftProperties;
-import dev.stageway.s3.S3Properties;
+import dev.stageway.spi.ConnectorFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's property sections are the descriptor tables rendered; this test keeps them so.
- * With {@code -Dstageway.docs.update=true} it rewrites them instead of failing.
+ * The README's property sections are the descriptor tables rendered, as the plugin bundle offers
+ * them to a runtime; this test keeps them so. With {@code -Dstageway.docs.update=true} it rewrites
+ * them instead of failing.
  */
 class ReadmePropertiesTest {
     static final Path README = Path.of("..", "README.md");
 
     @Test
     void readmeShowsEveryConnectorsTables() throws IOException {
-        check("aws-connection", AwsProperties.CONNECTION);
-        check("aws-advanced", AwsProperties.ADVANCED);
-        check("s3-source", S3Properties.SOURCE);
-        check("s3-target", S3Properties.TARGET);
-        check("redshift-connection", RedshiftProperties.CLUSTER_TABLE);
-        check("redshift-target", RedshiftProperties.TARGET);
-        check("redshift-source", RedshiftProperties.SOURCE);
+        try (PluginBundle plugin = PluginBundle.open(Path.of("target", "stageway-plugin.zip"), getClass().getClassLoader())) {
+            ConnectorFactory s3 = plugin.connector("test", "s3");
+            ConnectorFactory redshift = plugin.connector("test", "redshift");
+            check("aws-connection", s3.connectionProperties());
+            check("aws-advanced", AwsProperties.ADVANCED);
+            check("s3-source", s3.sourceProperties());
+            check("s3-target", s3.targetProperties());
+            check("redshift-connection", redshift.connectionProperties().without("Redshift cluster", s3.connectionProperties()));
+            check("redshift-target", redshift.targetProperties());
+            check("redshift-source", redshift.sourceProperties());
+        }
     }
 
     static void check(String section, PropertyTable table) throws IOException {

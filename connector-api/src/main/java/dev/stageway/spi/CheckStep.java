@@ -1,0 +1,27 @@
+package dev.stageway.spi;
+
+import java.util.Objects;
+
+/**
+ * One step of a connection test.
+ *
+ * @param name   what was tried ("STS GetCallerIdentity", "list s3://bucket/prefix/")
+ * @param passed whether it worked
+ * @param detail what was seen (an ARN and expiry, an object count) or what went wrong
+ * @param hint   for a failed step, what to change; empty when passed
+ */
+public record CheckStep(String name, boolean passed, String detail, String hint) {
+    public CheckStep {
+        Objects.requireNonNull(name, "name is null");
+        Objects.requireNonNull(detail, "detail is null");
+        Objects.requireNonNull(hint, "hint is null");
+    }
+
+    public static CheckStep passed(String name, String detail) {
+        return new CheckStep(name, true, detail, "");
+    }
+
+    public static CheckStep failed(String name, String detail, String hint) {
+        return new CheckStep(name, false, detail, hint);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.stageway.harness;
+
+import dev.stageway.spi.RunSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What a run did: both sides' summaries and the elapsed time; printed, and written as JSON with --report. */
+record RunResult(String runId, String source, String target, RunSummary read, RunSummary written, long elapsedMillis) {
+
+    Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", runId);
+        m.put("source", source);
+        m.put("target", target);
+        m.put("rowsRead", read.rows());
+        m.put("rowsRejected", read.rejected() + written.rejected());
+        m.put("rowsWritten", written.rows());
+        m.put("bytesRead", read.bytes());
+        m.put("bytesWritten", written.bytes());
+        m.put("sourceDetails", read.details());
+        m.put("targetDetails", written.details());
+        m.put("elapsedMillis", elapsedMillis);
+        return m;
+    }
+
+    void print(PrintStream out) {
+        out.printf("done: %,d rows read, %,d written, %,d rejected; %,d bytes read, %,d written; source %s; target %s; %.2f s%n",
+                read.rows(), written.rows(), read.rejected() + written.rejected(), read.bytes(), written.bytes(),
+                read.details(), written.details(), elapsedMillis / 1000.0);
+    }
+
+    void writeJson(Path file) {
+        ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        try {
+            Files.writeString(file, json.writeValueAsString(asMap()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the report " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

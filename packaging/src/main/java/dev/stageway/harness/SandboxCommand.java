@@ -1,0 +1,87 @@
+package dev.stageway.harness;
+
+import dev.stageway.testkit.DefaultSandbox;
+import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.SandboxConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the local sandbox in the foreground, printing (and writing) what a mapping needs to reach it. */
+final class SandboxCommand {
+    private SandboxCommand() {
+    }
+
+    static final List<String> SECRET_KEYS = List.of("agent.secret-access-key", "redshift.password");
+
+    static int run(List<String> args, PrintStream out) {
+        String config = Stageway.option(args, "--config");
+        String envFile = Stageway.option(args, "--write-env");
+        try {
+            Sandbox.Builder builder = Sandbox.builder().withRedshift();
+            if (config != null) {
+                builder.config(SandboxConfig.read(Path.of(config)));
+            }
+            Sandbox sandbox = builder.build();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    sandbox.close();
+                } catch (Exception ignored) {
+                    // Stopping anyway.
+                }
+                stopped.countDown();
+            }));
+            Map<String, String> env = env(sandbox);
+            out.println("Local sandbox running (Ctrl-C to stop):");
+            // Even the sandbox's own secrets are not printed; --write-env writes them for mappings to use.
+            env.forEach((k, v) -> out.println("  " + k + "=" + (SECRET_KEYS.contains(k) ? "[hidden]" : v)));
+            if (envFile != null) {
+                write(Path.of(envFile), env);
+                out.println("written to " + envFile);
+            }
+            out.flush();
+            stopped.await();
+            return Stageway.OK;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the sandbox file: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Stageway.OK;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the sandbox: " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys a mapping needs to reach the sandbox's default identities, buckets and cluster. */
+    static Map<String, String> env(Sandbox sandbox) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("aws.region", sandbox.region());
+        env.put("aws.s3.endpoint", sandbox.s3Endpoint().toString());
+        env.put("aws.sts.endpoint", sandbox.stsEndpoint().toString());
+        env.put("aws.imds.endpoint", sandbox.imdsEndpoint().toString());
+        env.put("agent.access-key-id", DefaultSandbox.AGENT_ACCESS_KEY_ID);
+        env.put("agent.secret-access-key", DefaultSandbox.AGENT_SECRET_ACCESS_KEY);
+        env.put("customer.role-arn", DefaultSandbox.roleArn(DefaultSandbox.CUSTOMER_ACCOUNT, DefaultSandbox.CUSTOMER_ROLE));
+        env.put("customer.external-id", DefaultSandbox.CUSTOMER_EXTERNAL_ID);
+        env.put("customer.bucket", DefaultSandbox.CUSTOMER_BUCKET);
+        env.put("staging.bucket", DefaultSandbox.CUSTOMER_STAGING_BUCKET);
+        env.put("redshift.jdbc-url", sandbox.redshift().jdbcUrl());
+        env.put("redshift.user", sandbox.redshift().user());
+        env.put("redshift.password", sandbox.redshift().password());
+        env.put("redshift.iam-role", DefaultSandbox.roleArn(DefaultSandbox.CUSTOMER_ACCOUNT, DefaultSandbox.REDSHIFT_ROLE));
+        return env;
+    }
+
+    private static void write(Path file, Map<String, String> env) throws IOException {
+        StringBuilder b = new StringBuilder("# Local sandbox endpoints and credentials (sandbox-only values)\n");
+        env.forEach((k, v) -> b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, b.toString());
+    }
+}
