@@ -2,6 +2,7 @@ package dev.stageway.redshift;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.config.ParsedProperties;
@@ -25,6 +26,8 @@ import java.util.TreeMap;
  * UNLOAD are authorised.
  */
 final class RedshiftConnection implements AutoCloseable {
+    private static final long CONNECT_TIMEOUT_MILLIS = 15_000;
+
 
     private final ParsedProperties properties;
     private final AwsSettings aws;
@@ -60,8 +63,16 @@ final class RedshiftConnection implements AutoCloseable {
             config.setMaximumPoolSize(2);
             config.setMinimumIdle(0);
             config.setPoolName("stageway-redshift-" + context.runId());
-            config.setInitializationFailTimeout(-1);
-            return new RedshiftConnection(p, aws, s3, new HikariDataSource(config));
+            // One attempt when the pool starts: a wrong password or host fails now, with the driver's reason.
+            config.setInitializationFailTimeout(1);
+            config.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
+            HikariDataSource pool;
+            try {
+                pool = new HikariDataSource(config);
+            } catch (HikariPool.PoolInitializationException e) {
+                throw cannotConnect(p, e.getCause() instanceof SQLException sql ? sql : null, e);
+            }
+            return new RedshiftConnection(p, aws, s3, pool);
         } catch (RuntimeException e) {
             s3.close();
             throw e;
@@ -88,10 +99,17 @@ final class RedshiftConnection implements AutoCloseable {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            throw new StagewayException(ErrorKind.AUTHENTICATION, false, "Cannot connect to Redshift at "
-                    + properties.get(RedshiftProperties.JDBC_URL) + " as " + properties.get(RedshiftProperties.USER) + ": "
-                    + SqlRedactor.redact(e.getMessage()), null);
+            throw cannotConnect(properties, e, e);
         }
+    }
+
+    /** 28xxx is the SQL state of authentication failures; other failures (host, network) are the database's. */
+    private static StagewayException cannotConnect(ParsedProperties p, SQLException sql, Exception e) {
+        boolean auth = sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("28");
+        return new StagewayException(auth ? ErrorKind.AUTHENTICATION : ErrorKind.DATABASE, !auth, "Cannot connect to Redshift at "
+                + p.get(RedshiftProperties.JDBC_URL) + " as " + p.get(RedshiftProperties.USER) + ": "
+                + SqlRedactor.redact(sql != null ? sql.getMessage() : e.getMessage())
+                + (auth ? " (check redshift.user and redshift.password)" : ""), null);
     }
 
     /** The cluster's slice count, from stv_slices as Redshift shows it. */

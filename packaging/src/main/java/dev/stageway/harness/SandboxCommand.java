@@ -21,14 +21,8 @@ final class SandboxCommand {
     static final List<String> SECRET_KEYS = List.of("agent.secret-access-key", "redshift.password");
 
     static int run(List<String> args, PrintStream out) {
-        String config = Stageway.option(args, "--config");
-        String envFile = Stageway.option(args, "--write-env");
+        Sandbox sandbox = start(args, out);
         try {
-            Sandbox.Builder builder = Sandbox.builder().withRedshift();
-            if (config != null) {
-                builder.config(SandboxConfig.read(Path.of(config)));
-            }
-            Sandbox sandbox = builder.build();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -38,25 +32,48 @@ final class SandboxCommand {
                 }
                 stopped.countDown();
             }));
-            Map<String, String> env = env(sandbox);
-            out.println("Local sandbox running (Ctrl-C to stop):");
-            // Even the sandbox's own secrets are not printed; --write-env writes them for mappings to use.
-            env.forEach((k, v) -> out.println("  " + k + "=" + (SECRET_KEYS.contains(k) ? "[hidden]" : v)));
-            if (envFile != null) {
-                write(Path.of(envFile), env);
-                out.println("written to " + envFile);
-            }
-            out.flush();
             stopped.await();
             return Stageway.OK;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the sandbox file: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Stageway.OK;
+        }
+    }
+
+    /** Starts the sandbox, prints its values (secrets masked) and writes them all with --write-env. */
+    static Sandbox start(List<String> args, PrintStream out) {
+        String config = Stageway.option(args, "--config");
+        String envFile = Stageway.option(args, "--write-env");
+        if (!args.isEmpty()) {
+            throw new Stageway.UsageException("unexpected arguments " + args);
+        }
+        Sandbox sandbox;
+        try {
+            Sandbox.Builder builder = Sandbox.builder().withRedshift();
+            if (config != null) {
+                builder.config(SandboxConfig.read(Path.of(config)));
+            }
+            sandbox = builder.build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new dev.stageway.config.ConfigurationException(dev.stageway.config.Problem.of("--config",
+                    "cannot be used: " + e.getMessage()));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the sandbox: " + e.getMessage(), e);
         }
+        Map<String, String> env = env(sandbox);
+        out.println("Local sandbox running (Ctrl-C to stop):");
+        // Even the sandbox's own secrets are not printed; --write-env writes them for mappings to use.
+        env.forEach((k, v) -> out.println("  " + k + "=" + (SECRET_KEYS.contains(k) ? "[hidden]" : v)));
+        if (envFile != null) {
+            try {
+                write(Path.of(envFile), env);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + envFile + ": " + e.getMessage(), e);
+            }
+            out.println("written to " + envFile);
+        }
+        out.flush();
+        return sandbox;
     }
 
     /** The keys a mapping needs to reach the sandbox's default identities, buckets and cluster. */

@@ -1,0 +1,256 @@
+package dev.stageway.harness;
+
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.testkit.Sandbox;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Every command end to end through the bundle, with its exit code, and a canary secret that never shows. */
+class CommandsTest {
+    static final String CANARY = "CANARY-s3cr3t/Zq81mVx0pLw7";
+    static final Path BUNDLE = Path.of("target", "stageway-plugin.zip");
+    static Sandbox sandbox;
+    static Map<String, String> env;
+    @TempDir
+    static Path dir;
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        sandbox = SandboxCommand.start(new ArrayList<>(List.of("--write-env", dir.resolve("sandbox.env").toString())),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertFalse(printed.toString(StandardCharsets.UTF_8).contains(AGENT_SECRET_ACCESS_KEY), "secrets are masked on screen");
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(dir.resolve("sandbox.env"))) {
+            p.load(r);
+        }
+        env = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
+        assertEquals(List.of("agent.access-key-id", "agent.secret-access-key", "aws.imds.endpoint", "aws.region", "aws.s3.endpoint",
+                "aws.sts.endpoint", "customer.bucket", "customer.external-id", "customer.role-arn", "redshift.iam-role",
+                "redshift.jdbc-url", "redshift.password", "redshift.user", "staging.bucket"), List.copyOf(env.keySet()));
+        try (S3Client admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
+                        CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/in/a.csv"), RequestBody.fromString("id,name\n1,a\n2,b\n3,\"c, d\"\n"));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/bad/a.csv"), RequestBody.fromString("id,name\nx,a\n"));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sandbox.close();
+    }
+
+    static Result stageway(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--plugin", BUNDLE.toString()));
+        all.addAll(List.of(args));
+        int exit = Stageway.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Path mapping(String name, Map<String, String> props) throws Exception {
+        Path file = dir.resolve(name);
+        StringBuilder b = new StringBuilder();
+        props.forEach((k, v) -> b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, b.toString());
+        return file;
+    }
+
+    static Map<String, String> customerSide(String prefix, String connector) {
+        Map<String, String> m = new TreeMap<>();
+        m.put(prefix + ".connector", connector);
+        for (String k : List.of("aws.region", "aws.s3.endpoint", "aws.sts.endpoint")) {
+            m.put(prefix + "." + k, env.get(k));
+        }
+        m.put(prefix + ".aws.s3.path-style-access", "true");
+        m.put(prefix + ".aws.access-key-id", env.get("agent.access-key-id"));
+        m.put(prefix + ".aws.secret-access-key", env.get("agent.secret-access-key"));
+        m.put(prefix + ".aws.role-arn", env.get("customer.role-arn"));
+        m.put(prefix + ".aws.external-id", env.get("customer.external-id"));
+        return m;
+    }
+
+    static Map<String, String> redshiftTarget(String table) {
+        Map<String, String> m = customerSide("target", "redshift");
+        m.put("target.redshift.jdbc-url", env.get("redshift.jdbc-url"));
+        m.put("target.redshift.user", env.get("redshift.user"));
+        m.put("target.redshift.password", env.get("redshift.password"));
+        m.put("target.redshift.staging-path", env.get("staging.bucket") + "/cli/");
+        m.put("target.redshift.table", table);
+        return m;
+    }
+
+    @Test
+    void describeListsEveryPropertyOfEveryConnector() {
+        Result r = stageway("describe");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("redshift.password  [Redshift cluster]  type: secret  default: -  required: yes  sensitive: yes"),
+                r.out());
+        assertTrue(r.out().contains("s3.multipart.download-threshold-bytes"), r.out());
+        Result unknown = stageway("describe", "ftp");
+        assertEquals(2, unknown.exit());
+        assertEquals("describe: names connector 'ftp'; the plugin offers redshift, s3\n", unknown.err());
+    }
+
+    @Test
+    void validateReportsEveryProblemNamingItsPropertyAndAcceptsOneSidedFiles() throws Exception {
+        Map<String, String> bad = customerSide("source", "s3");
+        bad.remove("source.aws.secret-access-key");
+        bad.put("source.aws.external-id", "x");
+        bad.put("source.s3.folder-pth", "b/p");
+        bad.put("target.connector", "redshift");
+        bad.put("stray", "1");
+        Result r = stageway("validate", mapping("bad.properties", bad).toString());
+        assertEquals(2, r.exit());
+        assertEquals("stray: unknown key: mapping keys start with source. or target.\n", r.err());
+        bad.remove("stray");
+        r = stageway("validate", mapping("bad.properties", bad).toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.out().contains("source.s3.folder-pth: unknown property; did you mean s3.folder-path?"), r.out());
+        assertTrue(r.out().contains("source.aws.external-id: must be 2 to 1224 characters"), r.out());
+        assertTrue(r.out().contains("source.aws.access-key-id, source.aws.secret-access-key: access key ID and secret access key "
+                + "come as a pair"), r.out());
+        assertTrue(r.out().contains("target.redshift.jdbc-url: is required"), r.out());
+        Map<String, String> good = customerSide("source", "s3");
+        good.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        r = stageway("validate", mapping("source-only.properties", good).toString());
+        assertEquals(0, r.exit(), r.all());
+    }
+
+    @Test
+    void checkTestsEachSideStepByStep() throws Exception {
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        m.putAll(redshiftTarget("checked"));
+        Result r = stageway("check", mapping("check.properties", m).toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("[pass] STS GetCallerIdentity: arn:aws:sts::444455556666:assumed-role/stageway-customer-access/"),
+                r.out());
+        assertTrue(r.out().contains("[pass] list s3://customer-data/cli/in/: 1 objects"), r.out());
+        assertTrue(r.out().contains("[pass] select 1 on jdbc:redshift://"), r.out());
+        assertTrue(r.out().contains("4 slices"), r.out());
+        m.put("source.aws.external-id", "someone-elses-id");
+        Result denied = stageway("check", mapping("check-denied.properties", m).toString());
+        assertEquals(3, denied.exit());
+        assertTrue(denied.out().contains("[FAIL] STS GetCallerIdentity: Cannot assume role"), denied.out());
+        assertTrue(denied.out().contains("hint: check the AWS credentials"), denied.out());
+    }
+
+    @Test
+    void runMovesTheDataAndReportsIt() throws Exception {
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        m.putAll(redshiftTarget("cli_orders"));
+        Path report = dir.resolve("report.json");
+        Result r = stageway("run", mapping("run.properties", m).toString(), "--report", report.toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("done: 3 rows read, 3 written, 0 rejected"), r.out());
+        String json = Files.readString(report);
+        assertTrue(json.contains("\"rowsWritten\" : 3"), json);
+        assertTrue(json.contains("\"files staged\" : 4"), json);
+    }
+
+    @Test
+    void badDataExitsWith4AndConfigurationWith2() throws Exception {
+        sandbox.redshift();
+        try (var c = java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
+             var s = c.createStatement()) {
+            s.execute("create table cli_strict (id int, name varchar(10))");
+        }
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/bad/");
+        m.putAll(redshiftTarget("cli_strict"));
+        Result r = stageway("run", mapping("bad-data.properties", m).toString());
+        assertEquals(4, r.exit(), r.all());
+        assertTrue(r.err().contains("Redshift rejected record 1"), r.err());
+        m.remove("target.redshift.table");
+        assertEquals(2, stageway("run", mapping("no-table.properties", m).toString()).exit());
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertEquals(2, stageway().exit());
+        assertEquals(2, stageway("frobnicate").exit());
+        assertEquals(2, stageway("validate").exit());
+        assertEquals(0, stageway("--help").exit());
+    }
+
+    @Test
+    void trustPolicyIsWhatTheCustomerInstalls() {
+        Result r = stageway("trust-policy", "--account", "111122223333", "--external-id", "tenant-42", "--folder", "s3://data/in");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}"), r.out());
+        assertTrue(r.out().contains("\"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"tenant-42\"}}"), r.out());
+        assertTrue(r.out().contains("\"Resource\": \"arn:aws:s3:::data/in/*\""), r.out());
+        assertTrue(r.out().contains("{\"StringLike\": {\"s3:prefix\": [\"in/*\"]}}"), r.out());
+        Result user = stageway("trust-policy", "--account", "111122223333", "--principal-arn",
+                "arn:aws:iam::111122223333:user/stageway-agent");
+        assertTrue(user.out().contains("\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:user/stageway-agent\"}"), user.out());
+        Result bad = stageway("trust-policy", "--account", "12", "--external-id", "x");
+        assertEquals(2, bad.exit());
+        assertEquals("--account: must be the 12-digit account ID of the agent that assumes the role\n"
+                + "--external-id: must be 2 to 1224 characters, each a letter, digit or one of _+=,.@:/-\n", bad.err());
+    }
+
+    @Test
+    void theTrustPolicyPrintedIsOneTheSandboxAccepts() {
+        String policy = TrustPolicy.trust("arn:aws:iam::111122223333:root", "ext-1");
+        var parsed = dev.stageway.testkit.iam.Policy.parse(policy);
+        var agent = new dev.stageway.testkit.iam.Principal("arn:aws:iam::111122223333:user/a", "111122223333", java.util.Optional.empty());
+        assertEquals(dev.stageway.testkit.iam.Decision.ALLOW, parsed.evaluate("sts:AssumeRole", "arn:aws:iam::1:role/r", agent,
+                Map.of("sts:ExternalId", "ext-1")));
+        assertEquals(dev.stageway.testkit.iam.Decision.NOT_APPLICABLE, parsed.evaluate("sts:AssumeRole", "arn:aws:iam::1:role/r", agent,
+                Map.of("sts:ExternalId", "other")));
+    }
+
+    @Test
+    void aCanarySecretNeverAppearsInAnyCommandsOutput() throws Exception {
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.aws.secret-access-key", CANARY);
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        m.putAll(redshiftTarget("canary"));
+        m.put("target.redshift.password", CANARY);
+        m.put("target.aws.secret-access-key", CANARY);
+        Path file = mapping("canary.properties", m);
+        for (String[] command : new String[][] {{"validate", file.toString()}, {"check", file.toString()}, {"run", file.toString()},
+                {"--verbose", "check", file.toString()}}) {
+            Result r = stageway(command);
+            assertFalse(r.all().contains(CANARY), String.join(" ", command) + " printed the canary:\n" + r.all());
+            if (!command[0].equals("validate")) {
+                assertNotEquals(0, r.exit(), "the canary is a wrong secret: " + String.join(" ", command) + "\n" + r.all());
+            }
+        }
+        m.put("source.aws.secret-acess-key", CANARY);
+        Result typo = stageway("validate", mapping("canary-typo.properties", m).toString());
+        assertFalse(typo.all().contains(CANARY), typo.all());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.stageway.harness;
+
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.RecordBatch;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.TargetWriter;
+import dev.stageway.testkit.Sandbox;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A host whose class path carries commons-csv 1.5 (which has no {@code CSVFormat.builder()}) runs
+ * the plugin's S3 connector, which needs 1.14, through the plugin class loader; the same jars
+ * loaded parent-first break, proving the conflict is real.
+ */
+class PluginIsolationTest {
+    static final Schema ONE = Schema.of(Column.of("v", ColumnType.string()));
+
+    /** The test's own class loader (so the SPI types are shared), but commons-csv 1.5 wins for its classes. */
+    static ClassLoader hostWithOldCommonsCsv() throws Exception {
+        Path jar;
+        try (var files = Files.list(Path.of("target", "conflicting-host-libs"))) {
+            jar = files.filter(p -> p.getFileName().toString().startsWith("commons-csv-1.5")).findFirst().orElseThrow();
+        }
+        ClassLoader test = PluginIsolationTest.class.getClassLoader();
+        return new URLClassLoader(new URL[] {jar.toUri().toURL()}, test) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.startsWith("org.apache.commons.csv.")) {
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> c = findLoadedClass(name);
+                        return c != null ? c : findClass(name);
+                    }
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+    }
+
+    static Map<String, String> connection(Sandbox sandbox) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("aws.region", sandbox.region());
+        m.put("aws.s3.endpoint", sandbox.s3Endpoint().toString());
+        m.put("aws.s3.path-style-access", "true");
+        m.put("aws.access-key-id", AGENT_ACCESS_KEY_ID);
+        m.put("aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
+        return m;
+    }
+
+    static void write(ConnectorFactory s3, RunContext context, Sandbox sandbox, String folder) {
+        try (TargetWriter w = s3.openWriter(context, connection(sandbox), Map.of("s3.folder-path", AGENT_BUCKET + "/" + folder), ONE)) {
+            w.write(new RecordBatch(ONE, List.<Object[]>of(new Object[] {"isolated"})));
+            w.commit();
+        }
+    }
+
+    @Test
+    void thePluginKeepsItsOwnLibraryVersionsWhateverTheHostCarries() throws Exception {
+        ClassLoader host = hostWithOldCommonsCsv();
+        assertThrows(ClassNotFoundException.class, () -> host.loadClass("dev.stageway.s3.S3ConnectorFactory"),
+                "the host's class path holds no connector");
+        assertThrows(NoSuchMethodException.class, () -> host.loadClass("org.apache.commons.csv.CSVFormat").getMethod("builder"),
+                "the host really carries the old commons-csv");
+        try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(Path.of("target", "stageway-plugin.zip"), host)) {
+            ConnectorFactory s3 = plugin.connector("test", "s3");
+            assertSame(PluginClassLoader.class, s3.getClass().getClassLoader().getClass(), "connectors come from the bundle");
+            assertSame(ConnectorFactory.class, s3.getClass().getInterfaces()[0], "the SPI comes from the host");
+            write(s3, new RunContext("isolated", plugin.runtime()), sandbox, "isolated");
+
+            // The control: the same bundle jars, parent-first under the same host, get the host's commons-csv and break.
+            URL[] jars = ((URLClassLoader) plugin.loader()).getURLs();
+            try (URLClassLoader parentFirst = new URLClassLoader(jars, host)) {
+                ConnectorFactory naive = ServiceLoader.load(ConnectorFactory.class, parentFirst).stream().map(ServiceLoader.Provider::get)
+                        .filter(f -> f.name().equals("s3")).findFirst().orElseThrow();
+                assertSame(parentFirst, naive.getClass().getClassLoader(), "the control's connector comes from the bundle jars");
+                try (var runtime = naive.newRuntime()) {
+                    assertThrows(LinkageError.class, () -> write(naive, new RunContext("naive", runtime), sandbox, "naive"));
+                }
+            }
+        }
+    }
+}
