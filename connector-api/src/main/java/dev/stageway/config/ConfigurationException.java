@@ -20,6 +20,13 @@ public final class ConfigurationException extends StagewayException {
         this(List.of(problem));
     }
 
+    /** Throws when {@code problems} holds any. */
+    public static void throwIfAny(List<Problem> problems) {
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+    }
+
     public List<Problem> problems() {
         return problems;
     }

@@ -1,5 +1,6 @@
 package dev.stageway.spi;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,5 +24,10 @@ public record CheckStep(String name, boolean passed, String detail, String hint)
 
     public static CheckStep failed(String name, String detail, String hint) {
         return new CheckStep(name, false, detail, hint);
+    }
+
+    /** One failed step per configuration problem: a check stops there, before any network call. */
+    public static List<CheckStep> ofProblems(List<dev.stageway.config.Problem> problems) {
+        return problems.stream().map(p -> failed("configuration", p.toString(), "fix the property named")).toList();
     }
 }

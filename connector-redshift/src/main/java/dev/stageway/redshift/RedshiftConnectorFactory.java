@@ -58,12 +58,11 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
 
     @Override
     public List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource) {
-        List<CheckStep> steps = new ArrayList<>();
         List<Problem> problems = asSource ? validateSource(connection, side) : validateTarget(connection, side);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> steps.add(CheckStep.failed("configuration", p.toString(), "fix the property named")));
-            return steps;
+            return CheckStep.ofProblems(problems);
         }
+        List<CheckStep> steps = new ArrayList<>();
         try (RedshiftConnection cluster = RedshiftConnection.open(context, connection, side, 1)) {
             S3Checks.add(steps, cluster.s3(), cluster.stagingFolder(context.runId(), "check"), true, context.runId());
             S3Checks.step(steps, "select 1 on " + RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL), () -> {
@@ -82,7 +81,7 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
 
     @Override
     public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
-        throwIfAny(validateSource(connection, source));
+        ConfigurationException.throwIfAny(validateSource(connection, source));
         ParsedProperties p = RedshiftProperties.SOURCE.parse(source);
         String query = p.find(RedshiftProperties.QUERY).orElseGet(() -> "SELECT * FROM " + p.get(RedshiftProperties.TABLE));
         return new RedshiftSourceReader(RedshiftConnection.open(context, connection, source, 4), context, connection, query);
@@ -100,17 +99,11 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
                 }
             }
         }
-        throwIfAny(problems);
+        ConfigurationException.throwIfAny(problems);
         ParsedProperties p = RedshiftProperties.TARGET.parse(target);
         RedshiftTargetWriter.Options options = new RedshiftTargetWriter.Options(p.get(RedshiftProperties.TABLE),
                 p.get(RedshiftProperties.LOAD_MODE), RedshiftProperties.keyColumns(p), p.find(RedshiftProperties.PRE_SQL),
                 p.find(RedshiftProperties.POST_SQL));
         return new RedshiftTargetWriter(RedshiftConnection.open(context, connection, target, 4), options, schema, context.runId());
-    }
-
-    private static void throwIfAny(List<Problem> problems) {
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
     }
 }

@@ -52,14 +52,7 @@ public final class RedshiftProperties {
             .group(STAGING).required()
             .doc("S3 folder where loads are staged and unloads land (`bucket/prefix` or any form `s3.folder-path` takes); "
                     + "each run uses its own sub-folder. The AWS credentials of the connection must be able to write and delete there.")
-            .validator(v -> {
-                try {
-                    S3Location.parse(v);
-                    return Optional.empty();
-                } catch (IllegalArgumentException e) {
-                    return Optional.of(e.getMessage());
-                }
-            })
+            .validator(S3Location::problem)
             .build();
 
     public static final PropertyDescriptor<CopyAuth> COPY_AUTH = PropertyDescriptor.builder("redshift.copy-auth",

@@ -137,7 +137,7 @@ public final class RedshiftTargetWriter implements TargetWriter {
                     step = "create the table";
                     s.execute(RedshiftStatements.createTable(options.table(), schema, staging.maxStringBytes()));
                 }
-                String stage = "stageway_stage_" + Math.abs(runId.hashCode());
+                String stage = "stageway_stage_" + Integer.toHexString(runId.hashCode());
                 String into = options.table();
                 if (options.mode() == LoadMode.UPSERT || options.mode() == LoadMode.DELETE) {
                     step = "create the staging table";

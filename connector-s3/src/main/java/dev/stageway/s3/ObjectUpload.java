@@ -232,10 +232,10 @@ public final class ObjectUpload extends OutputStream {
         }
     }
 
+    /** The message of the failure itself, not of the CompletionException around it. */
     private static String rootMessage(Throwable t) {
         Throwable root = t;
-        while ((root instanceof CompletionException || root.getCause() != null && root instanceof RuntimeException
-                && !(root instanceof SdkException)) && root.getCause() != null) {
+        while (root instanceof CompletionException && root.getCause() != null) {
             root = root.getCause();
         }
         return String.valueOf(root.getMessage());

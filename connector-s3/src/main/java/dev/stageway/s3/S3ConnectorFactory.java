@@ -55,12 +55,11 @@ public final class S3ConnectorFactory implements ConnectorFactory {
 
     @Override
     public List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource) {
-        List<CheckStep> steps = new ArrayList<>();
         List<Problem> problems = asSource ? validateSource(connection, side) : validateTarget(connection, side);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> steps.add(CheckStep.failed("configuration", p.toString(), "fix the property named")));
-            return steps;
+            return CheckStep.ofProblems(problems);
         }
+        List<CheckStep> steps = new ArrayList<>();
         S3Location folder = S3Location.parse(side.get(S3Properties.FOLDER_PATH.name()));
         AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(side), context.runId());
         try (S3Connection s3 = S3Connection.open(context, settings, 1)) {
@@ -87,7 +86,7 @@ public final class S3ConnectorFactory implements ConnectorFactory {
 
     @Override
     public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
-        throwIfAny(validateSource(connection, source));
+        ConfigurationException.throwIfAny(validateSource(connection, source));
         ParsedProperties p = S3Properties.SOURCE.parse(source);
         AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(source), context.runId());
         int concurrency = p.get(S3Properties.CONCURRENCY).intValue();
@@ -99,7 +98,7 @@ public final class S3ConnectorFactory implements ConnectorFactory {
 
     @Override
     public TargetWriter openWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
-        throwIfAny(validateTarget(connection, target));
+        ConfigurationException.throwIfAny(validateTarget(connection, target));
         ParsedProperties p = S3Properties.TARGET.parse(target);
         AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(target), context.runId());
         String fileName = p.get(S3Properties.FILE_NAME);
@@ -137,11 +136,5 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     private static Map<String, String> onlyAdvanced(Map<String, String> side) {
         String key = AwsProperties.DURATION.name();
         return side.containsKey(key) ? Map.of(key, side.get(key)) : Map.of();
-    }
-
-    private static void throwIfAny(List<Problem> problems) {
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
     }
 }

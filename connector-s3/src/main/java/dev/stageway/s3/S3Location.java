@@ -41,6 +41,16 @@ public record S3Location(String bucket, String prefix, Optional<Region> region) 
         return "s3://" + bucket + "/" + prefix;
     }
 
+    /** What is wrong with {@code text} as a folder path, or empty when it parses; for property validators. */
+    public static Optional<String> problem(String text) {
+        try {
+            parse(text);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     /**
      * Parses a folder path.
      *

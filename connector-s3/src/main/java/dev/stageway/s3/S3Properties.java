@@ -30,14 +30,7 @@ public final class S3Properties {
             .group(LOCATION).required()
             .doc("Bucket and folder: `bucket/prefix`, `s3://bucket/prefix/`, `https://bucket.s3.<region>.amazonaws.com/prefix/` "
                     + "or `https://s3.<region>.amazonaws.com/bucket/prefix/`. A region in the URL must match `aws.region`.")
-            .validator(v -> {
-                try {
-                    S3Location.parse(v);
-                    return Optional.empty();
-                } catch (IllegalArgumentException e) {
-                    return Optional.of(e.getMessage());
-                }
-            })
+            .validator(S3Location::problem)
             .build();
 
     public static final PropertyDescriptor<String> FILE_PATTERN = PropertyDescriptor.builder("s3.file-pattern", PropertyType.STRING)

@@ -5,7 +5,6 @@ import dev.stageway.config.Problem;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,9 +111,9 @@ public final class Stageway {
             return Path.of(env);
         }
         try {
+            // Beside stageway.jar, or beside target/classes when run from the build.
             Path jar = Path.of(Stageway.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path beside = (Files.isDirectory(jar) ? jar.getParent() : jar.getParent()).resolve("stageway-plugin.zip");
-            return beside;
+            return jar.getParent().resolve("stageway-plugin.zip");
         } catch (Exception e) {
             return Path.of("stageway-plugin.zip");
         }
