@@ -33,6 +33,7 @@ public final class Stageway {
               sandbox [--config FILE] [--write-env FILE]
                                             run the local sandbox (S3, STS, IMDS, Redshift) until interrupted
               demo                          run every path on the local sandbox and show what happened
+              bench [--quick] [--json]      throughput and session figures against baselines measured in the same run
 
             The plugin bundle is --plugin PATH, else $STAGEWAY_PLUGIN, else stageway-plugin.zip beside the jar.
             """;
@@ -80,6 +81,7 @@ public final class Stageway {
                 case "trust-policy" -> TrustPolicy.command(rest, out);
                 case "sandbox" -> SandboxCommand.run(rest, out);
                 case "demo" -> Demo.run(bundle, out);
+                case "bench" -> Bench.run(bundle, rest, out);
                 default -> {
                     err.println("unknown command '" + command + "'");
                     err.print(USAGE_TEXT);
@@ -98,7 +100,7 @@ public final class Stageway {
         } catch (StagewayException e) {
             err.println(e.getMessage());
             return e.kind().exitCode();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             err.println("Unexpected failure: " + e);
             return ErrorKind.INTERNAL.exitCode();
         }

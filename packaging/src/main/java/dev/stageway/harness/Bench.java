@@ -1,0 +1,238 @@
+package dev.stageway.harness;
+
+import static dev.stageway.testkit.DefaultSandbox.*;
+
+import dev.stageway.testkit.Sandbox;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.async.SdkPublisher;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+import software.amazon.awssdk.transfer.s3.model.DownloadRequest;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code stageway bench}: figures measured on the in-memory sandbox, each next to a baseline
+ * measured in the same run (these machines are shared and noisy, so ratios are what count).
+ * The connector's side runs inside the plugin through {@code S3Bench}; the baselines (the SDK's
+ * S3 Transfer Manager) run here.
+ */
+final class Bench {
+    private Bench() {
+    }
+
+    static final int MIB = 1024 * 1024;
+    static final long PART_SIZE = 8L * MIB;
+    static final int CONCURRENCY = 8;
+
+    record Figure(String figure, double value, String unit, double baseline, double ratio, String target) {
+    }
+
+    static int run(Path bundle, List<String> args, PrintStream out) throws Exception {
+        boolean quick = args.remove("--quick");
+        boolean json = args.remove("--json");
+        if (!args.isEmpty()) {
+            throw new Stageway.UsageException("unexpected arguments " + args);
+        }
+        long size = (quick ? 128L : 512L) * MIB;
+        int rounds = quick ? 2 : 3;
+        byte[] chunk = new byte[MIB];
+        new Random(42).nextBytes(chunk);
+        List<Figure> figures = new ArrayList<>();
+        try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
+            Map<String, String> connection = connection(sandbox);
+            Class<?> s3Bench = Class.forName("dev.stageway.s3.S3Bench", true, plugin.loader());
+            Method upload = s3Bench.getMethod("upload", Map.class, String.class, String.class, long.class, byte[].class, long.class, int.class);
+            Method download = s3Bench.getMethod("download", Map.class, String.class, String.class, long.class, int.class);
+            ExecutorService feed = Executors.newFixedThreadPool(2);
+            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
+                    CUSTOMER_ADMIN_SECRET_ACCESS_KEY));
+            // Uploads: the Java multipart client (the CRT client cannot read s3proxy's CreateMultipartUpload answer).
+            // Downloads: the CRT client's ranged GETs (the Java client's part-number GETs are not in s3proxy).
+            try (S3AsyncClient javaClient = S3AsyncClient.builder().region(Region.of(sandbox.region()))
+                    .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(credentials)
+                    .multipartEnabled(true).multipartConfiguration(m -> m.minimumPartSizeInBytes(PART_SIZE).thresholdInBytes(PART_SIZE))
+                    .build();
+                 S3AsyncClient crtClient = S3AsyncClient.crtBuilder().region(Region.of(sandbox.region()))
+                    .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(credentials)
+                    .minimumPartSizeInBytes(PART_SIZE).maxConcurrency(CONCURRENCY).targetThroughputInGbps(20.0).build();
+                 S3TransferManager tm = S3TransferManager.builder().s3Client(javaClient).build();
+                 S3TransferManager tmDownloads = S3TransferManager.builder().s3Client(crtClient).build()) {
+                double[] ours = new double[rounds];
+                double[] theirs = new double[rounds];
+                double[] oursDown = new double[rounds];
+                double[] theirsDown = new double[rounds];
+                for (int r = -1; r < rounds; r++) {   // round -1 warms up both sides
+                    double up = (double) call(upload, connection, CUSTOMER_BUCKET, "bench/ours.bin", size, chunk, PART_SIZE, CONCURRENCY);
+                    long t0 = System.nanoTime();
+                    tm.upload(u -> u.putObjectRequest(p -> p.bucket(CUSTOMER_BUCKET).key("bench/tm.bin"))
+                            .requestBody(AsyncRequestBody.fromInputStream(new Repeating(chunk, size), size, feed))).completionFuture().join();
+                    double tmUp = (System.nanoTime() - t0) / 1e9;
+                    double down = (double) call(download, connection, CUSTOMER_BUCKET, "bench/ours.bin", PART_SIZE, CONCURRENCY);
+                    t0 = System.nanoTime();
+                    tmDownloads.download(DownloadRequest.builder().getObjectRequest(g -> g.bucket(CUSTOMER_BUCKET).key("bench/ours.bin"))
+                                    .responseTransformer(AsyncResponseTransformer.<GetObjectResponse>toPublisher()).build())
+                            .completionFuture().thenCompose(result -> drain(result.result())).join();
+                    double tmDown = (System.nanoTime() - t0) / 1e9;
+                    if (r >= 0) {
+                        ours[r] = size / 1e6 / up;
+                        theirs[r] = size / 1e6 / tmUp;
+                        oursDown[r] = size / 1e6 / down;
+                        theirsDown[r] = size / 1e6 / tmDown;
+                    }
+                }
+                figures.add(figure("upload", median(ours), "MB/s", median(theirs), ">= 1.0"));
+                figures.add(figure("download", median(oursDown), "MB/s", median(theirsDown), ">= 1.0"));
+            } finally {
+                feed.shutdownNow();
+            }
+            long before = sandbox.assumeRoleCalls();
+            MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", Progress.silent());
+            figures.add(figure("sts-calls", sandbox.assumeRoleCalls() - before, "calls", 1, "= 1"));
+        }
+        if (json) {
+            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        } else {
+            out.printf("%-10s %12s %-6s %12s %8s  %s%n", "figure", "value", "unit", "baseline", "ratio", "target");
+            for (Figure f : figures) {
+                out.printf("%-10s %12.1f %-6s %12.1f %8.2f  %s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(), f.target());
+            }
+            out.println("(" + (quick ? "--quick: 128 MiB, 2 rounds" : "512 MiB, 3 rounds") + " after a warm-up; 8 MiB parts x "
+                    + CONCURRENCY + "; baselines: the SDK's S3 Transfer Manager, in the same JVM)");
+        }
+        return Stageway.OK;
+    }
+
+    private static Figure figure(String name, double value, String unit, double baseline, String target) {
+        return new Figure(name, value, unit, baseline, baseline == 0 ? 0 : value / baseline, target);
+    }
+
+    private static Map<String, String> connection(Sandbox sandbox) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("aws.region", sandbox.region());
+        m.put("aws.s3.endpoint", sandbox.s3Endpoint().toString());
+        m.put("aws.sts.endpoint", sandbox.stsEndpoint().toString());
+        m.put("aws.s3.path-style-access", "true");
+        m.put("aws.access-key-id", AGENT_ACCESS_KEY_ID);
+        m.put("aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
+        m.put("aws.role-arn", roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE));
+        m.put("aws.external-id", CUSTOMER_EXTERNAL_ID);
+        return m;
+    }
+
+    /** A job shorter than one session: read the uploaded object's folder as CSV lines and write them back. */
+    private static Map<String, String> stsJob(Sandbox sandbox, Map<String, String> connection) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("source.connector", "s3");
+        m.put("target.connector", "s3");
+        connection.forEach((k, v) -> {
+            m.put("source." + k, v);
+            m.put("target." + k, v);
+        });
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/bench-sts/in/");
+        m.put("target.s3.folder-path", CUSTOMER_BUCKET + "/bench-sts/out/");
+        try (var admin = software.amazon.awssdk.services.s3.S3Client.builder().region(Region.of(sandbox.region()))
+                .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("bench-sts/in/a.csv"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("id\n1\n2\n"));
+        }
+        return m;
+    }
+
+    private static Object call(Method m, Object... args) throws Exception {
+        try {
+            return m.invoke(null, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** Consumes a download's bytes and discards them, as the connector's side does. */
+    private static CompletableFuture<Void> drain(SdkPublisher<ByteBuffer> publisher) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        publisher.subscribe(new Subscriber<ByteBuffer>() {
+            private Subscription subscription;
+
+            @Override
+            public void onSubscribe(Subscription s) {
+                subscription = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer b) {
+                b.position(b.limit());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** {@code total} bytes of {@code chunk} repeated, without holding them all. */
+    static final class Repeating extends InputStream {
+        private final byte[] chunk;
+        private long left;
+        private int pos;
+
+        Repeating(byte[] chunk, long total) {
+            this.chunk = chunk;
+            this.left = total;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(Math.min(len, left), chunk.length - pos);
+            System.arraycopy(chunk, pos, b, off, n);
+            pos = (pos + n) % chunk.length;
+            left -= n;
+            return n;
+        }
+    }
+}
