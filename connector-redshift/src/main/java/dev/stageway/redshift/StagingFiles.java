@@ -6,6 +6,7 @@ import dev.stageway.s3.PendingObject;
 import dev.stageway.s3.S3Connection;
 import dev.stageway.s3.S3Location;
 import dev.stageway.s3.S3Properties.Encryption;
+import dev.stageway.s3.Transfers;
 import dev.stageway.s3.ValueText;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
@@ -13,10 +14,13 @@ import dev.stageway.spi.Schema;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.csv.CSVPrinter;
@@ -33,6 +37,8 @@ final class StagingFiles {
     private static final CsvOptions CSV = new CsvOptions(',', '"', Optional.empty(), RedshiftStatements.NULL_MARKER, false,
             StandardCharsets.UTF_8);
     private static final int TEXT_BUFFER = 64 * 1024;
+    /** The gzip level of staged files (java.util.zip's default); one place, so the bench's baseline uses it too. */
+    static final int GZIP_LEVEL = java.util.zip.Deflater.DEFAULT_COMPRESSION;
 
     private final S3Connection s3;
     private final S3Location folder;
@@ -41,39 +47,80 @@ final class StagingFiles {
     private final List<GZIPOutputStream> gzips = new ArrayList<>();
     private final List<CSVPrinter> printers = new ArrayList<>();
     private final List<String> published = new ArrayList<>();
-    private final int[] maxStringBytes;
+    /** Per file, so encoders never share it; merged on read. */
+    private final int[][] maxStringBytes;
+    private final ExecutorService encoders;
     private long rows;
     private long bytes;
+    private final java.util.concurrent.atomic.LongAdder csvBytes = new java.util.concurrent.atomic.LongAdder();
 
     StagingFiles(S3Connection s3, S3Location folder, Schema schema, int files, long partSize, int concurrency, ExecutorService pool)
             throws IOException {
         this.s3 = s3;
         this.folder = folder;
         this.schema = schema;
-        this.maxStringBytes = new int[schema.size()];
+        this.maxStringBytes = new int[files][schema.size()];
+        // Not the upload pool: an encoder blocks on upload permits, which upload threads release.
+        this.encoders = Transfers.pool("stageway-staging-encode", files);
         for (int i = 0; i < files; i++) {
             ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
                     Encryption.NONE, Optional.empty(), partSize, concurrency, pool);
             GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER);
             uploads.add(upload);
             gzips.add(gzip);
-            printers.add(new CSVPrinter(new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), TEXT_BUFFER),
-                    CSV.format()));
+            printers.add(new CSVPrinter(new BufferedWriter(new OutputStreamWriter(new Counting(gzip), StandardCharsets.UTF_8),
+                    TEXT_BUFFER), CSV.format()));
         }
     }
 
+    /**
+     * Stages a batch: each file's share (row r goes to file r % files) is encoded and compressed on
+     * its own thread, so staging uses every core; the batch is done when every share is.
+     */
     void write(RecordBatch batch) throws IOException {
-        String[] text = new String[schema.size()];
-        for (Object[] row : batch.rows()) {
-            long number = rows + 1;
-            for (int c = 0; c < text.length; c++) {
-                text[c] = ValueText.format(row[c], schema.column(c), number);
-                if (text[c] != null && schema.column(c).type().kind() == ColumnType.Kind.STRING) {
-                    maxStringBytes[c] = Math.max(maxStringBytes[c], utf8Length(text[c]));
-                }
+        List<Object[]> rowsOfBatch = batch.rows();
+        int files = printers.size();
+        List<CompletableFuture<Void>> shares = new ArrayList<>(files);
+        for (int f = 0; f < files; f++) {
+            int file = f;
+            shares.add(CompletableFuture.runAsync(() -> encodeShare(file, rowsOfBatch), encoders));
+        }
+        try {
+            CompletableFuture.allOf(shares.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException io) {
+                throw io.getCause();
             }
-            printers.get((int) (rows % printers.size())).printRecord((Object[]) text);
-            rows++;
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+        rows += rowsOfBatch.size();
+    }
+
+    /** Encodes the rows of this batch that belong to {@code file}; only one thread touches a file at a time. */
+    private void encodeShare(int file, List<Object[]> batchRows) {
+        int files = printers.size();
+        // The first row of the batch that goes to this file, given the rows already staged.
+        int first = (int) Math.floorMod(file - rows, (long) files);
+        String[] text = new String[schema.size()];
+        int[] longest = maxStringBytes[file];
+        try {
+            for (int i = first; i < batchRows.size(); i += files) {
+                Object[] row = batchRows.get(i);
+                long number = rows + i + 1;
+                for (int c = 0; c < text.length; c++) {
+                    text[c] = ValueText.format(row[c], schema.column(c), number);
+                    if (text[c] != null && schema.column(c).type().kind() == ColumnType.Kind.STRING) {
+                        longest[c] = Math.max(longest[c], utf8Length(text[c]));
+                    }
+                }
+                printers.get(file).printRecord((Object[]) text);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -87,11 +134,18 @@ final class StagingFiles {
 
     /** The longest staged value of each string column, in UTF-8 bytes (VARCHAR lengths count bytes). */
     int[] maxStringBytes() {
-        return maxStringBytes.clone();
+        int[] longest = new int[schema.size()];
+        for (int[] perFile : maxStringBytes) {
+            for (int c = 0; c < longest.length; c++) {
+                longest[c] = Math.max(longest[c], perFile[c]);
+            }
+        }
+        return longest;
     }
 
     /** Publishes every file and the manifest; returns the manifest's URL. */
     String publish() throws IOException {
+        encoders.shutdown();
         List<PendingObject> pending = new ArrayList<>();
         long bytes = 0;
         for (int i = 0; i < uploads.size(); i++) {
@@ -116,6 +170,30 @@ final class StagingFiles {
         return "s3://" + folder.bucket() + "/" + key;
     }
 
+    /** CSV bytes staged, before compression. */
+    long csvBytes() {
+        return csvBytes.sum();
+    }
+
+    /** Counts the CSV bytes on their way to compression. */
+    private final class Counting extends java.io.FilterOutputStream {
+        Counting(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            csvBytes.add(len);
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            csvBytes.increment();
+            out.write(b);
+        }
+    }
+
     /** Compressed bytes staged. */
     long bytes() {
         return bytes;
@@ -123,6 +201,7 @@ final class StagingFiles {
 
     /** Gives up before publishing: aborts every upload. */
     void abort() {
+        encoders.shutdownNow();
         uploads.forEach(ObjectUpload::abort);
     }
 

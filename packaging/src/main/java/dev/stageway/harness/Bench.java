@@ -108,6 +108,7 @@ final class Bench {
             } finally {
                 feed.shutdownNow();
             }
+            figures.add(staging(plugin, connection, quick ? 1 : rounds));
             long before = sandbox.assumeRoleCalls();
             MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", Progress.silent());
             figures.add(figure("sts-calls", sandbox.assumeRoleCalls() - before, "calls", 1, "= 1"));
@@ -123,6 +124,61 @@ final class Bench {
                     + CONCURRENCY + "; baselines: the SDK's S3 Transfer Manager, in the same JVM)");
         }
         return Stageway.OK;
+    }
+
+    static final int STAGING_ROWS = 1_000_000;
+
+    /**
+     * Records to staging files in S3 (MB/s of CSV) against the cores' worth of a single-thread
+     * baseline: the fastest CSV encoder here (FastCSV) with the same gzip level, into a null sink.
+     */
+    @SuppressWarnings("unchecked")
+    private static Figure staging(PluginBundle plugin, Map<String, String> connection, int rounds) throws Exception {
+        Class<?> redshiftBench = Class.forName("dev.stageway.redshift.RedshiftBench", true, plugin.loader());
+        List<Object[]> rows = (List<Object[]>) call(redshiftBench.getMethod("rows", int.class), STAGING_ROWS);
+        int level = (int) call(redshiftBench.getMethod("gzipLevel"));
+        Method staging = redshiftBench.getMethod("staging", Map.class, String.class, List.class, int.class);
+        int cores = Runtime.getRuntime().availableProcessors();
+        double[] ours = new double[rounds];
+        double[] baseline = new double[rounds];
+        for (int r = -1; r < rounds; r++) {
+            double[] result = (double[]) call(staging, connection, "s3://" + CUSTOMER_STAGING_BUCKET + "/bench-staging/", rows, 4);
+            double single = singleThreadBaseline(rows, level);
+            if (r >= 0) {
+                ours[r] = result[1] / 1e6 / result[0];
+                baseline[r] = single * cores;
+            }
+        }
+        return figure("staging", median(ours), "MB/s", median(baseline), ">= 0.85");
+    }
+
+    /** FastCSV + gzip at {@code level} of the rows into a null sink, one thread; MB/s of CSV. */
+    static double singleThreadBaseline(List<Object[]> rows, int level) throws java.io.IOException {
+        long[] csvBytes = new long[1];
+        long start = System.nanoTime();
+        java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(java.io.OutputStream.nullOutputStream(), 64 * 1024) {
+            {
+                def.setLevel(level);
+            }
+        };
+        java.io.OutputStream counting = new java.io.FilterOutputStream(gzip) {
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                csvBytes[0] += len;
+                out.write(b, off, len);
+            }
+        };
+        try (de.siegmar.fastcsv.writer.CsvWriter csv = de.siegmar.fastcsv.writer.CsvWriter.builder()
+                .build(new java.io.OutputStreamWriter(counting, java.nio.charset.StandardCharsets.UTF_8))) {
+            String[] fields = new String[rows.get(0).length];
+            for (Object[] row : rows) {
+                for (int i = 0; i < fields.length; i++) {
+                    fields[i] = row[i] == null ? null : row[i].toString();
+                }
+                csv.writeRecord(fields);
+            }
+        }
+        return csvBytes[0] / 1e6 / ((System.nanoTime() - start) / 1e9);
     }
 
     private static Figure figure(String name, double value, String unit, double baseline, String target) {
