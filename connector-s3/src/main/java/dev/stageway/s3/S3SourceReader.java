@@ -85,7 +85,8 @@ public final class S3SourceReader implements SourceReader {
             for (S3Object o : connection.client().listObjectsV2Paginator(b -> b.bucket(options.location().bucket()).prefix(prefix))
                     .contents()) {
                 String name = o.key().substring(prefix.length());
-                if (!o.key().endsWith("/") && options.files().matcher(name).matches()) {
+                // Folder placeholders and zero-byte markers (Spark's _SUCCESS) hold no header and no rows.
+                if (!o.key().endsWith("/") && o.size() > 0 && options.files().matcher(name).matches()) {
                     out.add(o);
                 }
             }

@@ -179,6 +179,20 @@ class S3RoundTripTest {
     }
 
     @Test
+    void zeroByteMarkerObjectsAreSkipped() {
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("spark/_SUCCESS"), RequestBody.empty());
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("spark/part-00000.csv"), RequestBody.fromString("id,text,note\n1,a,b\n"));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("spark/part-00001.csv"), RequestBody.fromString("id,text,note\n2,c,d\n"));
+        }
+        try (SourceReader r = fx.connector.openReader(fx.context(), fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/spark"))) {
+            assertEquals(List.of("id", "text", "note"), r.schema().columns().stream().map(Column::name).toList());
+            assertEquals(2, r.next().orElseThrow().size());
+            assertEquals(2L, r.summary().details().get("objects"));
+        }
+    }
+
+    @Test
     void brokenQuotingIsADataErrorNamingTheObject() {
         try (S3Client admin = fx.admin()) {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("broken/a.csv"), RequestBody.fromString("id,text\n1,\"never closed\n"));
