@@ -131,7 +131,8 @@ public final class AwsProperties {
     public static final PropertyDescriptor<Boolean> S3_PATH_STYLE = PropertyDescriptor.builder("aws.s3.path-style-access", PropertyType.BOOLEAN)
             .group(ENDPOINTS)
             .defaultValue(false)
-            .doc("Address buckets as `endpoint/bucket` instead of `bucket.endpoint`; needed by most S3-compatible stores.")
+            .doc("Address buckets as `endpoint/bucket` instead of `bucket.endpoint`; needed by most S3-compatible stores. "
+                    + "Always used when `aws.s3.endpoint` is an IP address or localhost.")
             .build();
 
     public static final PropertyDescriptor<URI> IMDS_ENDPOINT = PropertyDescriptor.builder("aws.imds.endpoint", PropertyType.URL)

@@ -83,7 +83,9 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
     public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
         ConfigurationException.throwIfAny(validateSource(connection, source));
         ParsedProperties p = RedshiftProperties.SOURCE.parse(source);
-        String query = p.find(RedshiftProperties.QUERY).orElseGet(() -> "SELECT * FROM " + p.get(RedshiftProperties.TABLE));
+        // A trailing ';' is natural to type but not allowed inside UNLOAD ('...').
+        String query = p.find(RedshiftProperties.QUERY).map(q -> q.strip().replaceAll(";+\\s*$", ""))
+                .orElseGet(() -> "SELECT * FROM " + p.get(RedshiftProperties.TABLE));
         return new RedshiftSourceReader(RedshiftConnection.open(context, connection, source, 4), context, connection, query);
     }
 

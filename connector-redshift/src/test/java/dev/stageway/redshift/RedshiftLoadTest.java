@@ -138,6 +138,16 @@ class RedshiftLoadTest {
     }
 
     @Test
+    void zeroRowsCreateTheTableAndLoadNothing() throws Exception {
+        RunSummary s = fx.load(fx.connection(), props("redshift.table", "empty_orders"), ORDERS, List.of());
+        assertEquals(0L, s.details().get("rows loaded"));
+        assertEquals(List.of(List.of("0")), fx.query("select count(*) from empty_orders"));
+        List<Object[]> none = fx.read(fx.connection(), props("redshift.query", "select * from empty_orders;"));
+        assertEquals(0, none.size(), "a trailing ';' in redshift.query is fine");
+        assertStagingEmpty();
+    }
+
+    @Test
     void stagingIsKeptOnFailureWhenAsked() throws Exception {
         fx.execute("create table kept_orders (id int)");
         Map<String, String> connection = fx.connection();

@@ -37,7 +37,7 @@ public final class S3Connection implements AutoCloseable {
             var builder = S3Client.builder()
                     .region(settings.region())
                     .credentialsProvider(credentials)
-                    .forcePathStyle(settings.s3PathStyle())
+                    .forcePathStyle(settings.s3PathStyle() || settings.s3Endpoint().map(S3Connection::needsPathStyle).orElse(false))
                     .httpClientBuilder(ApacheHttpClient.builder().maxConnections(Math.max(16, concurrency * 2)))
                     .overrideConfiguration(o -> o.retryStrategy(
                             AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
@@ -47,6 +47,12 @@ public final class S3Connection implements AutoCloseable {
             credentials.close();
             throw e;
         }
+    }
+
+    /** Bucket names cannot become host names of an IP address or localhost: such endpoints need path-style requests. */
+    static boolean needsPathStyle(java.net.URI endpoint) {
+        String host = String.valueOf(endpoint.getHost());
+        return host.equals("localhost") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.startsWith("[");
     }
 
     public S3Client client() {

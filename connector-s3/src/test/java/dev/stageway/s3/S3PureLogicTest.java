@@ -31,6 +31,15 @@ class S3PureLogicTest {
     }
 
     @Test
+    void ipAndLocalhostEndpointsUsePathStyle() {
+        assertTrue(S3Connection.needsPathStyle(java.net.URI.create("http://127.0.0.1:9000")));
+        assertTrue(S3Connection.needsPathStyle(java.net.URI.create("http://localhost:9000")));
+        assertTrue(S3Connection.needsPathStyle(java.net.URI.create("http://[::1]:9000")));
+        assertFalse(S3Connection.needsPathStyle(java.net.URI.create("https://s3.eu-west-1.amazonaws.com")));
+        assertFalse(S3Connection.needsPathStyle(java.net.URI.create("https://bucket.vpce-0a1b.s3.us-east-1.vpce.amazonaws.com")));
+    }
+
+    @Test
     void objectNamesNumberAndCompress() {
         assertEquals("data.csv", new ObjectNames("data.csv", false, false).name(1));
         assertEquals("data.csv.gz", new ObjectNames("data.csv", true, false).name(1));
