@@ -20,8 +20,24 @@ final class MappingRun {
         ConnectorFactory target = plugin.connector("target.connector", to.connector());
         RunContext context = new RunContext(runId, plugin.runtime());
         long started = System.nanoTime();
-        try (SourceReader reader = source.openReader(context, from.connection(source), from.own(source, true));
-             TargetWriter writer = target.openWriter(context, to.connection(target), to.own(target, false), reader.schema())) {
+        try (SourceReader reader = source.openReader(context, from.connection(source), from.own(source, true))) {
+            if (reader.schema().size() == 0) {
+                // An empty source (no objects, no rows): nothing to write, and no target to touch.
+                progress.done();
+                return new RunResult(runId, from.connector(), to.connector(), reader.summary(),
+                        new RunSummary(0, 0, 0, java.util.Map.of()), (System.nanoTime() - started) / 1_000_000);
+            }
+            return copy(reader, target.openWriter(context, to.connection(target), to.own(target, false), reader.schema()), runId, from,
+                    to, progress, started);
+        } catch (RuntimeException e) {
+            progress.done();
+            throw e;
+        }
+    }
+
+    private static RunResult copy(SourceReader reader, TargetWriter opened, String runId, Mapping.Side from, Mapping.Side to,
+                                  Progress progress, long started) {
+        try (TargetWriter writer = opened) {
             long rows = 0;
             for (Optional<RecordBatch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
                 writer.write(batch.get());
@@ -36,9 +52,6 @@ final class MappingRun {
             }
             return new RunResult(runId, from.connector(), to.connector(), reader.summary(), written,
                     (System.nanoTime() - started) / 1_000_000);
-        } catch (RuntimeException e) {
-            progress.done();
-            throw e;
         }
     }
 }

@@ -180,6 +180,16 @@ class CommandsTest {
     }
 
     @Test
+    void anEmptySourceIsNothingToDoAndLeavesTheTargetAlone() throws Exception {
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/nothing-here/");
+        m.putAll(redshiftTarget("never_created"));
+        Result r = stageway("run", mapping("empty.properties", m).toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("done: 0 rows read, 0 written"), r.out());
+    }
+
+    @Test
     void badDataExitsWith4AndConfigurationWith2() throws Exception {
         sandbox.redshift();
         try (var c = java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
