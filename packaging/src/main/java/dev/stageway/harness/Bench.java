@@ -109,6 +109,7 @@ final class Bench {
                 feed.shutdownNow();
             }
             figures.add(staging(plugin, connection, quick ? 1 : rounds));
+            figures.add(memory(bundle, quick));
             long before = sandbox.assumeRoleCalls();
             MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", Progress.silent());
             figures.add(figure("sts-calls", sandbox.assumeRoleCalls() - before, "calls", 1, "= 1"));
@@ -127,6 +128,80 @@ final class Bench {
     }
 
     static final int STAGING_ROWS = 1_000_000;
+    static final String CHILD_HEAP = "-Xmx192m";
+
+    /**
+     * Peak heap of a 2 GiB upload+download against a 256 MiB one, each in its own JVM limited to
+     * 192 MiB, against a sandbox that keeps objects on disk: memory must not grow with object size.
+     */
+    private static Figure memory(Path bundle, boolean quick) throws Exception {
+        Path data = java.nio.file.Files.createTempDirectory("stageway-bench-");
+        try (Sandbox sandbox = Sandbox.builder().dataDirectory(data).build()) {
+            long small = peakHeap(bundle, sandbox, 256L * MIB);
+            long large = peakHeap(bundle, sandbox, 2048L * MIB);
+            return figure("memory", large / (double) MIB, "MiB", small / (double) MIB, "<= 1.1, 2 GiB with " + CHILD_HEAP);
+        } finally {
+            try (var files = java.nio.file.Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Runs {@code bench-transfer} in a child JVM; returns its peak heap in bytes. */
+    private static long peakHeap(Path bundle, Sandbox sandbox, long bytes) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), CHILD_HEAP,
+                "-cp", System.getProperty("java.class.path"), Stageway.class.getName(), "--plugin", bundle.toString(), "bench-transfer",
+                String.valueOf(bytes)));
+        connection(sandbox).forEach((k, v) -> command.add(k + "=" + v));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (child.waitFor() != 0) {
+            throw new IllegalStateException("the " + bytes / MIB + " MiB transfer with " + CHILD_HEAP + " failed:\n" + output);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("peak-heap-bytes=(\\d+)").matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("the child JVM reported no peak heap:\n" + output);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The child side of the memory figure: upload and download {@code bytes} through the plugin, print the peak heap. */
+    static int transfer(Path bundle, List<String> args, PrintStream out) throws Exception {
+        long bytes = Long.parseLong(args.get(0));
+        Map<String, String> connection = new TreeMap<>();
+        for (String kv : args.subList(1, args.size())) {
+            int eq = kv.indexOf('=');
+            connection.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        byte[] chunk = new byte[MIB];
+        new Random(7).nextBytes(chunk);
+        // Heap pools peak at different moments, so their peaks do not add up: sample the whole heap instead.
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        try (PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
+            Class<?> s3Bench = Class.forName("dev.stageway.s3.S3Bench", true, plugin.loader());
+            call(s3Bench.getMethod("upload", Map.class, String.class, String.class, long.class, byte[].class, long.class, int.class),
+                    connection, CUSTOMER_BUCKET, "bench/memory.bin", bytes, chunk, PART_SIZE, CONCURRENCY);
+            call(s3Bench.getMethod("download", Map.class, String.class, String.class, long.class, int.class),
+                    connection, CUSTOMER_BUCKET, "bench/memory.bin", PART_SIZE, CONCURRENCY);
+        }
+        sampler.interrupt();
+        sampler.join();
+        out.println("peak-heap-bytes=" + peak.get());
+        return Stageway.OK;
+    }
 
     /**
      * Records to staging files in S3 (MB/s of CSV) against the cores' worth of a single-thread

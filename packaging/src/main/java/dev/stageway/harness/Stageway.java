@@ -82,6 +82,7 @@ public final class Stageway {
                 case "sandbox" -> SandboxCommand.run(rest, out);
                 case "demo" -> Demo.run(bundle, out);
                 case "bench" -> Bench.run(bundle, rest, out);
+                case "bench-transfer" -> Bench.transfer(bundle, rest, out);   // internal: the memory figure's child JVM
                 default -> {
                     err.println("unknown command '" + command + "'");
                     err.print(USAGE_TEXT);
