@@ -39,6 +39,8 @@ final class RoleSession implements AutoCloseable {
     private final AtomicLong calls;
     private final AtomicLong ownCalls = new AtomicLong();
     private final AtomicBoolean renewing = new AtomicBoolean();
+    /** When a failed background renewal may be tried again: no back-to-back STS calls during an outage. */
+    private volatile Instant retryBackgroundAt = Instant.MIN;
     private final Object lock = new Object();
     private volatile Session current;
 
@@ -102,7 +104,7 @@ final class RoleSession implements AutoCloseable {
     }
 
     private void renewInBackground(Session seen) {
-        if (!renewing.compareAndSet(false, true)) {
+        if (clock.instant().isBefore(retryBackgroundAt) || !renewing.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -110,7 +112,10 @@ final class RoleSession implements AutoCloseable {
                 try {
                     renewUnless(s -> s != seen);
                 } catch (RuntimeException e) {
-                    // Callers still hold valid credentials; the first one past the stale point retries and reports.
+                    // Callers still hold valid credentials; try again after a pause, and the first caller past the
+                    // stale point renews in the foreground and reports the failure.
+                    Duration lifetime = Duration.between(seen.timing().prefetchAt(), seen.timing().expiration());
+                    retryBackgroundAt = clock.instant().plus(lifetime.dividedBy(10));
                     LOG.warn("Background renewal of the session {} failed; it will be retried: {}", key, e.getMessage());
                 } finally {
                     renewing.set(false);
