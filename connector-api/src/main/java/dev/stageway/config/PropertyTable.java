@@ -78,6 +78,17 @@ public final class PropertyTable {
         return descriptors.containsKey(name);
     }
 
+    /** The entries of {@code raw} whose keys this table holds (one layer of a flat map that mixes several). */
+    public Map<String, String> select(Map<String, String> raw) {
+        Map<String, String> selected = new TreeMap<>();
+        raw.forEach((k, v) -> {
+            if (descriptors.containsKey(k)) {
+                selected.put(k, v);
+            }
+        });
+        return selected;
+    }
+
     /** Parses {@code raw}, throwing a {@link ConfigurationException} with every problem found. */
     public ParsedProperties parse(Map<String, String> raw) {
         List<Problem> problems = new ArrayList<>();

@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One connection's Redshift side: a small HikariCP pool of the Redshift JDBC driver's
@@ -45,7 +44,8 @@ final class RedshiftConnection implements AutoCloseable {
 
     static RedshiftConnection open(RunContext context, Map<String, String> connection, Map<String, String> side, int concurrency) {
         ParsedProperties p = RedshiftProperties.CONNECTION.parse(connection);
-        AwsSettings aws = AwsSettings.parse(awsOnly(connection), advancedOnly(side), context.runId());
+        AwsSettings aws = AwsSettings.parse(AwsProperties.CONNECTION.select(connection), AwsProperties.ADVANCED.select(side),
+                context.runId());
         S3Connection s3 = S3Connection.open(context, aws, concurrency);
         try {
             // The driver's own DataSource: DriverManager does not see drivers inside a plugin's class loader.
@@ -79,21 +79,6 @@ final class RedshiftConnection implements AutoCloseable {
         }
     }
 
-    /** The AWS connection properties among a Redshift connection's. */
-    static Map<String, String> awsOnly(Map<String, String> connection) {
-        Map<String, String> aws = new TreeMap<>();
-        connection.forEach((k, v) -> {
-            if (AwsProperties.CONNECTION.contains(k)) {
-                aws.put(k, v);
-            }
-        });
-        return aws;
-    }
-
-    static Map<String, String> advancedOnly(Map<String, String> side) {
-        String key = AwsProperties.DURATION.name();
-        return side.containsKey(key) ? Map.of(key, side.get(key)) : Map.of();
-    }
 
     Connection jdbc() {
         try {

@@ -46,7 +46,7 @@ public final class RedshiftSourceReader implements SourceReader {
         source.put("csv.null-value", RedshiftStatements.NULL_MARKER);
         source.put("csv.header", "true");
         try {
-            this.files = new S3ConnectorFactory().openReader(context, RedshiftConnection.awsOnly(connection), source);
+            this.files = new S3ConnectorFactory().openReader(context, dev.stageway.aws.AwsProperties.CONNECTION.select(connection), source);
         } catch (RuntimeException e) {
             deleteStaged();
             cluster.close();

@@ -48,7 +48,7 @@ class RedshiftCredentialsTest {
             assertTrue(summary.details().get("sts calls") >= 2, "renewed before COPY: " + summary.details());
 
             // The control: the stand-in does refuse a COPY whose embedded token has expired.
-            try (ConnectorCredentials c = AwsCredentialsFactory.open(AwsSettings.parse(RedshiftConnection.awsOnly(connection),
+            try (ConnectorCredentials c = AwsCredentialsFactory.open(AwsSettings.parse(dev.stageway.aws.AwsProperties.CONNECTION.select(connection),
                     Map.of(), "control"), fx.sessions)) {
                 CredentialSnapshot stale = c.snapshot(Duration.ofSeconds(1));
                 Thread.sleep(Duration.between(java.time.Instant.now(), stale.expiration().get()).toMillis() + 200);

@@ -61,7 +61,7 @@ public final class S3ConnectorFactory implements ConnectorFactory {
         }
         List<CheckStep> steps = new ArrayList<>();
         S3Location folder = S3Location.parse(side.get(S3Properties.FOLDER_PATH.name()));
-        AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(side), context.runId());
+        AwsSettings settings = AwsSettings.parse(connection, AwsProperties.ADVANCED.select(side), context.runId());
         try (S3Connection s3 = S3Connection.open(context, settings, 1)) {
             S3Checks.add(steps, s3, folder, !asSource, context.runId());
         } catch (RuntimeException e) {
@@ -88,7 +88,7 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
         ConfigurationException.throwIfAny(validateSource(connection, source));
         ParsedProperties p = S3Properties.SOURCE.parse(source);
-        AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(source), context.runId());
+        AwsSettings settings = AwsSettings.parse(connection, AwsProperties.ADVANCED.select(source), context.runId());
         int concurrency = p.get(S3Properties.CONCURRENCY).intValue();
         S3SourceReader.Options options = new S3SourceReader.Options(S3Location.parse(p.get(S3Properties.FOLDER_PATH)),
                 Glob.compile(p.get(S3Properties.FILE_PATTERN)), p.get(S3Properties.SOURCE_COMPRESSION), p.get(S3Properties.PART_SIZE),
@@ -100,7 +100,7 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     public TargetWriter openWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
         ConfigurationException.throwIfAny(validateTarget(connection, target));
         ParsedProperties p = S3Properties.TARGET.parse(target);
-        AwsSettings settings = AwsSettings.parse(connection, onlyAdvanced(target), context.runId());
+        AwsSettings settings = AwsSettings.parse(connection, AwsProperties.ADVANCED.select(target), context.runId());
         String fileName = p.get(S3Properties.FILE_NAME);
         Compression compression = p.get(S3Properties.TARGET_COMPRESSION);
         boolean gzip = compression == Compression.GZIP || compression == Compression.AUTO && fileName.endsWith(".gz");
@@ -133,8 +133,4 @@ public final class S3ConnectorFactory implements ConnectorFactory {
         return Optional.empty();
     }
 
-    private static Map<String, String> onlyAdvanced(Map<String, String> side) {
-        String key = AwsProperties.DURATION.name();
-        return side.containsKey(key) ? Map.of(key, side.get(key)) : Map.of();
-    }
 }

@@ -26,13 +26,7 @@ record Mapping(Optional<Side> source, Optional<Side> target) {
 
         /** The properties the connector's connection table holds. */
         Map<String, String> connection(ConnectorFactory f) {
-            Map<String, String> out = new TreeMap<>();
-            properties.forEach((k, v) -> {
-                if (f.connectionProperties().contains(k)) {
-                    out.put(k, v);
-                }
-            });
-            return out;
+            return f.connectionProperties().select(properties);
         }
 
         /** The source's or target's own properties: everything the connection table does not hold, and what both hold. */
