@@ -1,6 +1,7 @@
 package dev.stageway.redshift;
 
 import dev.stageway.s3.CsvOptions;
+import dev.stageway.s3.CsvRowWriter;
 import dev.stageway.s3.ObjectUpload;
 import dev.stageway.s3.PendingObject;
 import dev.stageway.s3.S3Connection;
@@ -11,9 +12,7 @@ import dev.stageway.s3.ValueText;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.Schema;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.csv.CSVPrinter;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -34,7 +32,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * so a COPY error's file and line name the record.
  */
 final class StagingFiles {
-    private static final CsvOptions CSV = new CsvOptions(',', '"', Optional.empty(), RedshiftStatements.NULL_MARKER, false,
+    private static final CsvOptions CSV = new CsvOptions(',', '"', RedshiftStatements.NULL_MARKER, false,
             StandardCharsets.UTF_8);
     private static final int TEXT_BUFFER = 64 * 1024;
     /**
@@ -49,7 +47,7 @@ final class StagingFiles {
     private final Schema schema;
     private final List<ObjectUpload> uploads = new ArrayList<>();
     private final List<GZIPOutputStream> gzips = new ArrayList<>();
-    private final List<CSVPrinter> printers = new ArrayList<>();
+    private final List<CsvRowWriter> printers = new ArrayList<>();
     private final List<String> published = new ArrayList<>();
     /** Per file, so encoders never share it; merged on read. */
     private final int[][] maxStringBytes;
@@ -72,8 +70,7 @@ final class StagingFiles {
             GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER);
             uploads.add(upload);
             gzips.add(gzip);
-            printers.add(new CSVPrinter(new BufferedWriter(new OutputStreamWriter(new Counting(gzip), StandardCharsets.UTF_8),
-                    TEXT_BUFFER), CSV.format()));
+            printers.add(CSV.writer(new Counting(gzip)));
         }
     }
 
@@ -121,7 +118,7 @@ final class StagingFiles {
                         longest[c] = Math.max(longest[c], utf8Length(text[c]));
                     }
                 }
-                printers.get(file).printRecord((Object[]) text);
+                printers.get(file).write(text);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

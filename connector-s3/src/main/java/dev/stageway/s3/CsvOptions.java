@@ -10,39 +10,38 @@ import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.QuoteMode;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
- * CSV options shared by the S3 source and target. Writing quotes every non-null value, so an
- * empty string ({@code ""}) and a null (the null marker, unquoted) never read back as each other.
+ * CSV options shared by the S3 source and target (RFC 4180: a quote inside a quoted field is
+ * doubled). Writing quotes every non-null value, so an empty string ({@code ""}) and a null (the
+ * null marker, unquoted) never read back as each other.
  */
-public record CsvOptions(char delimiter, char quote, Optional<Character> escape, String nullValue, boolean header, Charset charset) {
+public record CsvOptions(char delimiter, char quote, String nullValue, boolean header, Charset charset) {
 
     static final String GROUP = "CSV format";
 
     public static final PropertyDescriptor<String> DELIMITER = PropertyDescriptor.builder("csv.delimiter", PropertyType.STRING)
             .group(GROUP).defaultValue(",")
             .doc("Field delimiter: one character, or `\\t` for a tab.")
-            .validator(v -> oneChar(v).isPresent() ? Optional.empty() : Optional.of("must be one character, or \\t for a tab"))
+            .validator(v -> oneChar(v).isPresent() ? Optional.empty() : Optional.of("must be one character other than a line break, or \\t for a tab"))
             .build();
 
     public static final PropertyDescriptor<String> QUOTE = PropertyDescriptor.builder("csv.quote", PropertyType.STRING)
             .group(GROUP).defaultValue("\"")
             .doc("Quote character: one character.")
-            .validator(v -> oneChar(v).isPresent() ? Optional.empty() : Optional.of("must be one character"))
-            .build();
-
-    public static final PropertyDescriptor<String> ESCAPE = PropertyDescriptor.builder("csv.escape", PropertyType.STRING)
-            .group(GROUP)
-            .doc("Escape character: one character. Default: none (a quote inside a quoted field is doubled).")
-            .validator(v -> oneChar(v).isPresent() ? Optional.empty() : Optional.of("must be one character"))
+            .validator(v -> oneChar(v).isPresent() ? Optional.empty() : Optional.of("must be one character other than a line break"))
             .build();
 
     public static final PropertyDescriptor<String> NULL_VALUE = PropertyDescriptor.builder("csv.null-value", PropertyType.STRING)
             .group(GROUP).defaultValue("")
             .doc("Unquoted text that stands for a null value. Default: an empty unquoted field; an empty string is "
                     + "written as `\"\"`.")
+            .validator(v -> v.chars().anyMatch(ch -> ch == '\n' || ch == '\r') ? Optional.of("must not hold a line break")
+                    : Optional.empty())
             .build();
 
     public static final PropertyDescriptor<Boolean> HEADER = PropertyDescriptor.builder("csv.header", PropertyType.BOOLEAN)
@@ -61,40 +60,44 @@ public record CsvOptions(char delimiter, char quote, Optional<Character> escape,
         List<Problem> problems = new ArrayList<>();
         Optional<Character> d = p.find(DELIMITER).flatMap(CsvOptions::oneChar);
         Optional<Character> q = p.find(QUOTE).flatMap(CsvOptions::oneChar);
-        Optional<Character> e = p.find(ESCAPE).flatMap(CsvOptions::oneChar);
+        Optional<String> n = p.find(NULL_VALUE);
         if (d.isPresent() && d.equals(q)) {
             problems.add(new Problem(List.of(DELIMITER.name(), QUOTE.name()), "delimiter and quote must differ"));
         }
-        if (e.isPresent() && (e.equals(d))) {
-            problems.add(new Problem(List.of(ESCAPE.name(), DELIMITER.name()), "escape and delimiter must differ"));
+        if (n.isPresent() && (d.isPresent() && n.get().indexOf(d.get()) >= 0 || q.isPresent() && n.get().indexOf(q.get()) >= 0)) {
+            problems.add(new Problem(List.of(NULL_VALUE.name(), DELIMITER.name(), QUOTE.name()),
+                    "the null value must not contain the delimiter or the quote"));
         }
         return problems;
     };
 
     public static final PropertyTable TABLE = PropertyTable.of("CSV format",
-            List.of(DELIMITER, QUOTE, ESCAPE, NULL_VALUE, HEADER, ENCODING), List.of(DISTINCT_CHARACTERS));
+            List.of(DELIMITER, QUOTE, NULL_VALUE, HEADER, ENCODING), List.of(DISTINCT_CHARACTERS));
 
+    /** The one character {@code v} names ({@code \\t} is a tab); a line break is never one: it ends records. */
     static Optional<Character> oneChar(String v) {
         if (v.equals("\\t") || v.equals("\t")) {
             return Optional.of('\t');
         }
-        return v.length() == 1 ? Optional.of(v.charAt(0)) : Optional.empty();
+        return v.length() == 1 && v.charAt(0) != '\n' && v.charAt(0) != '\r' ? Optional.of(v.charAt(0)) : Optional.empty();
     }
 
     public static CsvOptions from(ParsedProperties p) {
         return new CsvOptions(oneChar(p.get(DELIMITER)).orElseThrow(), oneChar(p.get(QUOTE)).orElseThrow(),
-                p.find(ESCAPE).flatMap(CsvOptions::oneChar), p.get(NULL_VALUE), p.get(HEADER), Charset.forName(p.get(ENCODING)));
+                p.get(NULL_VALUE), p.get(HEADER), Charset.forName(p.get(ENCODING)));
     }
 
-    /** The format for reading and writing; the header line is handled by the reader and writer themselves. */
-    public CSVFormat format() {
-        return CSVFormat.DEFAULT.builder()
-                .setDelimiter(delimiter)
-                .setQuote(quote)
-                .setEscape(escape.orElse(null))
-                .setNullString(nullValue)
-                .setQuoteMode(QuoteMode.ALL_NON_NULL)
-                .setRecordSeparator("\n")
-                .get();
+    /** A writer of rows as lines in this format; the header line is the caller's first row. */
+    public CsvRowWriter writer(OutputStream out) {
+        return new CsvRowWriter(this, out);
+    }
+
+    /** A reader of records in this format; the header line, if any, is its first record. */
+    CsvReader<CsvFields> reader(InputStream in) {
+        // Field counts are checked by the source itself, which knows the schema and the bad-row policy;
+        // a quote left open at the end is an error, not a value swallowing the rest of a truncated object.
+        return CsvReader.builder().fieldSeparator(delimiter).quoteCharacter(quote)
+                .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
+                .allowUnclosedQuote(false).build(new CsvFields.Handler(nullValue), in, charset);
     }
 }

@@ -10,10 +10,10 @@ import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
-import java.io.BufferedReader;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,8 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -54,10 +52,10 @@ public final class S3SourceReader implements SourceReader {
 
     private S3Object object;
     private InputStream stream;
-    private CSVParser parser;
+    private CsvReader<CsvFields> parser;
     private Records records;
     /** The first record of a header-less object, read for the schema and still to be delivered. */
-    private List<String> pushBack;
+    private CsvFields pushBack;
     private long rows;
     private long rejected;
     private long bytes;
@@ -156,8 +154,7 @@ public final class S3SourceReader implements SourceReader {
             boolean gzip = options.compression() == Compression.GZIP
                     || options.compression() == Compression.AUTO && object.key().endsWith(".gz");
             stream = gzip ? new GZIPInputStream(in, TEXT_BUFFER) : in;
-            parser = CSVParser.builder().setReader(new BufferedReader(new InputStreamReader(stream, options.csv().charset()), TEXT_BUFFER))
-                    .setFormat(options.csv().format()).get();
+            parser = options.csv().reader(stream);
             records = new Records(parser.iterator());
             return true;
         } catch (SdkException e) {
@@ -171,7 +168,8 @@ public final class S3SourceReader implements SourceReader {
         if (!records.hasNextSafely()) {
             return new Schema(List.of());
         }
-        List<String> first = records.nextFields();
+        CsvFields firstRecord = records.nextRecord();
+        List<String> first = firstRecord.fields();
         List<Column> columns = new ArrayList<>();
         for (int i = 0; i < first.size(); i++) {
             String name = options.csv().header() && first.get(i) != null && !first.get(i).isBlank() ? first.get(i) : "col" + (i + 1);
@@ -183,7 +181,7 @@ public final class S3SourceReader implements SourceReader {
             throw new StagewayException(ErrorKind.DATA, "Cannot read the header of " + where() + ": " + e.getMessage());
         }
         if (!options.csv().header()) {
-            pushBack = first;
+            pushBack = firstRecord;
         }
         return schema;
     }
@@ -221,10 +219,11 @@ public final class S3SourceReader implements SourceReader {
 
     /** The current object's records, with line numbers for errors and the bad-row policy applied. */
     private final class Records {
-        private final Iterator<CSVRecord> it;
-        private long nextLine = 1;
+        private final Iterator<CsvFields> it;
+        /** The line the last record read ends on, for an error in the next one. */
+        private long lastLine;
 
-        Records(Iterator<CSVRecord> it) {
+        Records(Iterator<CsvFields> it) {
             this.it = it;
         }
 
@@ -234,27 +233,32 @@ public final class S3SourceReader implements SourceReader {
             }
             try {
                 return it.hasNext();
-            } catch (UncheckedIOException | IllegalStateException e) {
+            } catch (UncheckedIOException | CsvParseException e) {
                 return malformed(e);
             }
         }
 
-        /** The next record's fields, whatever their count. */
-        List<String> nextFields() {
+        /** The next record, whatever its field count. */
+        CsvFields nextRecord() {
             if (pushBack != null) {
-                List<String> f = pushBack;
+                CsvFields f = pushBack;
                 pushBack = null;
                 return f;
             }
-            CSVRecord r = it.next();
-            nextLine = parser.getCurrentLineNumber() + 1;
-            return r.toList();
+            CsvFields r = it.next();
+            lastLine = r.line();
+            return r;
+        }
+
+        List<String> nextFields() {
+            return nextRecord().fields();
         }
 
         /** The next row as values, or null when it was bad and skipped. */
         Object[] nextRow() {
-            long line = nextLine;
-            List<String> fields = nextFields();
+            CsvFields record = nextRecord();
+            long line = record.line();
+            List<String> fields = record.fields();
             if (fields.size() != schema.size()) {
                 String problem = where() + ", line " + line + ": expected " + schema.size() + " fields, found " + fields.size();
                 if (options.onBadRow() == OnBadRow.FAIL) {
@@ -269,7 +273,7 @@ public final class S3SourceReader implements SourceReader {
         }
 
         private boolean malformed(RuntimeException e) {
-            String problem = where() + " after line " + (nextLine - 1) + ": " + rootMessage(e);
+            String problem = where() + " after line " + lastLine + ": " + rootMessage(e);
             if (options.onBadRow() == OnBadRow.FAIL) {
                 throw new StagewayException(ErrorKind.DATA, false, "Malformed CSV in " + problem, e);
             }

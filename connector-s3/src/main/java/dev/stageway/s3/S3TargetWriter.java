@@ -8,17 +8,14 @@ import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.TargetWriter;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.csv.CSVPrinter;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -44,7 +41,7 @@ public final class S3TargetWriter implements TargetWriter {
 
     private ObjectUpload upload;
     private GZIPOutputStream gzip;
-    private CSVPrinter printer;
+    private CsvRowWriter printer;
     private int sequence;
     private long rowsInObject;
     private long rows;
@@ -74,7 +71,7 @@ public final class S3TargetWriter implements TargetWriter {
                 for (int c = 0; c < text.length; c++) {
                     text[c] = ValueText.format(row[c], schema.column(c), rowNumber);
                 }
-                printer.printRecord((Object[]) text);
+                printer.write(text);
                 rows++;
                 rowsInObject++;
                 if (options.rolloverRows() > 0 && rowsInObject >= options.rolloverRows()
@@ -152,13 +149,9 @@ public final class S3TargetWriter implements TargetWriter {
             gzip = new GZIPOutputStream(upload, TEXT_BUFFER);
             out = gzip;
         }
-        printer = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(out, options.csv().charset()), TEXT_BUFFER),
-                options.csv().format());
+        printer = options.csv().writer(out);
         if (options.csv().header()) {
-            for (int c = 0; c < schema.size(); c++) {
-                printer.print(schema.column(c).name());
-            }
-            printer.println();
+            printer.write(schema.columns().stream().map(c -> c.name()).toArray(String[]::new));
         }
         rowsInObject = 0;
     }

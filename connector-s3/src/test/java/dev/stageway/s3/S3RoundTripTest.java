@@ -200,6 +200,7 @@ class S3RoundTripTest {
         StagewayException e = assertThrows(StagewayException.class,
                 () -> fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/broken")));
         assertTrue(e.getMessage().startsWith("Malformed CSV in s3://customer-data/broken/a.csv"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }
 
     @Test

@@ -22,24 +22,24 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * A host whose class path carries commons-csv 1.5 (which has no {@code CSVFormat.builder()}) runs
- * the plugin's S3 connector, which needs 1.14, through the plugin class loader; the same jars
- * loaded parent-first break, proving the conflict is real.
+ * A host whose class path carries FastCSV 2.2.2 (where {@code QuoteStrategy} is an enum) runs the
+ * plugin's S3 connector, which needs 4.x (where it is an interface the connector implements),
+ * through the plugin class loader; the same jars loaded parent-first break, proving the conflict is real.
  */
 class PluginIsolationTest {
     static final Schema ONE = Schema.of(Column.of("v", ColumnType.string()));
 
-    /** The test's own class loader (so the SPI types are shared), but commons-csv 1.5 wins for its classes. */
-    static ClassLoader hostWithOldCommonsCsv() throws Exception {
+    /** The test's own class loader (so the SPI types are shared), but FastCSV 2.2.2 wins for its classes. */
+    static ClassLoader hostWithOldFastCsv() throws Exception {
         Path jar;
         try (var files = Files.list(Path.of("target", "conflicting-host-libs"))) {
-            jar = files.filter(p -> p.getFileName().toString().startsWith("commons-csv-1.5")).findFirst().orElseThrow();
+            jar = files.filter(p -> p.getFileName().toString().startsWith("fastcsv-2.")).findFirst().orElseThrow();
         }
         ClassLoader test = PluginIsolationTest.class.getClassLoader();
         return new URLClassLoader(new URL[] {jar.toUri().toURL()}, test) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.startsWith("org.apache.commons.csv.")) {
+                if (name.startsWith("de.siegmar.fastcsv.")) {
                     synchronized (getClassLoadingLock(name)) {
                         Class<?> c = findLoadedClass(name);
                         return c != null ? c : findClass(name);
@@ -69,18 +69,17 @@ class PluginIsolationTest {
 
     @Test
     void thePluginKeepsItsOwnLibraryVersionsWhateverTheHostCarries() throws Exception {
-        ClassLoader host = hostWithOldCommonsCsv();
+        ClassLoader host = hostWithOldFastCsv();
         assertThrows(ClassNotFoundException.class, () -> host.loadClass("dev.stageway.s3.S3ConnectorFactory"),
                 "the host's class path holds no connector");
-        assertThrows(NoSuchMethodException.class, () -> host.loadClass("org.apache.commons.csv.CSVFormat").getMethod("builder"),
-                "the host really carries the old commons-csv");
+        assertFalse(host.loadClass("de.siegmar.fastcsv.writer.QuoteStrategy").isInterface(), "the host really carries the old FastCSV");
         try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(Path.of("target", "stageway-plugin.zip"), host)) {
             ConnectorFactory s3 = plugin.connector("test", "s3");
             assertSame(PluginClassLoader.class, s3.getClass().getClassLoader().getClass(), "connectors come from the bundle");
             assertSame(ConnectorFactory.class, s3.getClass().getInterfaces()[0], "the SPI comes from the host");
             write(s3, new RunContext("isolated", plugin.runtime()), sandbox, "isolated");
 
-            // The control: the same bundle jars, parent-first under the same host, get the host's commons-csv and break.
+            // The control: the same bundle jars, parent-first under the same host, get the host's FastCSV and break.
             URL[] jars = ((URLClassLoader) plugin.loader()).getURLs();
             try (URLClassLoader parentFirst = new URLClassLoader(jars, host)) {
                 ConnectorFactory naive = ServiceLoader.load(ConnectorFactory.class, parentFirst).stream().map(ServiceLoader.Provider::get)

@@ -1,0 +1,35 @@
+package dev.stageway.s3;
+
+import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One CSV record read: its fields (null for an unquoted null marker) and the line it starts on. */
+record CsvFields(long line, List<String> fields) {
+
+    /** Builds records from FastCSV's parser; only an unquoted field equal to the marker is a null. */
+    static final class Handler extends AbstractBaseCsvCallbackHandler<CsvFields> {
+        private final String nullValue;
+        private List<String> fields = new ArrayList<>();
+
+        Handler(String nullValue) {
+            this.nullValue = nullValue;
+        }
+
+        @Override
+        protected void handleBegin(long startingLineNumber) {
+            fields = new ArrayList<>();
+        }
+
+        @Override
+        protected void handleField(int fieldIdx, char[] buf, int offset, int len, boolean quoted) {
+            String value = new String(buf, offset, len);
+            fields.add(!quoted && value.equals(nullValue) ? null : value);
+        }
+
+        @Override
+        protected CsvFields buildRecord() {
+            return new CsvFields(getStartingLineNumber(), fields);
+        }
+    }
+}
