@@ -15,13 +15,18 @@ import dev.stageway.spi.Schema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -32,15 +37,20 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * so a COPY error's file and line name the record.
  */
 final class StagingFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(StagingFiles.class);
+    /** Batches queued or encoding at once, beyond the one being handed over. */
+    private static final int BATCHES_IN_FLIGHT = 2;
     private static final CsvOptions CSV = new CsvOptions(',', '"', RedshiftStatements.NULL_MARKER, false,
             StandardCharsets.UTF_8);
     private static final int TEXT_BUFFER = 64 * 1024;
     /**
      * The gzip level of staged files; one place, so the bench's baseline uses it too. Measured with
-     * {@code stageway bench}: level 1 instead of the default 6 gave 39.7 vs 38.3 MB/s, because staging is
-     * bound by CSV encoding, not compression; the default's smaller files win until encoding is faster.
+     * {@code stageway bench --only staging} once encoding moved to FastCSV: level 6 staged 35-49 MB/s,
+     * level 1 58-90 MB/s (2 cores); files grow from ~20% to ~24% of the CSV, which costs far less
+     * upload time than level 6 costs CPU. (With commons-csv, encoding bound staging and level 1 gained
+     * nothing: 38.3 vs 39.7 MB/s.)
      */
-    static final int GZIP_LEVEL = java.util.zip.Deflater.DEFAULT_COMPRESSION;
+    static final int GZIP_LEVEL = 1;
 
     private final S3Connection s3;
     private final S3Location folder;
@@ -48,10 +58,16 @@ final class StagingFiles {
     private final List<ObjectUpload> uploads = new ArrayList<>();
     private final List<GZIPOutputStream> gzips = new ArrayList<>();
     private final List<CsvRowWriter> printers = new ArrayList<>();
-    private final List<String> published = new ArrayList<>();
+    /** Keys in S3 so far; added to from upload threads while files are published in parallel. */
+    private final List<String> published = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorService uploadPool;
     /** Per file, so encoders never share it; merged on read. */
     private final int[][] maxStringBytes;
+    private final boolean[] stringColumn;
     private final ExecutorService encoders;
+    /** Per file, the last share queued: the next share of that file runs after it, so lines keep row order. */
+    private final CompletableFuture<?>[] tails;
+    private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
     private long rows;
     private long bytes;
     private final java.util.concurrent.atomic.LongAdder csvBytes = new java.util.concurrent.atomic.LongAdder();
@@ -61,13 +77,24 @@ final class StagingFiles {
         this.s3 = s3;
         this.folder = folder;
         this.schema = schema;
+        this.uploadPool = pool;
         this.maxStringBytes = new int[files][schema.size()];
+        this.stringColumn = new boolean[schema.size()];
+        for (int c = 0; c < stringColumn.length; c++) {
+            stringColumn[c] = schema.column(c).type().kind() == ColumnType.Kind.STRING;
+        }
+        this.tails = new CompletableFuture<?>[files];
+        Arrays.fill(tails, CompletableFuture.completedFuture(null));
         // Not the upload pool: an encoder blocks on upload permits, which upload threads release.
         this.encoders = Transfers.pool("stageway-staging-encode", files);
         for (int i = 0; i < files; i++) {
             ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
                     Encryption.NONE, Optional.empty(), partSize, concurrency, pool);
-            GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER);
+            GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER) {
+                {
+                    def.setLevel(GZIP_LEVEL);
+                }
+            };
             uploads.add(upload);
             gzips.add(gzip);
             printers.add(CSV.writer(new Counting(gzip)));
@@ -75,19 +102,32 @@ final class StagingFiles {
     }
 
     /**
-     * Stages a batch: each file's share (row r goes to file r % files) is encoded and compressed on
-     * its own thread, so staging uses every core; the batch is done when every share is.
+     * Queues a batch for staging and returns: each file's share (row r goes to file r % files) is
+     * encoded and compressed on that file's turn in the encoder pool, in batch order, so staging
+     * uses every core and overlaps with the caller producing the next batch. At most
+     * {@link #BATCHES_IN_FLIGHT} batches wait or run (the rows stay referenced until then); a failed
+     * share surfaces here on a later batch or in {@link #publish()}.
      */
     void write(RecordBatch batch) throws IOException {
         List<Object[]> rowsOfBatch = batch.rows();
-        int files = printers.size();
-        List<CompletableFuture<Void>> shares = new ArrayList<>(files);
-        for (int f = 0; f < files; f++) {
+        long before = rows;
+        CompletableFuture<?>[] shares = new CompletableFuture<?>[tails.length];
+        for (int f = 0; f < tails.length; f++) {
             int file = f;
-            shares.add(CompletableFuture.runAsync(() -> encodeShare(file, rowsOfBatch), encoders));
+            tails[f] = tails[f].thenRunAsync(() -> encodeShare(file, rowsOfBatch, before), encoders);
+            shares[f] = tails[f];
         }
+        inFlight.add(CompletableFuture.allOf(shares));
+        rows += rowsOfBatch.size();
+        while (inFlight.size() > BATCHES_IN_FLIGHT || !inFlight.isEmpty() && inFlight.peek().isDone()) {
+            await(inFlight.poll());
+        }
+    }
+
+    /** Waits for a batch's shares; a share's failure is thrown as what it was. */
+    private static void await(CompletableFuture<?> done) throws IOException {
         try {
-            CompletableFuture.allOf(shares.toArray(CompletableFuture[]::new)).join();
+            done.join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UncheckedIOException io) {
@@ -98,27 +138,33 @@ final class StagingFiles {
             }
             throw e;
         }
-        rows += rowsOfBatch.size();
     }
 
-    /** Encodes the rows of this batch that belong to {@code file}; only one thread touches a file at a time. */
-    private void encodeShare(int file, List<Object[]> batchRows) {
+    /**
+     * Encodes the rows of a batch that belong to {@code file}; only one thread touches a file at a
+     * time. {@code before}: rows staged before this batch, so rows are numbered across the load.
+     */
+    private void encodeShare(int file, List<Object[]> batchRows, long before) {
         int files = printers.size();
-        // The first row of the batch that goes to this file, given the rows already staged.
-        int first = (int) Math.floorMod(file - rows, (long) files);
+        // The first row of the batch that goes to this file.
+        int first = (int) Math.floorMod(file - before, (long) files);
         String[] text = new String[schema.size()];
         int[] longest = maxStringBytes[file];
+        CsvRowWriter printer = printers.get(file);
         try {
             for (int i = first; i < batchRows.size(); i += files) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;   // the load is being aborted
+                }
                 Object[] row = batchRows.get(i);
-                long number = rows + i + 1;
+                long number = before + i + 1;
                 for (int c = 0; c < text.length; c++) {
                     text[c] = ValueText.format(row[c], schema.column(c), number);
-                    if (text[c] != null && schema.column(c).type().kind() == ColumnType.Kind.STRING) {
+                    if (text[c] != null && stringColumn[c]) {
                         longest[c] = Math.max(longest[c], utf8Length(text[c]));
                     }
                 }
-                printers.get(file).write(text);
+                printer.write(text);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -146,6 +192,9 @@ final class StagingFiles {
 
     /** Publishes every file and the manifest; returns the manifest's URL. */
     String publish() throws IOException {
+        while (!inFlight.isEmpty()) {
+            await(inFlight.poll());
+        }
         encoders.shutdown();
         List<PendingObject> pending = new ArrayList<>();
         long bytes = 0;
@@ -154,11 +203,22 @@ final class StagingFiles {
             gzips.get(i).finish();
             pending.add(uploads.get(i).finish(true));
         }
+        // Each file's last bytes go up in parallel: one after another, they would be the slowest part of staging.
+        List<CompletableFuture<Void>> commits = new ArrayList<>();
+        for (PendingObject p : pending) {
+            commits.add(CompletableFuture.runAsync(() -> {
+                p.commit();
+                published.add(p.key());
+            }, uploadPool));
+        }
+        // Every commit ends before a failure is reported, so a cleanup never races a file still going up.
+        CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).exceptionally(t -> null).join();
+        for (CompletableFuture<Void> commit : commits) {
+            await(commit);
+        }
         StringBuilder manifest = new StringBuilder("{\"entries\":[");
         for (int i = 0; i < pending.size(); i++) {
             PendingObject p = pending.get(i);
-            p.commit();
-            published.add(p.key());
             bytes += p.bytes();
             manifest.append(i == 0 ? "" : ",").append("{\"url\":\"s3://").append(folder.bucket()).append('/').append(p.key())
                     .append("\",\"mandatory\":true,\"meta\":{\"content_length\":").append(p.bytes()).append("}}");
@@ -202,7 +262,15 @@ final class StagingFiles {
 
     /** Gives up before publishing: aborts every upload. */
     void abort() {
+        // Encoders stop first: one still writing could otherwise start a multipart upload after it was aborted.
         encoders.shutdownNow();
+        try {
+            if (!encoders.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("Staging encoders did not stop within a minute; aborting the uploads regardless");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         uploads.forEach(ObjectUpload::abort);
     }
 

@@ -10,6 +10,7 @@ import dev.stageway.error.StagewayException;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.Schema;
 import dev.stageway.testkit.Sandbox;
 import java.util.ArrayList;
@@ -134,6 +135,35 @@ class RedshiftLoadTest {
                 + "stageway/run-\\d+/load/part-00002\\.csv\\.gz, line 2\\), column total: invalid input syntax for type numeric: "
                 + "\"seven\" \\(value 'seven'\\)\\. Nothing was loaded; the table is unchanged\\."), e.getMessage());
         assertEquals(List.of("1:kept:1.00"), table("strict_orders"));
+        assertStagingEmpty();
+    }
+
+    @Test
+    void aBadValueDeepInALoadStopsItWithNothingStagedAndNoUploadLeft() throws Exception {
+        fx.execute("create table big_orders (id int, payload varchar(4000))");
+        fx.execute("insert into big_orders values (1, 'kept')");
+        Schema schema = Schema.of(Column.of("id", ColumnType.of(ColumnType.Kind.INTEGER)), Column.of("payload", ColumnType.string()));
+        java.util.Random random = new java.util.Random(1);
+        byte[] bytes = new byte[1500];
+        StagewayException e = assertThrows(StagewayException.class, () -> {
+            try (var w = fx.connector.openWriter(fx.context(), fx.connection(), props("redshift.table", "big_orders"), schema)) {
+                // 40 batches of 1,000 rows of ~2 KB of incompressible text: every staged file is a multipart
+                // upload in progress (parts of 8 MiB) when record 40,000 turns out to hold a Long, not an Integer.
+                for (int batch = 0; batch < 50; batch++) {
+                    List<Object[]> rows = new ArrayList<>();
+                    for (int i = 1; i <= 1000; i++) {
+                        int id = batch * 1000 + i;
+                        random.nextBytes(bytes);
+                        rows.add(new Object[] {id == 40_000 ? (Object) 40_000L : (Object) id, java.util.Base64.getEncoder().encodeToString(bytes)});
+                    }
+                    w.write(new RecordBatch(schema, rows));
+                }
+                w.commit();
+            }
+        });
+        assertEquals(ErrorKind.DATA, e.kind());
+        assertEquals("Row 40000, column id: expected a Integer for INTEGER, got a Long", e.getMessage());
+        assertEquals(List.of(List.of("1")), fx.query("select count(*) from big_orders"));
         assertStagingEmpty();
     }
 

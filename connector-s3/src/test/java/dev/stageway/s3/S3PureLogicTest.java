@@ -2,6 +2,15 @@ package dev.stageway.s3;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class S3PureLogicTest {
@@ -46,5 +55,38 @@ class S3PureLogicTest {
         assertEquals("data-00002.csv.gz", new ObjectNames("data.csv.gz", true, true).name(2));
         assertEquals("orders-00010", new ObjectNames("orders", false, true).name(10));
         assertEquals(".hidden-00001", new ObjectNames(".hidden", false, true).name(1));
+    }
+
+    @Test
+    void timestampsAreWrittenAsTheIsoFormatterWithASpaceWouldWriteThem() {
+        DateTimeFormatter reference = new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral(' ')
+                .appendPattern("HH:mm:ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+                .toFormatter();
+        DateTimeFormatter referenceTz = new DateTimeFormatterBuilder().append(reference).appendOffset("+HH:MM", "+00:00").toFormatter();
+        Column ts = Column.of("ts", ColumnType.of(ColumnType.Kind.TIMESTAMP));
+        Column tz = Column.of("tz", ColumnType.of(ColumnType.Kind.TIMESTAMP_TZ));
+        Random random = new Random(42);
+        int[] nanos = {0, 1, 10, 100_000, 120_000_000, 123_456_000, 999_999_999};
+        for (int i = 0; i < 10_000; i++) {
+            LocalDateTime t = LocalDateTime.of(random.nextInt(1, 10_000), random.nextInt(1, 13), random.nextInt(1, 29),
+                    random.nextInt(24), random.nextInt(60), random.nextInt(60), i < nanos.length ? nanos[i] : random.nextInt(1_000_000_000));
+            assertEquals(reference.format(t), ValueText.format(t, ts, 1));
+            OffsetDateTime o = t.atOffset(ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 3600, 18 * 3600 + 1) / 60 * 60));
+            assertEquals(referenceTz.format(o), ValueText.format(o, tz, 1));
+        }
+        assertEquals("2026-01-02 03:04:05+00:00", ValueText.format(LocalDateTime.of(2026, 1, 2, 3, 4, 5).atOffset(ZoneOffset.UTC), tz, 1));
+    }
+
+    @Test
+    void decimalsAreWrittenPlainWhateverTheirScale() {
+        Column d = Column.of("d", ColumnType.decimal(38, 20));
+        Random random = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            java.math.BigDecimal value = java.math.BigDecimal.valueOf(random.nextLong() % 1_000_000_000_000L, random.nextInt(0, 21));
+            assertEquals(value.toPlainString(), ValueText.format(value, d, 1));
+        }
+        assertEquals("0.0000001", ValueText.format(new java.math.BigDecimal("1E-7"), d, 1));
+        assertEquals("0.000001", ValueText.format(new java.math.BigDecimal("0.000001"), d, 1));
+        assertEquals("1200", ValueText.format(new java.math.BigDecimal("1.2E+3"), d, 1));
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -53,66 +54,29 @@ final class Bench {
     static int run(Path bundle, List<String> args, PrintStream out) throws Exception {
         boolean quick = args.remove("--quick");
         boolean json = args.remove("--json");
+        Set<String> only = only(args);
         if (!args.isEmpty()) {
             throw new Stageway.UsageException("unexpected arguments " + args);
         }
         long size = (quick ? 128L : 512L) * MIB;
         int rounds = quick ? 2 : 3;
-        byte[] chunk = new byte[MIB];
-        new Random(42).nextBytes(chunk);
         List<Figure> figures = new ArrayList<>();
         try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
             Map<String, String> connection = connection(sandbox);
-            Class<?> s3Bench = Class.forName("dev.stageway.s3.S3Bench", true, plugin.loader());
-            Method upload = s3Bench.getMethod("upload", Map.class, String.class, String.class, long.class, byte[].class, long.class, int.class);
-            Method download = s3Bench.getMethod("download", Map.class, String.class, String.class, long.class, int.class);
-            ExecutorService feed = Executors.newFixedThreadPool(2);
-            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
-                    CUSTOMER_ADMIN_SECRET_ACCESS_KEY));
-            // Uploads: the Java multipart client (the CRT client cannot read s3proxy's CreateMultipartUpload answer).
-            // Downloads: the CRT client's ranged GETs (the Java client's part-number GETs are not in s3proxy).
-            try (S3AsyncClient javaClient = S3AsyncClient.builder().region(Region.of(sandbox.region()))
-                    .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(credentials)
-                    .multipartEnabled(true).multipartConfiguration(m -> m.minimumPartSizeInBytes(PART_SIZE).thresholdInBytes(PART_SIZE))
-                    .build();
-                 S3AsyncClient crtClient = S3AsyncClient.crtBuilder().region(Region.of(sandbox.region()))
-                    .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(credentials)
-                    .minimumPartSizeInBytes(PART_SIZE).maxConcurrency(CONCURRENCY).targetThroughputInGbps(20.0).build();
-                 S3TransferManager tm = S3TransferManager.builder().s3Client(javaClient).build();
-                 S3TransferManager tmDownloads = S3TransferManager.builder().s3Client(crtClient).build()) {
-                double[] ours = new double[rounds];
-                double[] theirs = new double[rounds];
-                double[] oursDown = new double[rounds];
-                double[] theirsDown = new double[rounds];
-                for (int r = -1; r < rounds; r++) {   // round -1 warms up both sides
-                    double up = (double) call(upload, connection, CUSTOMER_BUCKET, "bench/ours.bin", size, chunk, PART_SIZE, CONCURRENCY);
-                    long t0 = System.nanoTime();
-                    tm.upload(u -> u.putObjectRequest(p -> p.bucket(CUSTOMER_BUCKET).key("bench/tm.bin"))
-                            .requestBody(AsyncRequestBody.fromInputStream(new Repeating(chunk, size), size, feed))).completionFuture().join();
-                    double tmUp = (System.nanoTime() - t0) / 1e9;
-                    double down = (double) call(download, connection, CUSTOMER_BUCKET, "bench/ours.bin", PART_SIZE, CONCURRENCY);
-                    t0 = System.nanoTime();
-                    tmDownloads.download(DownloadRequest.builder().getObjectRequest(g -> g.bucket(CUSTOMER_BUCKET).key("bench/ours.bin"))
-                                    .responseTransformer(AsyncResponseTransformer.<GetObjectResponse>toPublisher()).build())
-                            .completionFuture().thenCompose(result -> drain(result.result())).join();
-                    double tmDown = (System.nanoTime() - t0) / 1e9;
-                    if (r >= 0) {
-                        ours[r] = size / 1e6 / up;
-                        theirs[r] = size / 1e6 / tmUp;
-                        oursDown[r] = size / 1e6 / down;
-                        theirsDown[r] = size / 1e6 / tmDown;
-                    }
-                }
-                figures.add(figure("upload", median(ours), "MB/s", median(theirs), ">= 1.0"));
-                figures.add(figure("download", median(oursDown), "MB/s", median(theirsDown), ">= 1.0"));
-            } finally {
-                feed.shutdownNow();
+            if (only.contains("upload") || only.contains("download")) {
+                transfers(sandbox, plugin, connection, size, rounds, figures);
             }
-            figures.add(staging(plugin, connection, quick ? 1 : rounds));
-            figures.add(memory(bundle, quick));
-            long before = sandbox.assumeRoleCalls();
-            MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", Progress.silent());
-            figures.add(figure("sts-calls", sandbox.assumeRoleCalls() - before, "calls", 1, "= 1"));
+            if (only.contains("staging")) {
+                figures.add(staging(plugin, connection, quick ? 2 : 7));
+            }
+            if (only.contains("memory")) {
+                figures.add(memory(bundle, quick));
+            }
+            if (only.contains("sts-calls")) {
+                long before = sandbox.assumeRoleCalls();
+                MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", Progress.silent());
+                figures.add(figure("sts-calls", sandbox.assumeRoleCalls() - before, "calls", 1, "= 1"));
+            }
         }
         if (json) {
             out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
@@ -125,6 +89,77 @@ final class Bench {
                     + CONCURRENCY + "; baselines: the SDK's S3 Transfer Manager, in the same JVM)");
         }
         return Stageway.OK;
+    }
+
+    /** Upload and download of {@code size} bytes: ours against the SDK's Transfer Manager, median of {@code rounds}. */
+    private static void transfers(Sandbox sandbox, PluginBundle plugin, Map<String, String> connection, long size, int rounds,
+                                  List<Figure> figures) throws Exception {
+        byte[] chunk = new byte[MIB];
+        new Random(42).nextBytes(chunk);
+        Class<?> s3Bench = Class.forName("dev.stageway.s3.S3Bench", true, plugin.loader());
+        Method upload = s3Bench.getMethod("upload", Map.class, String.class, String.class, long.class, byte[].class, long.class, int.class);
+        Method download = s3Bench.getMethod("download", Map.class, String.class, String.class, long.class, int.class);
+        ExecutorService feed = Executors.newFixedThreadPool(2);
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
+                CUSTOMER_ADMIN_SECRET_ACCESS_KEY));
+        // Uploads: the Java multipart client (the CRT client cannot read s3proxy's CreateMultipartUpload answer).
+        // Downloads: the CRT client's ranged GETs (the Java client's part-number GETs are not in s3proxy).
+        try (S3AsyncClient javaClient = S3AsyncClient.builder().region(Region.of(sandbox.region()))
+                .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(credentials)
+                .multipartEnabled(true).multipartConfiguration(m -> m.minimumPartSizeInBytes(PART_SIZE).thresholdInBytes(PART_SIZE))
+                .build();
+             S3AsyncClient crtClient = S3AsyncClient.crtBuilder().region(Region.of(sandbox.region()))
+                .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(credentials)
+                .minimumPartSizeInBytes(PART_SIZE).maxConcurrency(CONCURRENCY).targetThroughputInGbps(20.0).build();
+             S3TransferManager tm = S3TransferManager.builder().s3Client(javaClient).build();
+             S3TransferManager tmDownloads = S3TransferManager.builder().s3Client(crtClient).build()) {
+            double[] ours = new double[rounds];
+            double[] theirs = new double[rounds];
+            double[] oursDown = new double[rounds];
+            double[] theirsDown = new double[rounds];
+            for (int r = -1; r < rounds; r++) {   // round -1 warms up both sides
+                double up = (double) call(upload, connection, CUSTOMER_BUCKET, "bench/ours.bin", size, chunk, PART_SIZE, CONCURRENCY);
+                long t0 = System.nanoTime();
+                tm.upload(u -> u.putObjectRequest(p -> p.bucket(CUSTOMER_BUCKET).key("bench/tm.bin"))
+                        .requestBody(AsyncRequestBody.fromInputStream(new Repeating(chunk, size), size, feed))).completionFuture().join();
+                double tmUp = (System.nanoTime() - t0) / 1e9;
+                double down = (double) call(download, connection, CUSTOMER_BUCKET, "bench/ours.bin", PART_SIZE, CONCURRENCY);
+                t0 = System.nanoTime();
+                tmDownloads.download(DownloadRequest.builder().getObjectRequest(g -> g.bucket(CUSTOMER_BUCKET).key("bench/ours.bin"))
+                                .responseTransformer(AsyncResponseTransformer.<GetObjectResponse>toPublisher()).build())
+                        .completionFuture().thenCompose(result -> drain(result.result())).join();
+                double tmDown = (System.nanoTime() - t0) / 1e9;
+                if (r >= 0) {
+                    ours[r] = size / 1e6 / up;
+                    theirs[r] = size / 1e6 / tmUp;
+                    oursDown[r] = size / 1e6 / down;
+                    theirsDown[r] = size / 1e6 / tmDown;
+                }
+            }
+            figures.add(figure("upload", ours, "MB/s", theirs, ">= 1.0"));
+            figures.add(figure("download", oursDown, "MB/s", theirsDown, ">= 1.0"));
+        } finally {
+            feed.shutdownNow();
+        }
+    }
+
+    static final List<String> FIGURES = List.of("upload", "download", "staging", "memory", "sts-calls");
+
+    /** The figures {@code --only a,b} names (every figure without it); removes the option from {@code args}. */
+    private static Set<String> only(List<String> args) {
+        int i = args.indexOf("--only");
+        if (i < 0) {
+            return Set.copyOf(FIGURES);
+        }
+        if (i + 1 >= args.size()) {
+            throw new Stageway.UsageException("--only needs figure names, some of " + String.join(",", FIGURES));
+        }
+        Set<String> names = Set.of(args.get(i + 1).split(","));
+        if (!FIGURES.containsAll(names)) {
+            throw new Stageway.UsageException("--only takes figure names from " + String.join(",", FIGURES) + ", not " + names);
+        }
+        args.subList(i, i + 2).clear();
+        return names;
     }
 
     static final int STAGING_ROWS = 1_000_000;
@@ -216,7 +251,8 @@ final class Bench {
         int cores = Runtime.getRuntime().availableProcessors();
         double[] ours = new double[rounds];
         double[] baseline = new double[rounds];
-        for (int r = -1; r < rounds; r++) {
+        // Two warm-up rounds: our encoders run on several threads and reach full speed later than one thread does.
+        for (int r = -2; r < rounds; r++) {
             double[] result = (double[]) call(staging, connection, "s3://" + CUSTOMER_STAGING_BUCKET + "/bench-staging/", rows, 4);
             double single = singleThreadBaseline(rows, level);
             if (r >= 0) {
@@ -224,7 +260,7 @@ final class Bench {
                 baseline[r] = single * cores;
             }
         }
-        return figure("staging", median(ours), "MB/s", median(baseline), ">= 0.85");
+        return figure("staging", ours, "MB/s", baseline, ">= 0.85");
     }
 
     /** FastCSV + gzip at {@code level} of the rows into a null sink, one thread; MB/s of CSV. */
@@ -254,6 +290,19 @@ final class Bench {
             }
         }
         return csvBytes[0] / 1e6 / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * A figure from rounds measured in pairs, ours then the baseline back to back: value and baseline
+     * are medians, the ratio is the median of the rounds' own ratios, so a slow spell of this shared
+     * machine that hits one round's pair does not skew the comparison.
+     */
+    private static Figure figure(String name, double[] ours, String unit, double[] baseline, String target) {
+        double[] ratios = new double[ours.length];
+        for (int i = 0; i < ours.length; i++) {
+            ratios[i] = ours[i] / baseline[i];
+        }
+        return new Figure(name, median(ours), unit, median(baseline), median(ratios), target);
     }
 
     private static Figure figure(String name, double value, String unit, double baseline, String target) {

@@ -33,7 +33,8 @@ public final class Stageway {
               sandbox [--config FILE] [--write-env FILE]
                                             run the local sandbox (S3, STS, IMDS, Redshift) until interrupted
               demo                          run every path on the local sandbox and show what happened
-              bench [--quick] [--json]      throughput and session figures against baselines measured in the same run
+              bench [--quick] [--json] [--only upload,staging,...]
+                                            throughput and session figures against baselines measured in the same run
 
             The plugin bundle is --plugin PATH, else $STAGEWAY_PLUGIN, else stageway-plugin.zip beside the jar.
             """;
