@@ -85,8 +85,9 @@ final class StagingFiles {
         }
         this.tails = new CompletableFuture<?>[files];
         Arrays.fill(tails, CompletableFuture.completedFuture(null));
-        // Not the upload pool: an encoder blocks on upload permits, which upload threads release.
-        this.encoders = Transfers.pool("stageway-staging-encode", files);
+        // Not the upload pool: an encoder blocks on upload permits, which upload threads release. No more
+        // threads than cores: a file's shares run one after another anyway, and more threads only take turns.
+        this.encoders = Transfers.pool("stageway-staging-encode", Math.min(files, Runtime.getRuntime().availableProcessors()));
         for (int i = 0; i < files; i++) {
             ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
                     Encryption.NONE, Optional.empty(), partSize, concurrency, pool);
