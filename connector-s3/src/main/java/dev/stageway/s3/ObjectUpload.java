@@ -8,9 +8,11 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -44,6 +46,11 @@ public final class ObjectUpload extends OutputStream {
     private final ExecutorService executor;
     private final Semaphore inFlight;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+    /**
+     * Part buffers whose upload has finished, for the next parts: allocating (and zeroing) a fresh
+     * multi-MiB array per part costs as much CPU as the copy into it, and churns the heap.
+     */
+    private final Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
 
     private byte[] buffer;
     private int filled;
@@ -92,10 +99,21 @@ public final class ObjectUpload extends OutputStream {
             bytes += n;
             if (filled == buffer.length) {
                 uploadBuffer();
-                buffer = new byte[S3Limits.partSize(basePartSize, nextPart)];
+                buffer = nextBuffer(S3Limits.partSize(basePartSize, nextPart));
                 filled = 0;
             }
         }
+    }
+
+    /** A spare buffer of {@code size} bytes if one is free, else a new one (part sizes grow after 1,000 parts). */
+    private byte[] nextBuffer(int size) {
+        byte[] b;
+        while ((b = spare.poll()) != null) {
+            if (b.length == size) {
+                return b;
+            }
+        }
+        return new byte[size];
     }
 
     /** Closing the stream does not publish the object: {@link #finish} does, or {@link #abort()}. */
@@ -196,6 +214,7 @@ public final class ObjectUpload extends OutputStream {
                     .checksumCRC32(response.checksumCRC32()).build();
         }, executor);
         part.whenComplete((r, t) -> {
+            spare.offer(data);
             inFlight.release();
             if (t != null && failure == null) {
                 failure = t;

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.reactivestreams.Subscriber;
@@ -59,7 +60,8 @@ final class Bench {
             throw new Stageway.UsageException("unexpected arguments " + args);
         }
         long size = (quick ? 128L : 512L) * MIB;
-        int rounds = quick ? 2 : 3;
+        int rounds = quick ? 2 : 5;
+        int stagingRounds = quick ? 2 : 7;
         List<Figure> figures = new ArrayList<>();
         try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
             Map<String, String> connection = connection(sandbox);
@@ -67,7 +69,7 @@ final class Bench {
                 transfers(sandbox, plugin, connection, size, rounds, figures);
             }
             if (only.contains("staging")) {
-                figures.add(staging(plugin, connection, quick ? 2 : 7));
+                figures.add(staging(plugin, connection, stagingRounds));
             }
             if (only.contains("memory")) {
                 figures.add(memory(bundle, quick));
@@ -85,8 +87,9 @@ final class Bench {
             for (Figure f : figures) {
                 out.printf("%-10s %12.1f %-6s %12.1f %8.2f  %s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(), f.target());
             }
-            out.println("(" + (quick ? "--quick: 128 MiB, 2 rounds" : "512 MiB, 3 rounds") + " after a warm-up; 8 MiB parts x "
-                    + CONCURRENCY + "; baselines: the SDK's S3 Transfer Manager, in the same JVM)");
+            out.println("(transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, 8 MiB parts x " + CONCURRENCY
+                    + ", baseline the SDK's S3 Transfer Manager in the same JVM; staging: " + STAGING_ROWS + " rows, " + stagingRounds
+                    + " rounds after two warm-ups; ratios are medians of each round's own ratio)");
         }
         return Stageway.OK;
     }
@@ -117,23 +120,24 @@ final class Bench {
             double[] theirs = new double[rounds];
             double[] oursDown = new double[rounds];
             double[] theirsDown = new double[rounds];
+            Callable<Double> oursUp = () -> (double) call(upload, connection, CUSTOMER_BUCKET, "bench/ours.bin", size, chunk, PART_SIZE,
+                    CONCURRENCY);
+            Callable<Double> tmUp = () -> seconds(() -> tm.upload(u -> u.putObjectRequest(p -> p.bucket(CUSTOMER_BUCKET).key("bench/tm.bin"))
+                    .requestBody(AsyncRequestBody.fromInputStream(new Repeating(chunk, size), size, feed))).completionFuture().join());
+            Callable<Double> oursDownload = () -> (double) call(download, connection, CUSTOMER_BUCKET, "bench/ours.bin", PART_SIZE,
+                    CONCURRENCY);
+            Callable<Double> tmDown = () -> seconds(() -> tmDownloads.download(DownloadRequest.builder()
+                            .getObjectRequest(g -> g.bucket(CUSTOMER_BUCKET).key("bench/ours.bin"))
+                            .responseTransformer(AsyncResponseTransformer.<GetObjectResponse>toPublisher()).build())
+                    .completionFuture().thenCompose(result -> drain(result.result())).join());
             for (int r = -1; r < rounds; r++) {   // round -1 warms up both sides
-                double up = (double) call(upload, connection, CUSTOMER_BUCKET, "bench/ours.bin", size, chunk, PART_SIZE, CONCURRENCY);
-                long t0 = System.nanoTime();
-                tm.upload(u -> u.putObjectRequest(p -> p.bucket(CUSTOMER_BUCKET).key("bench/tm.bin"))
-                        .requestBody(AsyncRequestBody.fromInputStream(new Repeating(chunk, size), size, feed))).completionFuture().join();
-                double tmUp = (System.nanoTime() - t0) / 1e9;
-                double down = (double) call(download, connection, CUSTOMER_BUCKET, "bench/ours.bin", PART_SIZE, CONCURRENCY);
-                t0 = System.nanoTime();
-                tmDownloads.download(DownloadRequest.builder().getObjectRequest(g -> g.bucket(CUSTOMER_BUCKET).key("bench/ours.bin"))
-                                .responseTransformer(AsyncResponseTransformer.<GetObjectResponse>toPublisher()).build())
-                        .completionFuture().thenCompose(result -> drain(result.result())).join();
-                double tmDown = (System.nanoTime() - t0) / 1e9;
+                double[] up = pair(r, oursUp, tmUp);
+                double[] down = pair(r, oursDownload, tmDown);
                 if (r >= 0) {
-                    ours[r] = size / 1e6 / up;
-                    theirs[r] = size / 1e6 / tmUp;
-                    oursDown[r] = size / 1e6 / down;
-                    theirsDown[r] = size / 1e6 / tmDown;
+                    ours[r] = size / 1e6 / up[0];
+                    theirs[r] = size / 1e6 / up[1];
+                    oursDown[r] = size / 1e6 / down[0];
+                    theirsDown[r] = size / 1e6 / down[1];
                 }
             }
             figures.add(figure("upload", ours, "MB/s", theirs, ">= 1.0"));
@@ -253,14 +257,35 @@ final class Bench {
         double[] baseline = new double[rounds];
         // Two warm-up rounds: our encoders run on several threads and reach full speed later than one thread does.
         for (int r = -2; r < rounds; r++) {
-            double[] result = (double[]) call(staging, connection, "s3://" + CUSTOMER_STAGING_BUCKET + "/bench-staging/", rows, 4);
-            double single = singleThreadBaseline(rows, level);
+            double[] pair = pair(r, () -> {
+                double[] result = (double[]) call(staging, connection, "s3://" + CUSTOMER_STAGING_BUCKET + "/bench-staging/", rows, 4);
+                return result[1] / 1e6 / result[0];
+            }, () -> singleThreadBaseline(rows, level) * cores);
             if (r >= 0) {
-                ours[r] = result[1] / 1e6 / result[0];
-                baseline[r] = single * cores;
+                ours[r] = pair[0];
+                baseline[r] = pair[1];
             }
         }
         return figure("staging", ours, "MB/s", baseline, ">= 0.85");
+    }
+
+    /**
+     * Both sides of a round: ours first in even rounds, the baseline first in odd ones, so neither
+     * always runs second (after the other's garbage, on a warmer or busier machine).
+     */
+    private static double[] pair(int round, Callable<Double> ours, Callable<Double> baseline) throws Exception {
+        if (round % 2 == 0) {
+            double o = ours.call();
+            return new double[] {o, baseline.call()};
+        }
+        double b = baseline.call();
+        return new double[] {ours.call(), b};
+    }
+
+    private static double seconds(Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** FastCSV + gzip at {@code level} of the rows into a null sink, one thread; MB/s of CSV. */
