@@ -105,7 +105,7 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
         ParsedProperties p = RedshiftProperties.TARGET.parse(target);
         RedshiftTargetWriter.Options options = new RedshiftTargetWriter.Options(p.get(RedshiftProperties.TABLE),
                 p.get(RedshiftProperties.LOAD_MODE), RedshiftProperties.keyColumns(p), p.find(RedshiftProperties.PRE_SQL),
-                p.find(RedshiftProperties.POST_SQL));
+                p.find(RedshiftProperties.POST_SQL), p.find(RedshiftProperties.STAGING_FILES).map(Long::intValue));
         return new RedshiftTargetWriter(RedshiftConnection.open(context, connection, target, 4), options, schema, context.runId());
     }
 }

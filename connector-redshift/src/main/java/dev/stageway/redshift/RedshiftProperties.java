@@ -122,6 +122,14 @@ public final class RedshiftProperties {
             .doc("SQL run in the load's transaction after it.")
             .build();
 
+    public static final PropertyDescriptor<Long> STAGING_FILES = PropertyDescriptor.builder("redshift.staging.files",
+                    PropertyType.integer(1, 1024))
+            .group(LOAD)
+            .doc("How many gzip CSV files a load stages in parallel. COPY loads one file per slice at a time, so the default is "
+                    + "the cluster's slice count, capped at " + RedshiftTargetWriter.DEFAULT_FILES_CAP + ". Each file being "
+                    + "filled holds up to 8 MiB of memory: raise it to the slice count on large clusters when memory allows.")
+            .build();
+
     public static final PropertyDescriptor<String> QUERY = PropertyDescriptor.builder("redshift.query", PropertyType.STRING)
             .group(READ)
             .doc("For a source: the SELECT to read, instead of `redshift.table`.")
@@ -168,7 +176,7 @@ public final class RedshiftProperties {
             CLUSTER_TABLE);
 
     public static final PropertyTable TARGET = PropertyTable.combine("Redshift target",
-            PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL), List.of(TABLE_AND_KEYS)),
+            PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL, STAGING_FILES), List.of(TABLE_AND_KEYS)),
             AwsProperties.ADVANCED);
 
     public static final PropertyTable SOURCE = PropertyTable.combine("Redshift source",

@@ -35,10 +35,13 @@ public final class RedshiftTargetWriter implements TargetWriter {
     private static final Logger LOG = LoggerFactory.getLogger(RedshiftTargetWriter.class);
     private static final long PART_SIZE = 8L * 1024 * 1024;
     private static final int CONCURRENCY = 4;
+    /** Default staged files at most: one per slice, but each filling file may hold a part (8 MiB) of memory. */
+    static final int DEFAULT_FILES_CAP = 32;
     private static final Pattern PART = Pattern.compile("part-(\\d+)\\.csv\\.gz");
 
     /** What a target needs from its properties. */
-    record Options(String table, LoadMode mode, List<String> keys, Optional<String> preSql, Optional<String> postSql) {
+    record Options(String table, LoadMode mode, List<String> keys, Optional<String> preSql, Optional<String> postSql,
+                   Optional<Integer> stagingFiles) {
     }
 
     private final RedshiftConnection cluster;
@@ -57,8 +60,8 @@ public final class RedshiftTargetWriter implements TargetWriter {
         this.pool = Transfers.pool("stageway-redshift-staging", CONCURRENCY);
         try (Connection c = cluster.jdbc()) {
             checkStagingAccess();
-            int slices = cluster.slices(c);
-            this.staging = new StagingFiles(cluster.s3(), cluster.stagingFolder(runId, "load"), schema, slices, PART_SIZE, CONCURRENCY, pool);
+            int files = options.stagingFiles().orElse(Math.min(cluster.slices(c), DEFAULT_FILES_CAP));
+            this.staging = new StagingFiles(cluster.s3(), cluster.stagingFolder(runId, "load"), schema, files, PART_SIZE, CONCURRENCY, pool);
         } catch (SQLException e) {
             release();
             throw database("read the cluster's slices", e);

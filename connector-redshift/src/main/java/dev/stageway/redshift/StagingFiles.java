@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -78,6 +79,8 @@ final class StagingFiles {
         this.folder = folder;
         this.schema = schema;
         this.uploadPool = pool;
+        // One set of permits for every file: memory is a filling buffer per file plus `concurrency` parts in flight.
+        Semaphore permits = new Semaphore(concurrency);
         this.maxStringBytes = new int[files][schema.size()];
         this.stringColumn = new boolean[schema.size()];
         for (int c = 0; c < stringColumn.length; c++) {
@@ -90,7 +93,7 @@ final class StagingFiles {
         this.encoders = Transfers.pool("stageway-staging-encode", Math.min(files, Runtime.getRuntime().availableProcessors()));
         for (int i = 0; i < files; i++) {
             ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
-                    Encryption.NONE, Optional.empty(), partSize, concurrency, pool);
+                    Encryption.NONE, Optional.empty(), partSize, permits, pool);
             GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER) {
                 {
                     def.setLevel(GZIP_LEVEL);

@@ -178,6 +178,23 @@ class RedshiftLoadTest {
     }
 
     @Test
+    void stagedFileCountCanBeSetAndEveryFileIsLoaded() throws Exception {
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 1; i <= 1000; i++) {
+            rows.add(order(i, "c" + i, i + ".25"));
+        }
+        RunSummary s = fx.load(fx.connection(), props("redshift.table", "seven_files", "redshift.staging.files", "7"), ORDERS, rows);
+        assertEquals(7L, s.details().get("files staged"));
+        assertEquals(1000L, s.details().get("rows loaded"));
+        assertEquals(List.of(List.of("1000", "500500")), fx.query("select count(*), sum(id) from seven_files"));
+        assertStagingEmpty();
+
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> fx.connector.openWriter(fx.context(),
+                fx.connection(), props("redshift.table", "t", "redshift.staging.files", "0"), ORDERS));
+        assertTrue(e.problems().get(0).toString().startsWith("redshift.staging.files: "), e.problems().toString());
+    }
+
+    @Test
     void stagingIsKeptOnFailureWhenAsked() throws Exception {
         fx.execute("create table kept_orders (id int)");
         Map<String, String> connection = fx.connection();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -27,15 +28,16 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * Streams bytes into one S3 object. Full parts are uploaded in parallel, at most
- * {@code concurrency} at a time, while more bytes arrive, so memory stays near
- * part size x (concurrency + 1) whatever the object's size. Nothing is visible until the
+ * Streams bytes into one S3 object. Full parts are uploaded in parallel, as many at a time as
+ * the permits allow, while more bytes arrive, so memory stays near part size x (permits + 1)
+ * whatever the object's size (part size x (permits + uploads) when uploads share permits). Nothing is visible until the
  * {@link PendingObject} that {@link #finish} returns is committed; any failure, or
  * {@link #abort()}, aborts the multipart upload so no parts stay behind.
  */
 public final class ObjectUpload extends OutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectUpload.class);
     private static final int ABORT_ATTEMPTS = 3;
+    private static final int FIRST_BUFFER = 256 * 1024;
 
     private final S3Client s3;
     private final String bucket;
@@ -60,8 +62,12 @@ public final class ObjectUpload extends OutputStream {
     private volatile Throwable failure;
     private boolean finished;
 
+    /**
+     * @param permits parts that may be in flight at once; shared by uploads that fill at the same
+     *                time (a load's staged files), so they keep one memory bound together
+     */
     public ObjectUpload(S3Client s3, String bucket, String key, Encryption encryption, Optional<String> kmsKeyId, long basePartSize,
-                 int concurrency, ExecutorService executor) {
+                        Semaphore permits, ExecutorService executor) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -69,8 +75,9 @@ public final class ObjectUpload extends OutputStream {
         this.kmsKeyId = kmsKeyId;
         this.basePartSize = basePartSize;
         this.executor = executor;
-        this.inFlight = new Semaphore(concurrency);
-        this.buffer = new byte[S3Limits.partSize(basePartSize, 1)];
+        this.inFlight = permits;
+        // Small at first, grown up to a part: most objects (and most staged files) are far smaller than a part.
+        this.buffer = new byte[Math.min(FIRST_BUFFER, S3Limits.partSize(basePartSize, 1))];
     }
 
     public String key() {
@@ -97,7 +104,9 @@ public final class ObjectUpload extends OutputStream {
             off += n;
             len -= n;
             bytes += n;
-            if (filled == buffer.length) {
+            if (filled == buffer.length && buffer.length < S3Limits.partSize(basePartSize, nextPart)) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(4L * buffer.length, S3Limits.partSize(basePartSize, nextPart)));
+            } else if (filled == buffer.length) {
                 uploadBuffer();
                 buffer = nextBuffer(S3Limits.partSize(basePartSize, nextPart));
                 filled = 0;
