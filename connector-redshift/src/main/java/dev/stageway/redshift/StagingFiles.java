@@ -8,6 +8,7 @@ import dev.stageway.s3.S3Connection;
 import dev.stageway.s3.S3Location;
 import dev.stageway.s3.S3Properties.Encryption;
 import dev.stageway.s3.Transfers;
+import dev.stageway.s3.UploadMemory;
 import dev.stageway.s3.ValueText;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -79,8 +79,8 @@ final class StagingFiles {
         this.folder = folder;
         this.schema = schema;
         this.uploadPool = pool;
-        // One set of permits for every file: memory is a filling buffer per file plus `concurrency` parts in flight.
-        Semaphore permits = new Semaphore(concurrency);
+        // One memory for every file: a filling part per file, plus `concurrency` parts in flight and their spare chunks.
+        UploadMemory memory = new UploadMemory(concurrency, partSize);
         this.maxStringBytes = new int[files][schema.size()];
         this.stringColumn = new boolean[schema.size()];
         for (int c = 0; c < stringColumn.length; c++) {
@@ -93,7 +93,7 @@ final class StagingFiles {
         this.encoders = Transfers.pool("stageway-staging-encode", Math.min(files, Runtime.getRuntime().availableProcessors()));
         for (int i = 0; i < files; i++) {
             ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
-                    Encryption.NONE, Optional.empty(), partSize, permits, pool);
+                    Encryption.NONE, Optional.empty(), partSize, memory, pool);
             GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER) {
                 {
                     def.setLevel(GZIP_LEVEL);

@@ -3,19 +3,18 @@ package dev.stageway.s3;
 import dev.stageway.s3.S3Properties.Encryption;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -29,15 +28,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * Streams bytes into one S3 object. Full parts are uploaded in parallel, as many at a time as
- * the permits allow, while more bytes arrive, so memory stays near part size x (permits + 1)
- * whatever the object's size (part size x (permits + uploads) when uploads share permits). Nothing is visible until the
- * {@link PendingObject} that {@link #finish} returns is committed; any failure, or
- * {@link #abort()}, aborts the multipart upload so no parts stay behind.
+ * its {@link UploadMemory} allows, while more bytes arrive, so memory stays bounded whatever
+ * the object's size. Nothing is visible until the {@link PendingObject} that {@link #finish}
+ * returns is committed; any failure, or {@link #abort()}, aborts the multipart upload so no parts
+ * stay behind.
  */
 public final class ObjectUpload extends OutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectUpload.class);
     private static final int ABORT_ATTEMPTS = 3;
-    private static final int FIRST_BUFFER = 256 * 1024;
 
     private final S3Client s3;
     private final String bucket;
@@ -46,28 +44,22 @@ public final class ObjectUpload extends OutputStream {
     private final Optional<String> kmsKeyId;
     private final long basePartSize;
     private final ExecutorService executor;
-    private final Semaphore inFlight;
+    private final UploadMemory memory;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
-    /**
-     * Part buffers whose upload has finished, for the next parts: allocating (and zeroing) a fresh
-     * multi-MiB array per part costs as much CPU as the copy into it, and churns the heap.
-     */
-    private final Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
-
-    private byte[] buffer;
-    private int filled;
+    /** The part being filled: full chunks, then {@code chunk} with {@code chunkFilled} bytes. */
+    private List<byte[]> chunks = new ArrayList<>();
+    private byte[] chunk;
+    private int chunkFilled;
+    private long partFilled;
     private int nextPart = 1;
     private long bytes;
     private String uploadId;
     private volatile Throwable failure;
     private boolean finished;
 
-    /**
-     * @param permits parts that may be in flight at once; shared by uploads that fill at the same
-     *                time (a load's staged files), so they keep one memory bound together
-     */
+    /** @param memory shared by uploads that fill at the same time, so they keep one memory bound together */
     public ObjectUpload(S3Client s3, String bucket, String key, Encryption encryption, Optional<String> kmsKeyId, long basePartSize,
-                        Semaphore permits, ExecutorService executor) {
+                        UploadMemory memory, ExecutorService executor) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -75,9 +67,7 @@ public final class ObjectUpload extends OutputStream {
         this.kmsKeyId = kmsKeyId;
         this.basePartSize = basePartSize;
         this.executor = executor;
-        this.inFlight = permits;
-        // Small at first, grown up to a part: most objects (and most staged files) are far smaller than a part.
-        this.buffer = new byte[Math.min(FIRST_BUFFER, S3Limits.partSize(basePartSize, 1))];
+        this.memory = memory;
     }
 
     public String key() {
@@ -98,31 +88,47 @@ public final class ObjectUpload extends OutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         checkOpen();
         while (len > 0) {
-            int n = Math.min(len, buffer.length - filled);
-            System.arraycopy(b, off, buffer, filled, n);
-            filled += n;
+            if (chunk == null || chunkFilled == chunk.length) {
+                chunks.add(chunk = memory.chunk());
+                chunkFilled = 0;
+            }
+            long partSize = S3Limits.partSize(basePartSize, nextPart);
+            int n = (int) Math.min(Math.min(len, chunk.length - chunkFilled), partSize - partFilled);
+            System.arraycopy(b, off, chunk, chunkFilled, n);
+            chunkFilled += n;
+            partFilled += n;
             off += n;
             len -= n;
             bytes += n;
-            if (filled == buffer.length && buffer.length < S3Limits.partSize(basePartSize, nextPart)) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min(4L * buffer.length, S3Limits.partSize(basePartSize, nextPart)));
-            } else if (filled == buffer.length) {
-                uploadBuffer();
-                buffer = nextBuffer(S3Limits.partSize(basePartSize, nextPart));
-                filled = 0;
+            if (partFilled == partSize) {
+                uploadPart();
             }
         }
     }
 
-    /** A spare buffer of {@code size} bytes if one is free, else a new one (part sizes grow after 1,000 parts). */
-    private byte[] nextBuffer(int size) {
-        byte[] b;
-        while ((b = spare.poll()) != null) {
-            if (b.length == size) {
-                return b;
-            }
+    /** The part filled so far, handed over: the writer starts a new one. */
+    private Part takePart() {
+        Part part = new Part(chunks, chunkFilled, partFilled);
+        chunks = new ArrayList<>();
+        chunk = null;
+        chunkFilled = 0;
+        partFilled = 0;
+        return part;
+    }
+
+    /** A part's bytes: every chunk full but the last, which holds {@code lastLength}. */
+    private record Part(List<byte[]> chunks, int lastLength, long length) {
+        /** A body over the chunks themselves: the SDK re-reads it on retry, and no copy is made. */
+        RequestBody body() {
+            return RequestBody.fromContentProvider(() -> {
+                List<InputStream> streams = new ArrayList<>(chunks.size());
+                for (int i = 0; i < chunks.size(); i++) {
+                    byte[] c = chunks.get(i);
+                    streams.add(new ByteArrayInputStream(c, 0, i == chunks.size() - 1 ? lastLength : c.length));
+                }
+                return new SequenceInputStream(Collections.enumeration(streams));
+            }, length, "application/octet-stream");
         }
-        return new byte[size];
     }
 
     /** Closing the stream does not publish the object: {@link #finish} does, or {@link #abort()}. */
@@ -140,13 +146,12 @@ public final class ObjectUpload extends OutputStream {
         checkOpen();
         finished = true;
         if (uploadId == null && putWhenSinglePart) {
-            byte[] data = buffer;
-            int length = filled;
-            buffer = null;
-            return new Pending(() -> put(data, length), () -> { });
+            Part part = takePart();
+            return new Pending(() -> put(part), () -> { });
         }
-        uploadBuffer();
-        buffer = null;
+        if (partFilled > 0 || uploadId == null) {
+            uploadPart();
+        }
         List<CompletedPart> completed = new ArrayList<>();
         try {
             for (CompletableFuture<CompletedPart> part : parts) {
@@ -164,7 +169,7 @@ public final class ObjectUpload extends OutputStream {
     /** Stops: cancels parts not yet sent and aborts the multipart upload (retrying the abort). */
     public void abort() {
         finished = true;
-        buffer = null;
+        chunks = List.of();
         parts.forEach(p -> p.cancel(false));
         for (CompletableFuture<CompletedPart> p : parts) {
             try {
@@ -195,7 +200,7 @@ public final class ObjectUpload extends OutputStream {
         }
     }
 
-    private void uploadBuffer() throws IOException {
+    private void uploadPart() throws IOException {
         if (failure != null) {
             throw new IOException("Cannot upload s3://" + bucket + "/" + key + ": " + rootMessage(failure), failure);
         }
@@ -207,10 +212,9 @@ public final class ObjectUpload extends OutputStream {
             uploadId = s3.createMultipartUpload(create.build()).uploadId();
         }
         int partNumber = nextPart++;
-        byte[] data = buffer;
-        int length = filled;
+        Part data = takePart();
         try {
-            inFlight.acquire();
+            memory.permits().acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading s3://" + bucket + "/" + key);
@@ -218,13 +222,13 @@ public final class ObjectUpload extends OutputStream {
         String id = uploadId;
         CompletableFuture<CompletedPart> part = CompletableFuture.supplyAsync(() -> {
             var response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(partNumber)
-                    .contentLength((long) length).checksumAlgorithm(ChecksumAlgorithm.CRC32), body(data, length));
+                    .contentLength(data.length()).checksumAlgorithm(ChecksumAlgorithm.CRC32), data.body());
             return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
                     .checksumCRC32(response.checksumCRC32()).build();
         }, executor);
         part.whenComplete((r, t) -> {
-            spare.offer(data);
-            inFlight.release();
+            memory.recycle(data.chunks());
+            memory.permits().release();
             if (t != null && failure == null) {
                 failure = t;
             }
@@ -232,10 +236,10 @@ public final class ObjectUpload extends OutputStream {
         parts.add(part);
     }
 
-    private void put(byte[] data, int length) {
-        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) length);
+    private void put(Part part) {
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentLength(part.length());
         encrypt(put::serverSideEncryption, put::ssekmsKeyId);
-        s3.putObject(put.build(), body(data, length));
+        s3.putObject(put.build(), part.body());
     }
 
     private void encrypt(java.util.function.Consumer<ServerSideEncryption> sse, java.util.function.Consumer<String> kms) {
@@ -247,11 +251,6 @@ public final class ObjectUpload extends OutputStream {
             }
             default -> { }
         }
-    }
-
-    /** A body over the array itself: the SDK re-reads it on retry, and no copy is made. */
-    private static RequestBody body(byte[] data, int length) {
-        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, "application/octet-stream");
     }
 
     private void checkOpen() throws IOException {

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 
 /**
  * The connector's side of {@code stageway bench}: one timed transfer through the real upload and
@@ -30,7 +29,7 @@ public final class S3Bench {
             try {
                 long start = System.nanoTime();
                 ObjectUpload upload = new ObjectUpload(c.client(), bucket, key, Encryption.NONE, Optional.empty(), partSize,
-                        new Semaphore(concurrency), pool);
+                        new UploadMemory(concurrency, partSize), pool);
                 for (long written = 0; written < bytes; written += chunk.length) {
                     upload.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
                 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -38,8 +37,8 @@ public final class S3TargetWriter implements TargetWriter {
     private final Options options;
     private final Schema schema;
     private final ExecutorService executor;
-    /** Upload permits, shared by the objects this writer rolls over to. */
-    private final Semaphore permits;
+    /** Shared by the objects this writer rolls over to. */
+    private final UploadMemory memory;
     private final List<PendingObject> pending = new ArrayList<>();
 
     private ObjectUpload upload;
@@ -56,7 +55,7 @@ public final class S3TargetWriter implements TargetWriter {
         this.options = options;
         this.schema = schema;
         this.executor = Transfers.pool("stageway-s3-upload", options.concurrency());
-        this.permits = new Semaphore(options.concurrency());
+        this.memory = new UploadMemory(options.concurrency(), options.partSize());
     }
 
     @Override
@@ -147,7 +146,7 @@ public final class S3TargetWriter implements TargetWriter {
                     + ": it exists and s3.write-mode is fail-if-exists; remove it or set s3.write-mode=overwrite");
         }
         upload = new ObjectUpload(connection.client(), options.location().bucket(), key, options.encryption(), options.kmsKeyId(),
-                options.partSize(), permits, executor);
+                options.partSize(), memory, executor);
         OutputStream out = upload;
         if (options.gzip()) {
             gzip = new GZIPOutputStream(upload, TEXT_BUFFER);

@@ -127,6 +127,34 @@ class MultipartTransferTest {
     }
 
     @Test
+    void uploadsOfAnyLengthAndOddPartSizesReadBackByteForByte() throws Exception {
+        int part = 5 * MIB + 7;   // not a whole number of the 1 MiB chunks parts fill in
+        byte[] original = new byte[3 * part + 1];
+        new Random(9).nextBytes(original);
+        ExecutorService pool = Transfers.pool("test", 2);
+        try (S3Client admin = fx.admin()) {
+            for (int length : new int[] {0, 1, part - 1, part, part + 1, 2 * part, 3 * part + 1}) {
+                UploadMemory memory = new UploadMemory(2, part);
+                for (boolean put : new boolean[] {true, false}) {
+                    String key = "odd/" + length + "-" + put;
+                    ObjectUpload upload = new ObjectUpload(admin, CUSTOMER_BUCKET, key, S3Properties.Encryption.NONE,
+                            java.util.Optional.empty(), part, memory, pool);
+                    // Uneven writes, so chunk and part boundaries fall inside them.
+                    for (int off = 0; off < length; off += 300_001) {
+                        upload.write(original, off, Math.min(300_001, length - off));
+                    }
+                    upload.finish(put).commit();
+                    byte[] back = admin.getObjectAsBytes(b -> b.bucket(CUSTOMER_BUCKET).key(key)).asByteArray();
+                    assertArrayEquals(java.util.Arrays.copyOf(original, length), back, key);
+                }
+            }
+            assertEquals(0, admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET).prefix("odd/")).uploads().size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void rangedDownloadEqualsTheOriginalByteForByte() throws Exception {
         byte[] original = new byte[23 * MIB + 12345];
         new Random(5).nextBytes(original);
