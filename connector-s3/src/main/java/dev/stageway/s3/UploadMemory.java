@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The memory of uploads that fill at the same time (one writer's objects, a load's staged files):
  * how many parts may be in flight together, and the chunks parts are filled in. Chunks of sent parts
- * are kept for the next parts, up to as many as the parts in flight hold, because allocating (and
- * zeroing) fresh memory per part costs as much CPU as copying the bytes into it. So memory stays
- * near part size x (2 x parts in flight + uploads filling).
+ * are kept for the next parts (up to what the parts in flight hold), because allocating (and
+ * zeroing) fresh memory per part costs as much CPU as copying the bytes into it. A chunk is only
+ * allocated when none is spare, so memory stays near part size x (parts in flight + uploads filling).
  */
 public final class UploadMemory {
     /** Parts fill chunk by chunk, so a small object never holds a whole part, and nothing is copied to grow. */
