@@ -32,8 +32,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * The gzip CSV files one load stages for COPY: as many as the cluster has slices, filled
- * round-robin so their sizes are even (AWS's COPY guidance), uploaded while records arrive, then
+ * The gzip CSV files one load stages for COPY: as many as the target says (by default one per
+ * slice), filled round-robin so their sizes are even (AWS's COPY guidance), uploaded while records arrive, then
  * a manifest listing them as mandatory. Row r of the load is line r / files + 1 of file r % files,
  * so a COPY error's file and line name the record.
  */

@@ -55,6 +55,8 @@ public final class ObjectUpload extends OutputStream {
     private long bytes;
     private String uploadId;
     private volatile Throwable failure;
+    /** The multipart upload was completed: there is nothing left to abort. */
+    private volatile boolean committed;
     private boolean finished;
 
     /** @param memory shared by uploads that fill at the same time, so they keep one memory bound together */
@@ -162,8 +164,10 @@ public final class ObjectUpload extends OutputStream {
             throw new IOException("Cannot upload s3://" + bucket + "/" + key + ": " + rootMessage(e), e.getCause() != null ? e.getCause() : e);
         }
         String id = uploadId;
-        return new Pending(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
-                .multipartUpload(m -> m.parts(completed))), this::abortUpload);
+        return new Pending(() -> {
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(completed)));
+            committed = true;
+        }, this::abortUpload);
     }
 
     /** Stops: cancels parts not yet sent and aborts the multipart upload (retrying the abort). */
@@ -182,8 +186,8 @@ public final class ObjectUpload extends OutputStream {
     }
 
     private void abortUpload() {
-        if (uploadId == null) {
-            return;
+        if (uploadId == null || committed) {
+            return;   // nothing started, or the object is published: removing it is the caller's delete
         }
         for (int attempt = 1; ; attempt++) {
             try {
