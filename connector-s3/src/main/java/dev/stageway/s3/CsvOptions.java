@@ -1,19 +1,19 @@
 package dev.stageway.s3;
 
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyDescriptor;
 import dev.stageway.config.PropertyTable;
 import dev.stageway.config.PropertyType;
 import dev.stageway.config.Rule;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * CSV options shared by the S3 source and target (RFC 4180: a quote inside a quoted field is
