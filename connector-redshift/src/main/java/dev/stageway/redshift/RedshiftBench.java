@@ -58,10 +58,11 @@ public final class RedshiftBench {
     public static double[] staging(Map<String, String> connection, String stagingFolder, List<Object[]> rows, int files) throws Exception {
         try (RoleSessions sessions = new RoleSessions();
              S3Connection s3 = S3Connection.open(new RunContext("bench", sessions), AwsSettings.parse(connection, Map.of(), "bench"), 4)) {
-            ExecutorService pool = Transfers.pool("bench-staging", 4);
+            ExecutorService pool = Transfers.pool("bench-staging", RedshiftTargetWriter.CONCURRENCY);
             try {
                 long start = System.nanoTime();
-                StagingFiles staging = new StagingFiles(s3, S3Location.parse(stagingFolder), SCHEMA, files, 8L * 1024 * 1024, 4, pool);
+                StagingFiles staging = new StagingFiles(s3, S3Location.parse(stagingFolder), SCHEMA, files, RedshiftTargetWriter.PART_SIZE,
+                        RedshiftTargetWriter.CONCURRENCY, pool);
                 for (int i = 0; i < rows.size(); i += 10_000) {
                     staging.write(new RecordBatch(SCHEMA, rows.subList(i, Math.min(rows.size(), i + 10_000))));
                 }

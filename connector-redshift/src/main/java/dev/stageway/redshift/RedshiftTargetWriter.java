@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedshiftTargetWriter implements TargetWriter {
     private static final Logger LOG = LoggerFactory.getLogger(RedshiftTargetWriter.class);
-    private static final long PART_SIZE = 8L * 1024 * 1024;
-    private static final int CONCURRENCY = 4;
+    static final long PART_SIZE = 8L * 1024 * 1024;
+    static final int CONCURRENCY = 4;
     /** Default staged files at most: one per slice, but each filling file may hold a part (8 MiB) of memory. */
     static final int DEFAULT_FILES_CAP = 32;
     private static final Pattern PART = Pattern.compile("part-(\\d+)\\.csv\\.gz");

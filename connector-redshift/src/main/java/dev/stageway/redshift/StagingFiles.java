@@ -13,18 +13,22 @@ import dev.stageway.s3.ValueText;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.Schema;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +64,7 @@ final class StagingFiles {
     private final List<GZIPOutputStream> gzips = new ArrayList<>();
     private final List<CsvRowWriter> printers = new ArrayList<>();
     /** Keys in S3 so far; added to from upload threads while files are published in parallel. */
-    private final List<String> published = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> published = Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService uploadPool;
     /** Per file, so encoders never share it; merged on read. */
     private final int[][] maxStringBytes;
@@ -71,7 +75,7 @@ final class StagingFiles {
     private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
     private long rows;
     private long bytes;
-    private final java.util.concurrent.atomic.LongAdder csvBytes = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder csvBytes = new LongAdder();
 
     StagingFiles(S3Connection s3, S3Location folder, Schema schema, int files, long partSize, int concurrency, ExecutorService pool)
             throws IOException {
@@ -241,8 +245,8 @@ final class StagingFiles {
     }
 
     /** Counts the CSV bytes on their way to compression. */
-    private final class Counting extends java.io.FilterOutputStream {
-        Counting(java.io.OutputStream out) {
+    private final class Counting extends FilterOutputStream {
+        Counting(OutputStream out) {
             super(out);
         }
 

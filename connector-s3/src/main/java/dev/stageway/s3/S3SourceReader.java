@@ -191,7 +191,7 @@ public final class S3SourceReader implements SourceReader {
         if (!options.csv().header() || !records.hasNextSafely()) {
             return;
         }
-        List<String> header = records.nextFields();
+        List<String> header = records.nextRecord().fields();
         List<String> expected = schema.columns().stream().map(Column::name).toList();
         if (!header.equals(expected)) {
             throw new StagewayException(ErrorKind.DATA, "Cannot read " + where() + ": its header " + header
@@ -220,7 +220,7 @@ public final class S3SourceReader implements SourceReader {
     /** The current object's records, with line numbers for errors and the bad-row policy applied. */
     private final class Records {
         private final Iterator<CsvFields> it;
-        /** The line the last record read ends on, for an error in the next one. */
+        /** The line the last record read starts on, for an error in the next one. */
         private long lastLine;
 
         Records(Iterator<CsvFields> it) {
@@ -248,10 +248,6 @@ public final class S3SourceReader implements SourceReader {
             CsvFields r = it.next();
             lastLine = r.line();
             return r;
-        }
-
-        List<String> nextFields() {
-            return nextRecord().fields();
         }
 
         /** The next row as values, or null when it was bad and skipped. */

@@ -66,7 +66,8 @@ final class Bench {
         try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
             Map<String, String> connection = connection(sandbox);
             if (only.contains("upload") || only.contains("download")) {
-                transfers(sandbox, plugin, connection, size, rounds, figures);
+                transfers(sandbox, plugin, connection, size, rounds, figures);   // the download reads what the upload wrote
+                figures.removeIf(f -> !only.contains(f.figure()));
             }
             if (only.contains("staging")) {
                 figures.add(staging(plugin, connection, stagingRounds));
@@ -318,7 +319,7 @@ final class Bench {
     }
 
     /**
-     * A figure from rounds measured in pairs, ours then the baseline back to back: value and baseline
+     * A figure from rounds measured in pairs (see {@link #pair}): value and baseline
      * are medians, the ratio is the median of the rounds' own ratios, so a slow spell of this shared
      * machine that hits one round's pair does not skew the comparison.
      */
