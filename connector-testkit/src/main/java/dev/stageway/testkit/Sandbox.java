@@ -111,6 +111,14 @@ public final class Sandbox implements AutoCloseable {
         return s3.endpoint();
     }
 
+    /**
+     * S3 over HTTPS, as clients reach S3 itself. Clients must trust
+     * {@link dev.stageway.testkit.s3.SandboxCertificate}.
+     */
+    public URI s3TlsEndpoint() {
+        return s3.tlsEndpoint();
+    }
+
     public URI stsEndpoint() {
         return sts.endpoint();
     }

@@ -3,12 +3,15 @@ package dev.stageway.testkit;
 import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.stageway.testkit.s3.SandboxCertificate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +19,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -155,6 +160,31 @@ class SandboxTest {
         HttpResponse<String> json = http.send(HttpRequest.newBuilder(creds.resolve(INSTANCE_ROLE))
                 .header("X-aws-ec2-metadata-token", token).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(json.body().contains("\"AccessKeyId\":\"ASIA"), json.body());
+    }
+
+    @Test
+    void s3OverTlsPresentsTheSandboxCertificateAndChecksTheSameRules() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(SandboxCertificate.trustStore());
+        var c = assumeCustomerRole(CUSTOMER_EXTERNAL_ID, 900).credentials();
+        try (S3Client role = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3TlsEndpoint()).forcePathStyle(true)
+                .httpClientBuilder(ApacheHttpClient.builder().tlsTrustManagersProvider(trust::getTrustManagers))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(),
+                        c.sessionToken()))).build()) {
+            assertEquals("https", sandbox.s3TlsEndpoint().getScheme());
+            assertEquals("a,b\n1,2\n", role.getObjectAsBytes(b -> b.bucket(CUSTOMER_BUCKET).key("in/data.csv")).asUtf8String());
+            S3Exception denied = assertThrows(S3Exception.class, () -> role.listObjectsV2(b -> b.bucket(AGENT_BUCKET)));
+            assertEquals("AccessDenied", denied.awsErrorDetails().errorCode());
+        }
+        try (S3Client untrusting = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3TlsEndpoint())
+                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(AGENT)).build()) {
+            SdkClientException e = assertThrows(SdkClientException.class, () -> untrusting.listObjectsV2(b -> b.bucket(AGENT_BUCKET)));
+            assertTrue(causes(e).anyMatch(SSLHandshakeException.class::isInstance), e.toString());
+        }
+    }
+
+    private static java.util.stream.Stream<Throwable> causes(Throwable t) {
+        return java.util.stream.Stream.iterate(t, java.util.Objects::nonNull, Throwable::getCause);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.gaul.s3proxy.AccessGrant;
 import org.gaul.s3proxy.S3ErrorCode;
@@ -44,6 +45,7 @@ public final class S3StandIn implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ServerConnector tlsConnector;
     private final BlobStore blobStore;
     private final java.util.concurrent.atomic.AtomicInteger slowDowns = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -71,6 +73,14 @@ public final class S3StandIn implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
+        // S3 itself is reached over HTTPS; requests are checked the same on either endpoint.
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(SandboxCertificate.keyStore());
+        tls.setKeyStorePassword(SandboxCertificate.PASSWORD);
+        tlsConnector = new ServerConnector(server, tls, new HttpConnectionFactory(http));
+        tlsConnector.setHost("127.0.0.1");
+        tlsConnector.setPort(0);
+        server.addConnector(tlsConnector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new TokenCheckingServlet(iam, handler, slowDowns)), "/*");
@@ -80,6 +90,11 @@ public final class S3StandIn implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    /** The same S3 over HTTPS, presenting {@link SandboxCertificate}. */
+    public URI tlsEndpoint() {
+        return URI.create("https://127.0.0.1:" + tlsConnector.getLocalPort());
     }
 
     /** Answers the next {@code requests} requests with 503 SlowDown, as S3 does when throttling. */
