@@ -1,73 +1,176 @@
 package dev.stageway.s3;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
-import de.siegmar.fastcsv.writer.QuoteStrategy;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Writes rows of text as CSV lines (FastCSV): every non-null value quoted, so an empty string
- * ({@code ""}) never reads back as a null, and a null as the unquoted null marker.
+ * Writes rows of text as CSV lines ending in LF: every non-null value quoted, a quote inside
+ * doubled (RFC 4180), so an empty string ({@code ""}) never reads back as a null; a null is the
+ * null marker, unquoted.
+ *
+ * <p>Written here rather than taken from a CSV library: when every value is quoted there is nothing
+ * to scan for before writing, and in UTF-8 the quoting and the encoding are one pass over each
+ * value straight into the output buffer. On the bench's rows that encodes in about half the time
+ * of FastCSV's writer (which scans each value for characters that force quotes, then escapes, then
+ * encodes through a {@link Writer}). Other encodings go through the JDK's encoder, which writes
+ * {@code ?} for a character the encoding lacks, as the UTF-8 path does for a lone surrogate.
  */
 public final class CsvRowWriter implements Closeable {
     private static final int BUFFER = 64 * 1024;
+    /** Chars of a value encoded between checks for room: each takes at most 6 bytes (a doubled 3-byte quote). */
+    private static final int SLICE = 1024;
 
-    private final CsvWriter csv;
-    /**
-     * A String object of this writer's own: the quote strategy recognises a null's marker by identity,
-     * so a value whose text equals the marker is still quoted (and reads back as that text).
-     */
+    private final OutputStream out;
+    private final char delimiter;
+    private final char quote;
     private final String nullMarker;
+    /** Encodings other than UTF-8: lines are built here and written through the JDK's encoder. */
+    private final Writer charWriter;
+    private final StringBuilder line = new StringBuilder();
+    private final byte[] buffer;
+    private int filled;
 
     CsvRowWriter(CsvOptions options, OutputStream out) {
-        this.nullMarker = new String(options.nullValue());
-        String marker = nullMarker;
-        QuoteStrategy quoting = new QuoteStrategy() {
-            @Override
-            public boolean quoteNull(int line, int field) {
-                return false;
-            }
-
-            @Override
-            public boolean quoteEmpty(int line, int field) {
-                return true;
-            }
-
-            @Override
-            public boolean quoteValue(int line, int field, String value) {
-                return value != marker;
-            }
-        };
-        this.csv = CsvWriter.builder().fieldSeparator(options.delimiter()).quoteCharacter(options.quote()).quoteStrategy(quoting)
-                .lineDelimiter(LineDelimiter.LF).bufferSize(BUFFER).build(out, options.charset());
+        this.out = out;
+        this.delimiter = options.delimiter();
+        this.quote = options.quote();
+        this.nullMarker = options.nullValue();
+        boolean utf8 = options.charset().equals(StandardCharsets.UTF_8);
+        this.charWriter = utf8 ? null : new OutputStreamWriter(out, options.charset());
+        this.buffer = utf8 ? new byte[BUFFER] : null;
     }
 
-    /** Writes one line; a null in {@code fields} is replaced by the null marker (the array is the caller's scratch). */
+    /** Writes one line; a null in {@code fields} is written as the null marker. */
     public void write(String[] fields) throws IOException {
-        if (!nullMarker.isEmpty()) {
-            for (int i = 0; i < fields.length; i++) {
-                if (fields[i] == null) {
-                    fields[i] = nullMarker;
+        if (charWriter != null) {
+            writeChars(fields);
+            return;
+        }
+        for (int i = 0; i < fields.length; i++) {
+            if (i > 0) {
+                putUtf8(delimiter);
+            }
+            String value = fields[i];
+            if (value == null) {
+                for (int k = 0; k < nullMarker.length(); k++) {
+                    putUtf8(nullMarker.charAt(k));
                 }
+            } else {
+                putUtf8(quote);
+                for (int k = 0; k < value.length(); ) {
+                    room(6 * SLICE + 4);
+                    k = quotedUtf8(value, k, Math.min(value.length(), k + SLICE));
+                }
+                putUtf8(quote);
             }
         }
-        try {
-            csv.writeRecord(fields);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        room(1);
+        buffer[filled++] = '\n';
+    }
+
+    /**
+     * Encodes {@code value[from, to)} into the buffer, doubling quotes; returns where it stopped
+     * ({@code to}, or one past it when a surrogate pair straddles {@code to}).
+     */
+    private int quotedUtf8(String value, int from, int to) {
+        byte[] b = buffer;
+        int p = filled;
+        int k = from;
+        while (k < to) {
+            char c = value.charAt(k++);
+            if (c < 0x80 && c != quote) {
+                b[p++] = (byte) c;
+                continue;
+            }
+            if (c == quote) {
+                p = utf8(c, b, p);
+            }
+            if (Character.isHighSurrogate(c) && k < value.length() && Character.isLowSurrogate(value.charAt(k))) {
+                int cp = Character.toCodePoint(c, value.charAt(k++));
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                p = utf8(c, b, p);
+            }
         }
+        filled = p;
+        return k;
+    }
+
+    /** One char of the basic plane as UTF-8; a lone surrogate, which has none, as {@code ?}. */
+    private static int utf8(char c, byte[] b, int p) {
+        if (c < 0x80) {
+            b[p++] = (byte) c;
+        } else if (c < 0x800) {
+            b[p++] = (byte) (0xC0 | c >> 6);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        } else if (Character.isSurrogate(c)) {
+            b[p++] = '?';
+        } else {
+            b[p++] = (byte) (0xE0 | c >> 12);
+            b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        }
+        return p;
+    }
+
+    private void putUtf8(char c) throws IOException {
+        room(3);
+        filled = utf8(c, buffer, filled);
+    }
+
+    /** Makes room for {@code bytes} more in the buffer. */
+    private void room(int bytes) throws IOException {
+        if (buffer.length - filled < bytes) {
+            out.write(buffer, 0, filled);
+            filled = 0;
+        }
+    }
+
+    private void writeChars(String[] fields) throws IOException {
+        line.setLength(0);
+        for (int i = 0; i < fields.length; i++) {
+            if (i > 0) {
+                line.append(delimiter);
+            }
+            String value = fields[i];
+            if (value == null) {
+                line.append(nullMarker);
+                continue;
+            }
+            line.append(quote);
+            for (int k = 0; k < value.length(); k++) {
+                char c = value.charAt(k);
+                if (c == quote) {
+                    line.append(quote);
+                }
+                line.append(c);
+            }
+            line.append(quote);
+        }
+        charWriter.append(line.append('\n'));
     }
 
     /** Writes what is buffered through to the stream. */
     public void flush() throws IOException {
-        csv.flush();
+        if (charWriter != null) {
+            charWriter.flush();
+        } else {
+            out.write(buffer, 0, filled);
+            filled = 0;
+            out.flush();
+        }
     }
 
+    /** Flushes; the stream stays open, as it is the caller's. */
     @Override
     public void close() throws IOException {
-        csv.close();
+        flush();
     }
 }

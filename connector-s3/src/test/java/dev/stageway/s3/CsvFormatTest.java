@@ -46,6 +46,60 @@ class CsvFormatTest {
         assertEquals(List.of(Arrays.asList(null, "", "it's")), read(empty, text2));
     }
 
+    /**
+     * The writer's own UTF-8 encoding against the JDK's, on random values that mix quotes, delimiters,
+     * line breaks, 2- and 3-byte characters, surrogate pairs and lone surrogates (which become {@code ?}),
+     * some longer than the writer's buffer; and every value reads back, in UTF-8 and in ISO-8859-1.
+     */
+    @Test
+    void randomValuesAreWrittenAsTheJdkEncodesThemAndReadBack() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        String alphabet = "ab,\"\n\r;é€ß\u00a7\u0800";
+        for (char quote : new char[] {'"', '\u00a7'}) {
+            CsvOptions utf8 = new CsvOptions(';', quote, "\\N", false, StandardCharsets.UTF_8);
+            List<String[]> rows = new ArrayList<>();
+            StringBuilder expected = new StringBuilder();
+            for (int r = 0; r < 200; r++) {
+                String[] row = new String[1 + random.nextInt(4)];
+                for (int c = 0; c < row.length; c++) {
+                    int length = r % 50 == 0 ? 70_000 + random.nextInt(1000) : random.nextInt(20);
+                    StringBuilder v = new StringBuilder();
+                    while (v.length() < length) {
+                        switch (random.nextInt(12)) {
+                            case 0 -> v.appendCodePoint(0x1F600 + random.nextInt(50));   // a surrogate pair
+                            case 1 -> v.append(random.nextBoolean() ? '\uD83D' : '\uDE00');    // a lone surrogate
+                            default -> v.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                        }
+                    }
+                    row[c] = random.nextInt(10) == 0 ? null : v.toString();
+                    expected.append(c == 0 ? "" : ";").append(row[c] == null ? "\\N"
+                            : quote + row[c].replace(String.valueOf(quote), quote + "" + quote) + quote);
+                }
+                expected.append('\n');
+                rows.add(row);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (CsvRowWriter w = utf8.writer(out)) {
+                for (String[] row : rows) {
+                    w.write(row);
+                }
+            }
+            assertArrayEquals(expected.toString().getBytes(StandardCharsets.UTF_8), out.toByteArray(), "quote " + quote);
+            List<List<String>> back = read(utf8, out.toString(StandardCharsets.UTF_8));
+            for (int r = 0; r < rows.size(); r++) {
+                assertEquals(Arrays.stream(rows.get(r)).map(CsvFormatTest::jdkUtf8).toList(), back.get(r), "row " + r);
+            }
+        }
+        CsvOptions latin1 = new CsvOptions(',', '"', "", false, StandardCharsets.ISO_8859_1);
+        String text = write(latin1, new String[] {"Zürich \"Tōkyō\"", null, "€"});
+        assertEquals("\"Zürich \"\"T?ky?\"\"\",,\"?\"\n", text);
+    }
+
+    /** What a value reads back as after UTF-8: lone surrogates are {@code ?}. */
+    private static String jdkUtf8(String value) {
+        return value == null ? null : new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    }
+
     @Test
     void recordsKnowTheLineTheyStartOn() throws Exception {
         CsvOptions options = new CsvOptions(',', '"', "", true, StandardCharsets.UTF_8);
