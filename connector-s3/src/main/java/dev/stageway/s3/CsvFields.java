@@ -4,8 +4,12 @@ import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One CSV record read: its fields (null for an unquoted null marker) and the line it starts on. */
-record CsvFields(long line, List<String> fields) {
+/**
+ * One CSV record read: its fields (null for an unquoted null marker), the line it starts on, and
+ * whether the line was empty (one unquoted empty field: a null in a one-column file whose null
+ * marker is empty, a blank line anywhere else).
+ */
+record CsvFields(long line, List<String> fields, boolean blank) {
 
     /** Builds records from FastCSV's parser; only an unquoted field equal to the marker is a null. */
     static final class Handler extends AbstractBaseCsvCallbackHandler<CsvFields> {
@@ -29,7 +33,12 @@ record CsvFields(long line, List<String> fields) {
 
         @Override
         protected CsvFields buildRecord() {
-            return new CsvFields(getStartingLineNumber(), fields);
+            // The parser gives an empty line no field; as a record it is one empty unquoted field.
+            boolean blank = fields.isEmpty();
+            if (blank) {
+                fields.add(nullValue.isEmpty() ? null : "");
+            }
+            return new CsvFields(getStartingLineNumber(), fields, blank);
         }
     }
 }

@@ -96,7 +96,8 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
     CsvReader<CsvFields> reader(InputStream in) {
         // Field counts are checked by the source itself, which knows the schema and the bad-row policy;
         // a quote left open at the end is an error, not a value swallowing the rest of a truncated object.
-        return CsvReader.builder().fieldSeparator(delimiter).quoteCharacter(quote)
+        // Empty lines come through: in a one-column file they are nulls (see CsvFields#blank).
+        return CsvReader.builder().fieldSeparator(delimiter).quoteCharacter(quote).skipEmptyLines(false)
                 .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .allowUnclosedQuote(false).build(new CsvFields.Handler(nullValue), in, charset);
     }

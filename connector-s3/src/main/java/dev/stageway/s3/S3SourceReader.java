@@ -222,6 +222,10 @@ public final class S3SourceReader implements SourceReader {
         private final Iterator<CsvFields> it;
         /** The line the last record read starts on, for an error in the next one. */
         private long lastLine;
+        /** A record read ahead by {@link #hasNextSafely()}, past blank lines that are no rows. */
+        private CsvFields next;
+        /** The object's header line is still to come. */
+        private boolean headerPending = options.csv().header();
 
         Records(Iterator<CsvFields> it) {
             this.it = it;
@@ -232,21 +236,38 @@ public final class S3SourceReader implements SourceReader {
                 return true;
             }
             try {
-                return it.hasNext();
+                while (next == null && it.hasNext()) {
+                    CsvFields r = it.next();
+                    lastLine = r.line();
+                    if (!r.blank() || blankIsNull()) {
+                        next = r;
+                    }
+                }
+                return next != null;
             } catch (UncheckedIOException | CsvParseException e) {
                 return malformed(e);
             }
         }
 
-        /** The next record, whatever its field count. */
+        /**
+         * An empty line is a null row where the schema has one column and the null marker is empty
+         * (the writer writes such a null so); anywhere else it is a blank line and no row. Before the
+         * header or before the schema is known, it is skipped.
+         */
+        private boolean blankIsNull() {
+            return !headerPending && schema != null && schema.size() == 1 && options.csv().nullValue().isEmpty();
+        }
+
+        /** The next record, whatever its field count; only after {@link #hasNextSafely()} said there is one. */
         CsvFields nextRecord() {
             if (pushBack != null) {
                 CsvFields f = pushBack;
                 pushBack = null;
                 return f;
             }
-            CsvFields r = it.next();
-            lastLine = r.line();
+            CsvFields r = next;
+            next = null;
+            headerPending = false;
             return r;
         }
 

@@ -178,6 +178,23 @@ class S3RoundTripTest {
         }
     }
 
+    /**
+     * With the default null marker (an empty unquoted field), a null in a one-column file is an empty
+     * line: it must read back as a null row, not vanish. In wider files a blank line is still no row.
+     */
+    @Test
+    void aNullInAOneColumnFileIsAnEmptyLineAndReadsBack() {
+        Schema one = Schema.of(Column.of("note", ColumnType.string()));
+        List<Object[]> rows = List.of(new Object[] {"a"}, new Object[] {null}, new Object[] {""}, new Object[] {null});
+        fx.write(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/one-column"), one, rows);
+        assertRows(rows, fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/one-column")));
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("blank-lines/a.csv"), RequestBody.fromString("\nid,text\n1,a\n\n2,b\n\n"));
+        }
+        List<Object[]> wide = fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/blank-lines"));
+        assertRows(List.of(new Object[] {"1", "a"}, new Object[] {"2", "b"}), wide);
+    }
+
     @Test
     void zeroByteMarkerObjectsAreSkipped() {
         try (S3Client admin = fx.admin()) {
