@@ -107,6 +107,7 @@ class MultipartTransferTest {
                 CUSTOMER_BUCKET + "/badvalue", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE, rows));
         assertEquals(ErrorKind.DATA, e.kind());
         assertNothingLeft("badvalue/");
+        assertTrue(fx.sandbox.abortMultipartUploadCalls() > 0, "the started multipart upload was aborted");
     }
 
     @Test
@@ -144,7 +145,9 @@ class MultipartTransferTest {
                         upload.write(original, off, Math.min(300_001, length - off));
                     }
                     upload.finish(put).commit();
+                    long aborts = fx.sandbox.abortMultipartUploadCalls();
                     upload.abort();   // what a load does when another file fails: a published object is left to its delete
+                    assertEquals(aborts, fx.sandbox.abortMultipartUploadCalls(), "an abort after commit asks S3 nothing");
                     byte[] back = admin.getObjectAsBytes(b -> b.bucket(CUSTOMER_BUCKET).key(key)).asByteArray();
                     assertArrayEquals(java.util.Arrays.copyOf(original, length), back, key);
                 }

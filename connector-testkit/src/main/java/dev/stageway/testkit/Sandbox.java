@@ -152,6 +152,11 @@ public final class Sandbox implements AutoCloseable {
         return iam.counterSum("sts:AssumeRole ");
     }
 
+    /** AbortMultipartUpload requests so far, allowed or not. */
+    public long abortMultipartUploadCalls() {
+        return iam.counterSum("s3:AbortMultipartUpload ");
+    }
+
     /** S3 requests made with credentials of {@code principalArn}. */
     public long s3Requests(String principalArn) {
         return iam.counterSum("s3 " + principalArn + " ");

@@ -153,6 +153,9 @@ public final class S3StandIn implements AutoCloseable {
             if (who.isPresent()) {
                 Credential c = who.get();
                 iam.count("s3 " + c.principal().arn() + " " + req.getMethod());
+                if (req.getMethod().equals("DELETE") && queryParameter(req, "uploadId") != null) {
+                    iam.count("s3:AbortMultipartUpload " + c.principal().arn());   // counted as asked, whatever the answer
+                }
                 if (c.isTemporary()) {
                     String token = Optional.ofNullable(req.getHeader("x-amz-security-token"))
                             .orElse(queryParameter(req, "X-Amz-Security-Token"));
