@@ -157,6 +157,7 @@ final class StagingFiles {
         // The first row of the batch that goes to this file.
         int first = (int) Math.floorMod(file - before, (long) files);
         String[] text = new String[schema.size()];
+        int[] utf8Bytes = new int[text.length];
         int[] longest = maxStringBytes[file];
         CsvRowWriter printer = printers.get(file);
         try {
@@ -168,11 +169,13 @@ final class StagingFiles {
                 long number = before + i + 1;
                 for (int c = 0; c < text.length; c++) {
                     text[c] = ValueText.format(row[c], schema.column(c), number);
-                    if (text[c] != null && stringColumn[c]) {
-                        longest[c] = Math.max(longest[c], utf8Length(text[c]));
+                }
+                printer.write(text, utf8Bytes);
+                for (int c = 0; c < text.length; c++) {
+                    if (stringColumn[c]) {
+                        longest[c] = Math.max(longest[c], utf8Bytes[c]);
                     }
                 }
-                printer.write(text);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -296,23 +299,5 @@ final class StagingFiles {
     /** Which record (from 1) is at {@code line} (from 1) of staged file {@code fileIndex} (from 0). */
     long record(int fileIndex, long line) {
         return (line - 1) * files() + fileIndex + 1;
-    }
-
-    private static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
     }
 }

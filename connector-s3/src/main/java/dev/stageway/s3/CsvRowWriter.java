@@ -33,6 +33,10 @@ public final class CsvRowWriter implements Closeable {
     private final StringBuilder line = new StringBuilder();
     private final byte[] buffer;
     private int filled;
+    /** Bytes written out of the buffer so far, so a value's length survives a flush in its middle. */
+    private long flushed;
+    /** Bytes of the quotes doubled in the value being written. */
+    private int doubledQuotes;
 
     CsvRowWriter(CsvOptions options, OutputStream out) {
         this.out = out;
@@ -46,8 +50,21 @@ public final class CsvRowWriter implements Closeable {
 
     /** Writes one line; a null in {@code fields} is written as the null marker. */
     public void write(String[] fields) throws IOException {
+        write(fields, null);
+    }
+
+    /**
+     * Writes one line, and puts each value's length in UTF-8 bytes (as a VARCHAR counts it; 0 for
+     * a null) in {@code utf8Bytes}, which has a place per field.
+     */
+    public void write(String[] fields, int[] utf8Bytes) throws IOException {
         if (charWriter != null) {
             writeChars(fields);
+            if (utf8Bytes != null) {
+                for (int i = 0; i < fields.length; i++) {
+                    utf8Bytes[i] = fields[i] == null ? 0 : utf8Length(fields[i]);
+                }
+            }
             return;
         }
         for (int i = 0; i < fields.length; i++) {
@@ -55,21 +72,47 @@ public final class CsvRowWriter implements Closeable {
                 putUtf8(delimiter);
             }
             String value = fields[i];
+            int length = 0;
             if (value == null) {
                 for (int k = 0; k < nullMarker.length(); k++) {
                     putUtf8(nullMarker.charAt(k));
                 }
             } else {
                 putUtf8(quote);
+                long start = flushed + filled;
+                doubledQuotes = 0;
                 for (int k = 0; k < value.length(); ) {
                     room(6 * SLICE + 4);
                     k = quotedUtf8(value, k, Math.min(value.length(), k + SLICE));
                 }
+                length = (int) (flushed + filled - start - doubledQuotes);
                 putUtf8(quote);
+            }
+            if (utf8Bytes != null) {
+                utf8Bytes[i] = length;
             }
         }
         room(1);
         buffer[filled++] = '\n';
+    }
+
+    /** The length of {@code s} in UTF-8 as this writer encodes it: a lone surrogate is one byte ({@code ?}). */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += Character.isSurrogate(c) ? 1 : 3;
+            }
+        }
+        return n;
     }
 
     /**
@@ -87,7 +130,9 @@ public final class CsvRowWriter implements Closeable {
                 continue;
             }
             if (c == quote) {
+                int before = p;
                 p = utf8(c, b, p);
+                doubledQuotes += p - before;
             }
             if (Character.isHighSurrogate(c) && k < value.length() && Character.isLowSurrogate(value.charAt(k))) {
                 int cp = Character.toCodePoint(c, value.charAt(k++));
@@ -129,6 +174,7 @@ public final class CsvRowWriter implements Closeable {
     private void room(int bytes) throws IOException {
         if (buffer.length - filled < bytes) {
             out.write(buffer, 0, filled);
+            flushed += filled;
             filled = 0;
         }
     }
@@ -163,6 +209,7 @@ public final class CsvRowWriter implements Closeable {
             charWriter.flush();
         } else {
             out.write(buffer, 0, filled);
+            flushed += filled;
             filled = 0;
             out.flush();
         }

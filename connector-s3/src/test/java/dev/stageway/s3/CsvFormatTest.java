@@ -49,7 +49,8 @@ class CsvFormatTest {
     /**
      * The writer's own UTF-8 encoding against the JDK's, on random values that mix quotes, delimiters,
      * line breaks, 2- and 3-byte characters, surrogate pairs and lone surrogates (which become {@code ?}),
-     * some longer than the writer's buffer; and every value reads back, in UTF-8 and in ISO-8859-1.
+     * some longer than the writer's buffer; the UTF-8 lengths it reports are the JDK's; and every value
+     * reads back, in UTF-8 and in ISO-8859-1.
      */
     @Test
     void randomValuesAreWrittenAsTheJdkEncodesThemAndReadBack() throws Exception {
@@ -81,7 +82,13 @@ class CsvFormatTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (CsvRowWriter w = utf8.writer(out)) {
                 for (String[] row : rows) {
-                    w.write(row);
+                    int[] lengths = new int[row.length];
+                    w.write(row, lengths);
+                    for (int c = 0; c < row.length; c++) {
+                        int jdk = row[c] == null ? 0 : row[c].getBytes(StandardCharsets.UTF_8).length;
+                        assertEquals(jdk, lengths[c], "UTF-8 length of a value");
+                        assertEquals(jdk, row[c] == null ? 0 : CsvRowWriter.utf8Length(row[c]), "UTF-8 length computed alone");
+                    }
                 }
             }
             assertArrayEquals(expected.toString().getBytes(StandardCharsets.UTF_8), out.toByteArray(), "quote " + quote);

@@ -100,7 +100,7 @@ final class Bench {
             }
             out.println("(S3 over HTTPS; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, 8 MiB parts x " + CONCURRENCY
                     + ", baseline the SDK's S3 Transfer Manager in the same JVM; staging: " + STAGING_ROWS + " rows, " + stagingRounds
-                    + " rounds after two warm-ups; ratios are medians of each round's own ratio)");
+                    + " rounds after " + STAGING_WARMUPS + " warm-ups; ratios are medians of each round's own ratio)");
         }
         return Stageway.OK;
     }
@@ -202,6 +202,8 @@ final class Bench {
     }
 
     static final int STAGING_ROWS = 1_000_000;
+    /** Staging warm-up rounds: our side runs on several threads through more code than the baseline and reaches full speed later. */
+    static final int STAGING_WARMUPS = 5;
     static final String CHILD_HEAP = "-Xmx192m";
 
     /**
@@ -291,8 +293,7 @@ final class Bench {
         int cores = Runtime.getRuntime().availableProcessors();
         double[] ours = new double[rounds];
         double[] baseline = new double[rounds];
-        // Two warm-up rounds: our encoders run on several threads and reach full speed later than one thread does.
-        for (int r = -2; r < rounds; r++) {
+        for (int r = -STAGING_WARMUPS; r < rounds; r++) {
             double[] pair = pair(r, () -> {
                 double[] result = (double[]) call(staging, connection, "s3://" + CUSTOMER_STAGING_BUCKET + "/bench-staging/", rows, 4);
                 return result[1] / 1e6 / result[0];
