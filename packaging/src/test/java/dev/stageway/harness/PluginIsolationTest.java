@@ -9,12 +9,14 @@ import dev.stageway.spi.ConnectorFactory;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
+import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.TargetWriter;
 import dev.stageway.testkit.Sandbox;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -67,6 +69,17 @@ class PluginIsolationTest {
         }
     }
 
+    /** Reads the folder back through the S3 source (FastCSV's reader); returns the values of its one column. */
+    static List<Object> read(ConnectorFactory s3, RunContext context, Sandbox sandbox, String folder) {
+        try (SourceReader r = s3.openReader(context, connection(sandbox), Map.of("s3.folder-path", AGENT_BUCKET + "/" + folder))) {
+            List<Object> values = new ArrayList<>();
+            for (var batch = r.next(); batch.isPresent(); batch = r.next()) {
+                batch.get().rows().forEach(row -> values.add(row[0]));
+            }
+            return values;
+        }
+    }
+
     @Test
     void thePluginKeepsItsOwnLibraryVersionsWhateverTheHostCarries() throws Exception {
         ClassLoader host = hostWithOldFastCsv();
@@ -78,15 +91,17 @@ class PluginIsolationTest {
             assertSame(PluginClassLoader.class, s3.getClass().getClassLoader().getClass(), "connectors come from the bundle");
             assertSame(ConnectorFactory.class, s3.getClass().getInterfaces()[0], "the SPI comes from the host");
             write(s3, new RunContext("isolated", plugin.runtime()), sandbox, "isolated");
+            assertEquals(List.of("isolated"), read(s3, new RunContext("isolated", plugin.runtime()), sandbox, "isolated"));
 
-            // The control: the same bundle jars, parent-first under the same host, get the host's FastCSV and break.
+            // The control: the same bundle jars, parent-first under the same host, get the host's FastCSV and break
+            // (its reader API of 2.x lacks what the source uses).
             URL[] jars = ((URLClassLoader) plugin.loader()).getURLs();
             try (URLClassLoader parentFirst = new URLClassLoader(jars, host)) {
                 ConnectorFactory naive = ServiceLoader.load(ConnectorFactory.class, parentFirst).stream().map(ServiceLoader.Provider::get)
                         .filter(f -> f.name().equals("s3")).findFirst().orElseThrow();
                 assertSame(parentFirst, naive.getClass().getClassLoader(), "the control's connector comes from the bundle jars");
                 try (var runtime = naive.newRuntime()) {
-                    assertThrows(LinkageError.class, () -> write(naive, new RunContext("naive", runtime), sandbox, "naive"));
+                    assertThrows(LinkageError.class, () -> read(naive, new RunContext("naive", runtime), sandbox, "isolated"));
                 }
             }
         }
