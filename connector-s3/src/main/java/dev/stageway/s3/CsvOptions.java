@@ -39,7 +39,8 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
     public static final PropertyDescriptor<String> NULL_VALUE = PropertyDescriptor.builder("csv.null-value", PropertyType.STRING)
             .group(GROUP).defaultValue("")
             .doc("Unquoted text that stands for a null value. Default: an empty unquoted field; an empty string is "
-                    + "written as `\"\"`.")
+                    + "written as `\"\"`. With the default, a null in a one-column file is an empty line; in wider files "
+                    + "blank lines are skipped.")
             .validator(v -> v.chars().anyMatch(ch -> ch == '\n' || ch == '\r') ? Optional.of("must not hold a line break")
                     : Optional.empty())
             .build();
