@@ -98,7 +98,8 @@ final class Bench {
             for (Figure f : figures) {
                 out.printf("%-10s %12.1f %-6s %12.1f %8.2f  %s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(), f.target());
             }
-            out.println("(S3 over HTTPS; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, 8 MiB parts x " + CONCURRENCY
+            out.println("(S3 over HTTPS; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
+                    + PART_SIZE / MIB + " MiB parts x " + CONCURRENCY
                     + ", baseline the SDK's S3 Transfer Manager in the same JVM; staging: " + STAGING_ROWS + " rows, " + stagingRounds
                     + " rounds after " + STAGING_WARMUPS + " warm-ups; ratios are medians of each round's own ratio)");
         }

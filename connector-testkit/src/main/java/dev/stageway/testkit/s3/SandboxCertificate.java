@@ -32,7 +32,7 @@ public final class SandboxCertificate {
     private SandboxCertificate() {
     }
 
-    public static X509Certificate certificate() {
+    private static X509Certificate certificate() {
         try (InputStream in = resource("sandbox-tls.crt")) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         } catch (IOException | GeneralSecurityException e) {
