@@ -33,6 +33,7 @@ public final class DefaultSandbox {
     public static final String CUSTOMER_ADMIN_ACCESS_KEY_ID = "AKIASANDBOXCUSTADMIN";
     public static final String CUSTOMER_ADMIN_SECRET_ACCESS_KEY = "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";
     public static final String REDSHIFT_ROLE = "stageway-redshift-copy";
+    public static final String REDSHIFT_CLUSTER = "sandbox-cluster";
     public static final String REDSHIFT_USER = "awsuser";
     public static final String REDSHIFT_PASSWORD = "Sandbox-Redshift-Pw1";
     public static final int REDSHIFT_SLICES = 4;
@@ -55,7 +56,7 @@ public final class DefaultSandbox {
                         new SandboxConfig.RoleSpec(SAME_ACCOUNT_ROLE, 3600,
                                 trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":user/" + AGENT_USER, Optional.empty()),
                                 policy(s3On(AGENT_BUCKET)))),
-                List.of(new SandboxConfig.Bucket(AGENT_BUCKET, Optional.empty())));
+                List.of(new SandboxConfig.Bucket(AGENT_BUCKET, Optional.empty(), Optional.empty())), List.of());
         SandboxConfig.Account customer = new SandboxConfig.Account(CUSTOMER_ACCOUNT, "customer",
                 List.of(new SandboxConfig.User("customer-admin", CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY,
                         policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET)))),
@@ -64,18 +65,19 @@ public final class DefaultSandbox {
                                 policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET))),
                         new SandboxConfig.RoleSpec(REDSHIFT_ROLE, 3600, trustService("redshift.amazonaws.com"),
                                 policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET)))),
-                List.of(new SandboxConfig.Bucket(CUSTOMER_BUCKET, Optional.empty()),
-                        new SandboxConfig.Bucket(CUSTOMER_STAGING_BUCKET, Optional.empty())));
+                List.of(new SandboxConfig.Bucket(CUSTOMER_BUCKET, Optional.empty(), Optional.empty()),
+                        new SandboxConfig.Bucket(CUSTOMER_STAGING_BUCKET, Optional.empty(), Optional.empty())), List.of());
         SandboxConfig.Account tenantB = new SandboxConfig.Account(TENANT_B_ACCOUNT, "tenant-b",
                 List.of(),
                 List.of(new SandboxConfig.RoleSpec(TENANT_B_ROLE, 3600,
                         trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":root", Optional.of(TENANT_B_EXTERNAL_ID)),
                         policy(s3On(TENANT_B_BUCKET)))),
-                List.of(new SandboxConfig.Bucket(TENANT_B_BUCKET, Optional.empty())));
+                List.of(new SandboxConfig.Bucket(TENANT_B_BUCKET, Optional.empty(), Optional.empty())), List.of());
         return new SandboxConfig(REGION, List.of(agent, customer, tenantB),
                 Optional.of(new SandboxConfig.InstanceProfile(roleArn(AGENT_ACCOUNT, INSTANCE_ROLE), INSTANCE_ID)),
-                Optional.of(new SandboxConfig.RedshiftCluster(REDSHIFT_USER, REDSHIFT_PASSWORD,
-                        List.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)), REDSHIFT_SLICES)));
+                Optional.of(new SandboxConfig.RedshiftCluster(REDSHIFT_CLUSTER, CUSTOMER_ACCOUNT, REDSHIFT_USER, REDSHIFT_PASSWORD,
+                        List.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)), Optional.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)),
+                        REDSHIFT_SLICES)));
     }
 
     private static String policy(String... statements) {

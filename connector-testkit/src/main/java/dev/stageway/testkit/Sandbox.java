@@ -2,10 +2,14 @@ package dev.stageway.testkit;
 
 import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.iam.Policy;
+import dev.stageway.testkit.iam.PolicyKind;
 import dev.stageway.testkit.iam.Role;
+import dev.stageway.testkit.kms.Kms;
 import dev.stageway.testkit.imds.ImdsStandIn;
 import dev.stageway.testkit.redshift.RedshiftStandIn;
+import dev.stageway.testkit.s3.Buckets;
 import dev.stageway.testkit.s3.S3StandIn;
+import dev.stageway.testkit.s3.nio2blob.SandboxDiskStore;
 import dev.stageway.testkit.sts.StsStandIn;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,8 +19,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.gaul.s3proxy.blobstore.BlobStore;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionByDefault;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionConfiguration;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 
 /**
  * The local AWS sandbox: S3, STS and IMDSv2 stand-ins on loopback, sharing one IAM that
@@ -26,6 +32,8 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 public final class Sandbox implements AutoCloseable {
     private final SandboxConfig config;
     private final Iam iam;
+    private final Kms kms;
+    private final Buckets buckets;
     private final S3StandIn s3;
     private final StsStandIn sts;
     private final ImdsStandIn imds;
@@ -34,31 +42,42 @@ public final class Sandbox implements AutoCloseable {
     private Sandbox(Builder b) throws Exception {
         this.config = b.config;
         this.iam = new Iam(Clock.systemUTC(), b.sessionLifetime);
+        this.kms = new Kms(iam, config.region());
+        this.buckets = new Buckets();
+        BlobStore store = b.dataDirectory.<BlobStore>map(SandboxDiskStore::new).orElseGet(TransientNio2BlobStore::new);
         for (SandboxConfig.Account a : config.accounts()) {
+            String id = a.accountId();
             for (SandboxConfig.User u : a.users()) {
-                iam.addUser(a.accountId(), u.userName(), u.accessKeyId(), u.secretAccessKey(), List.of(Policy.parse(u.policyDocument())));
+                iam.addUser(id, u.userName(), u.accessKeyId(), u.secretAccessKey(),
+                        List.of(Policy.parse("policy of user " + u.userName(), PolicyKind.IDENTITY, u.policyDocument())));
             }
             for (SandboxConfig.RoleSpec r : a.roles()) {
-                iam.addRole(new Role(Role.arn(a.accountId(), r.roleName()), a.accountId(), r.roleName(),
-                        Policy.parse(r.assumeRolePolicyDocument()), List.of(Policy.parse(r.policyDocument())),
+                iam.addRole(new Role(Role.arn(id, r.roleName()), id, r.roleName(),
+                        Policy.parse("trust policy of role " + r.roleName(), PolicyKind.TRUST, r.assumeRolePolicyDocument()),
+                        List.of(Policy.parse("policy of role " + r.roleName(), PolicyKind.IDENTITY, r.policyDocument())),
                         Duration.ofSeconds(r.maxSessionDuration())));
             }
+            for (SandboxConfig.KmsKeySpec k : a.keys()) {
+                kms.addKey(id, k.keyId(), Policy.parse("key policy of KMS key " + k.keyId(), PolicyKind.RESOURCE, k.keyPolicy()),
+                        k.aliases(), k.enabled());
+            }
             for (SandboxConfig.Bucket bucket : a.buckets()) {
-                iam.addBucket(bucket.name(), a.accountId(), bucket.policy().map(Policy::parse));
+                buckets.add(bucket.name(), id, bucket.policy().map(p -> Policy.parse("policy of bucket " + bucket.name(),
+                        PolicyKind.RESOURCE, p)));
+                if (!store.containerExists(bucket.name())) {
+                    store.createContainer(bucket.name());
+                }
+                bucket.encryption().ifPresent(e -> store.putBucketEncryption(bucket.name(), ServerSideEncryptionConfiguration.builder()
+                        .rules(ServerSideEncryptionRule.builder().applyServerSideEncryptionByDefault(ServerSideEncryptionByDefault.builder()
+                                .sseAlgorithm(e.sseAlgorithm()).kmsMasterKeyID(e.kmsMasterKeyId().orElse(null)).build()).build())
+                        .build()));
             }
         }
-        BlobStore store = b.dataDirectory.<BlobStore>map(d -> new FilesystemNio2BlobStore(d.toString()))
-                .orElseGet(TransientNio2BlobStore::new);
-        iam.buckets().keySet().forEach(bucket -> {
-            if (!store.containerExists(bucket)) {
-                store.createContainer(bucket);
-            }
-        });
         S3StandIn s3Started = null;
         StsStandIn stsStarted = null;
         try {
-            s3Started = new S3StandIn(iam, store);
-            stsStarted = new StsStandIn(iam);
+            s3Started = new S3StandIn(iam, kms, buckets, store, config.region());
+            stsStarted = new StsStandIn(iam, config.region());
             Optional<Role> instanceRole = config.instanceProfile().map(ip -> iam.role(ip.roleArn()).orElseThrow(() ->
                     new IllegalArgumentException("sandbox file: InstanceProfile role " + ip.roleArn() + " is not defined")));
             this.imds = new ImdsStandIn(iam, instanceRole,
@@ -79,7 +98,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxConfig.RedshiftCluster spec = config.redshift().orElseThrow(() ->
                     new IllegalArgumentException("sandbox file: a Redshift stand-in was asked for but the file has no Redshift section"));
             try {
-                cluster = Optional.of(new RedshiftStandIn(iam, config.region(), s3.endpoint(), sts.endpoint(), spec));
+                cluster = Optional.of(new RedshiftStandIn(iam, config.region(), s3.tlsEndpoint(), sts.endpoint(), spec));
             } catch (Exception e) {
                 imds.close();
                 sts.close();
@@ -135,6 +154,11 @@ public final class Sandbox implements AutoCloseable {
     /** Makes S3 answer the next {@code requests} requests with 503 SlowDown. */
     public void throttleS3(int requests) {
         s3.throttleNext(requests);
+    }
+
+    /** The sandbox's KMS: its keys, and each account's {@code aws/s3} key once used. */
+    public Kms kms() {
+        return kms;
     }
 
     /** The sandbox's IAM, for counters ({@link Iam#counter}) and direct checks. */

@@ -16,13 +16,19 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What a local sandbox holds, as a file that reads like AWS: accounts with IAM users and their
  * keys, roles with a trust policy ({@code AssumeRolePolicyDocument}, real IAM JSON), a
- * permissions policy and a {@code MaxSessionDuration}, buckets with optional bucket policies,
- * the instance role that IMDS serves, and the role the Redshift stand-in uses for IAM_ROLE.
+ * permissions policy and a {@code MaxSessionDuration}, buckets with optional bucket policies and
+ * default encryption, KMS keys with their key policies and aliases, the instance role that IMDS
+ * serves, and the Redshift cluster with the roles attached to it for IAM_ROLE.
  */
 public record SandboxConfig(String region, List<Account> accounts, Optional<InstanceProfile> instanceProfile,
                             Optional<RedshiftCluster> redshift) {
 
-    public record Account(String accountId, String alias, List<User> users, List<RoleSpec> roles, List<Bucket> buckets) {
+    public record Account(String accountId, String alias, List<User> users, List<RoleSpec> roles, List<Bucket> buckets,
+                          List<KmsKeySpec> keys) {
+    }
+
+    /** A symmetric KMS key in the sandbox's region: its id (a UUID), aliases ({@code alias/name}) and key policy. */
+    public record KmsKeySpec(String keyId, List<String> aliases, String keyPolicy, boolean enabled) {
     }
 
     public record User(String userName, String accessKeyId, String secretAccessKey, String policyDocument) {
@@ -35,17 +41,29 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
     public record RoleSpec(String roleName, long maxSessionDuration, String assumeRolePolicyDocument, String policyDocument) {
     }
 
-    public record Bucket(String name, Optional<String> policy) {
+    /**
+     * @param encryption default encryption: {@code AES256}, or {@code aws:kms} with an optional key
+     *                   ({@code aws:kms} alone means the account's {@code aws/s3} key)
+     */
+    public record Bucket(String name, Optional<String> policy, Optional<BucketEncryption> encryption) {
+    }
+
+    public record BucketEncryption(String sseAlgorithm, Optional<String> kmsMasterKeyId) {
     }
 
     public record InstanceProfile(String roleArn, String instanceId) {
     }
 
-    /** The Redshift stand-in's cluster: its master user, the IAM roles attached to it, its slice count. */
-    public record RedshiftCluster(String masterUsername, String masterUserPassword, List<String> iamRoles, int slices) {
+    /**
+     * The Redshift stand-in's cluster: its identifier and account, its master user, the IAM roles
+     * attached to it (one of them the default for {@code IAM_ROLE default}), its slice count.
+     */
+    public record RedshiftCluster(String clusterIdentifier, String accountId, String masterUsername, String masterUserPassword,
+                                  List<String> iamRoles, Optional<String> defaultIamRole, int slices) {
         @Override
         public String toString() {
-            return "RedshiftCluster[" + masterUsername + ", roles " + iamRoles + ", " + slices + " slices]";
+            return "RedshiftCluster[" + clusterIdentifier + " in " + accountId + ", " + masterUsername + ", roles " + iamRoles
+                    + ", " + slices + " slices]";
         }
     }
 
@@ -71,9 +89,19 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
             }
             List<Bucket> buckets = new ArrayList<>();
             for (JsonNode b : a.path("Buckets")) {
-                buckets.add(new Bucket(text(b, "Name"), b.has("Policy") ? Optional.of(b.path("Policy").toString()) : Optional.empty()));
+                JsonNode e = b.path("ServerSideEncryptionByDefault");
+                Optional<BucketEncryption> encryption = e.isMissingNode() ? Optional.empty() : Optional.of(new BucketEncryption(
+                        text(e, "SSEAlgorithm"), e.has("KMSMasterKeyID") ? Optional.of(e.path("KMSMasterKeyID").asString()) : Optional.empty()));
+                buckets.add(new Bucket(text(b, "Name"), b.has("Policy") ? Optional.of(b.path("Policy").toString()) : Optional.empty(),
+                        encryption));
             }
-            accounts.add(new Account(text(a, "AccountId"), a.path("Alias").asString(""), users, roles, buckets));
+            List<KmsKeySpec> keys = new ArrayList<>();
+            for (JsonNode k : a.path("KmsKeys")) {
+                List<String> aliases = new ArrayList<>();
+                k.path("Aliases").forEach(al -> aliases.add(al.asString()));
+                keys.add(new KmsKeySpec(text(k, "KeyId"), aliases, k.path("KeyPolicy").toString(), k.path("Enabled").asBoolean(true)));
+            }
+            accounts.add(new Account(text(a, "AccountId"), a.path("Alias").asString(""), users, roles, buckets, keys));
         }
         JsonNode ip = root.path("InstanceProfile");
         Optional<InstanceProfile> instance = ip.isMissingNode() ? Optional.empty()
@@ -83,7 +111,9 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
         if (!rs.isMissingNode()) {
             List<String> roles = new ArrayList<>();
             rs.path("IamRoles").forEach(r -> roles.add(r.asString()));
-            redshift = Optional.of(new RedshiftCluster(text(rs, "MasterUsername"), text(rs, "MasterUserPassword"), roles,
+            redshift = Optional.of(new RedshiftCluster(rs.path("ClusterIdentifier").asString("sandbox"), text(rs, "AccountId"),
+                    text(rs, "MasterUsername"), text(rs, "MasterUserPassword"), roles,
+                    rs.has("DefaultIamRoleArn") ? Optional.of(rs.path("DefaultIamRoleArn").asString()) : Optional.empty(),
                     rs.path("NumberOfSlices").asInt(4)));
         }
         return new SandboxConfig(root.path("Region").asString("us-east-1"), accounts, instance, redshift);
@@ -127,6 +157,19 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
                 ObjectNode n = bn.addObject();
                 n.put("Name", b.name());
                 b.policy().ifPresent(p -> n.set("Policy", JSON.readTree(p)));
+                b.encryption().ifPresent(e -> {
+                    ObjectNode en = n.putObject("ServerSideEncryptionByDefault");
+                    en.put("SSEAlgorithm", e.sseAlgorithm());
+                    e.kmsMasterKeyId().ifPresent(k -> en.put("KMSMasterKeyID", k));
+                });
+            }
+            ArrayNode kn = an.putArray("KmsKeys");
+            for (KmsKeySpec k : a.keys()) {
+                ObjectNode n = kn.addObject();
+                n.put("KeyId", k.keyId());
+                k.aliases().forEach(n.putArray("Aliases")::add);
+                n.set("KeyPolicy", JSON.readTree(k.keyPolicy()));
+                n.put("Enabled", k.enabled());
             }
         }
         instanceProfile.ifPresent(ip -> {
@@ -136,9 +179,12 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
         });
         redshift.ifPresent(r -> {
             ObjectNode n = root.putObject("Redshift");
+            n.put("ClusterIdentifier", r.clusterIdentifier());
+            n.put("AccountId", r.accountId());
             n.put("MasterUsername", r.masterUsername());
             n.put("MasterUserPassword", r.masterUserPassword());
             r.iamRoles().forEach(n.putArray("IamRoles")::add);
+            r.defaultIamRole().ifPresent(d -> n.put("DefaultIamRoleArn", d));
             n.put("NumberOfSlices", r.slices());
         });
         return JSON.writeValueAsString(root);

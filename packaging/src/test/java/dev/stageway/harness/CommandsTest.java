@@ -3,6 +3,12 @@ package dev.stageway.harness;
 import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.stageway.testkit.iam.AccessRequest;
+import dev.stageway.testkit.iam.Policy;
+import dev.stageway.testkit.iam.PolicyKind;
+import dev.stageway.testkit.iam.Principal;
+import dev.stageway.testkit.iam.RequestContext;
+
 import dev.stageway.testkit.Sandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -233,13 +239,12 @@ class CommandsTest {
 
     @Test
     void theTrustPolicyPrintedIsOneTheSandboxAccepts() {
-        String policy = TrustPolicy.trust("arn:aws:iam::111122223333:root", "ext-1");
-        var parsed = dev.stageway.testkit.iam.Policy.parse(policy);
-        var agent = new dev.stageway.testkit.iam.Principal("arn:aws:iam::111122223333:user/a", "111122223333", java.util.Optional.empty());
-        assertEquals(dev.stageway.testkit.iam.Decision.ALLOW, parsed.evaluate("sts:AssumeRole", "arn:aws:iam::1:role/r", agent,
-                Map.of("sts:ExternalId", "ext-1")));
-        assertEquals(dev.stageway.testkit.iam.Decision.NOT_APPLICABLE, parsed.evaluate("sts:AssumeRole", "arn:aws:iam::1:role/r", agent,
-                Map.of("sts:ExternalId", "other")));
+        var parsed = Policy.parse("printed trust policy", PolicyKind.TRUST, TrustPolicy.trust("arn:aws:iam::111122223333:root", "ext-1"));
+        var agent = Principal.user("111122223333", "a");
+        assertTrue(parsed.evaluate(new AccessRequest(agent, "sts:AssumeRole", "arn:aws:iam::1:role/r",
+                RequestContext.builder().put("sts:ExternalId", "ext-1").build())).allows());
+        assertFalse(parsed.evaluate(new AccessRequest(agent, "sts:AssumeRole", "arn:aws:iam::1:role/r",
+                RequestContext.builder().put("sts:ExternalId", "other").build())).allows());
     }
 
     @Test

@@ -1,17 +1,20 @@
 package dev.stageway.testkit.iam;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * A key pair the sandbox knows: an IAM user's permanent keys, or temporary keys of a role
  * session that are valid only with their session token and only until they expire.
  *
- * @param policies every policy must allow a request (a role's policies, then a session policy)
+ * @param issuedAt for temporary keys, when they were issued ({@code aws:TokenIssueTime})
  */
 public record Credential(String accessKeyId, String secretAccessKey, Optional<String> sessionToken,
-                         Optional<Instant> expiration, Principal principal, List<List<Policy>> policies) {
+                         Optional<Instant> expiration, Optional<Instant> issuedAt, Identity identity) {
+
+    public Principal principal() {
+        return identity.principal();
+    }
 
     public boolean isTemporary() {
         return sessionToken.isPresent();
@@ -23,6 +26,6 @@ public record Credential(String accessKeyId, String secretAccessKey, Optional<St
 
     @Override
     public String toString() {
-        return "Credential[" + accessKeyId + " of " + principal.arn() + "]";
+        return "Credential[" + accessKeyId + " of " + principal().arn() + "]";
     }
 }

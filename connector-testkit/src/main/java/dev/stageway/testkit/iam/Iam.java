@@ -4,18 +4,19 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The sandbox's IAM: users and their keys, roles, bucket owners and bucket policies, issued
- * temporary credentials, and counters of what each identity asked for. Thread-safe.
+ * The sandbox's IAM: users and their keys, roles, issued temporary credentials, the one place
+ * that decides whether a request is allowed, and counters of what each identity asked for.
+ * Thread-safe.
  */
 public final class Iam {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -25,9 +26,33 @@ public final class Iam {
     private final Optional<Duration> lifetimeOverride;
     private final ConcurrentMap<String, Credential> credentials = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Role> roles = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, String> bucketOwners = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Policy> bucketPolicies = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicLong> counters = new ConcurrentHashMap<>();
+
+    /**
+     * The owner's side of a request: the account the resource belongs to and its resource policy.
+     *
+     * @param policyRequired true where the resource policy must grant access itself (a role's trust
+     *                       policy, a KMS key policy); false where identity policies alone suffice
+     *                       in the owner's account (an S3 bucket policy)
+     * @param trust          the policy is a role's trust policy, which AWS's messages name so
+     */
+    public record Owner(String account, Optional<Policy> policy, boolean policyRequired, boolean trust) {
+        public static Owner bucket(String account, Optional<Policy> policy) {
+            return new Owner(account, policy, false, false);
+        }
+
+        public static Owner key(String account, Policy keyPolicy) {
+            return new Owner(account, Optional.of(keyPolicy), true, false);
+        }
+
+        public static Owner role(Role role) {
+            return new Owner(role.account(), Optional.of(role.trustPolicy()), true, true);
+        }
+
+        String policyType() {
+            return trust ? "role trust" : "resource-based";
+        }
+    }
 
     /**
      * @param lifetimeOverride when present, every temporary credential really lives this long
@@ -43,10 +68,14 @@ public final class Iam {
         return clock;
     }
 
+    public Instant now() {
+        return clock.instant();
+    }
+
     public void addUser(String account, String name, String accessKeyId, String secretAccessKey, List<Policy> policies) {
-        Principal p = new Principal("arn:aws:iam::" + account + ":user/" + name, account, Optional.empty());
-        credentials.put(accessKeyId, new Credential(accessKeyId, secretAccessKey, Optional.empty(), Optional.empty(), p,
-                List.of(policies)));
+        Identity identity = new Identity(Principal.user(account, name), policies, Optional.empty());
+        credentials.put(accessKeyId, new Credential(accessKeyId, secretAccessKey, Optional.empty(), Optional.empty(),
+                Optional.empty(), identity));
     }
 
     public void addRole(Role role) {
@@ -57,15 +86,6 @@ public final class Iam {
         return Optional.ofNullable(roles.get(arn));
     }
 
-    public void addBucket(String bucket, String ownerAccount, Optional<Policy> bucketPolicy) {
-        bucketOwners.put(bucket, ownerAccount);
-        bucketPolicy.ifPresent(p -> bucketPolicies.put(bucket, p));
-    }
-
-    public Map<String, String> buckets() {
-        return Map.copyOf(bucketOwners);
-    }
-
     public Optional<Credential> credential(String accessKeyId) {
         return Optional.ofNullable(credentials.get(accessKeyId));
     }
@@ -74,77 +94,99 @@ public final class Iam {
      * Issues temporary credentials for a session of {@code role}.
      *
      * @param sessionPolicy narrows the role's permissions when present
+     * @param session       the session's tags and source identity
      */
-    public Credential issueSession(Role role, String sessionName, Duration requested, Optional<Policy> sessionPolicy) {
+    public Credential issueSession(Role role, String sessionName, Duration requested, Optional<Policy> sessionPolicy,
+                                   Principal.Session session) {
         Duration lifetime = lifetimeOverride.orElse(requested);
-        Principal p = new Principal("arn:aws:sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
-                role.account(), Optional.of(role.arn()));
-        List<List<Policy>> policies = new ArrayList<>();
-        policies.add(role.policies());
-        sessionPolicy.ifPresent(sp -> policies.add(List.of(sp)));
-        Credential c = new Credential("ASIA" + random(KEY_CHARS, 16), randomBase64(30), Optional.of(randomBase64(180)),
-                Optional.of(clock.instant().plus(lifetime)), p, List.copyOf(policies));
+        Instant now = clock.instant();
+        Identity identity = new Identity(Principal.roleSession(role, sessionName, session), role.policies(), sessionPolicy);
+        Credential c = new Credential("ASIA" + random(16), randomBase64(30), Optional.of(randomBase64(180)),
+                Optional.of(now.plus(lifetime)), Optional.of(now), identity);
         credentials.put(c.accessKeyId(), c);
         return c;
     }
 
-    /** Whether {@code who} may do {@code action} on the S3 resource of {@code bucket} (and {@code key}). */
-    public AccessDecision authorizeS3(Credential who, String action, String bucket, String key) {
-        String resource = "arn:aws:s3:::" + bucket + (key == null ? "" : "/" + key);
-        Decision identity = identityDecision(who, action, resource, Map.of());
-        Policy bucketPolicy = bucketPolicies.get(bucket);
-        Decision resourceSide = bucketPolicy == null ? Decision.NOT_APPLICABLE
-                : bucketPolicy.evaluate(action, resource, who.principal(), Map.of());
-        boolean sameAccount = who.principal().account().equals(bucketOwners.get(bucket));
-        boolean allowed = identity != Decision.DENY && resourceSide != Decision.DENY
-                && (sameAccount ? identity == Decision.ALLOW || resourceSide == Decision.ALLOW
-                : identity == Decision.ALLOW && resourceSide == Decision.ALLOW);
-        return allowed ? AccessDecision.ALLOWED : AccessDecision.denied("User: " + who.principal().arn()
-                + " is not authorized to perform: " + action + " on resource: \"" + resource + "\" because "
-                + (identity == Decision.DENY || resourceSide == Decision.DENY ? "an explicit deny applies"
-                : identity != Decision.ALLOW ? "no identity-based policy allows the " + action + " action"
-                : "no resource-based policy allows the " + action + " action"));
-    }
-
-    /** Every policy set of the credential must allow; any deny wins. */
-    Decision identityDecision(Credential who, String action, String resource, Map<String, String> context) {
-        Decision result = Decision.ALLOW;
-        for (List<Policy> set : who.policies()) {
-            Decision d = Decision.NOT_APPLICABLE;
-            for (Policy p : set) {
-                d = d.and(p.evaluate(action, resource, null, context));
-            }
-            if (d == Decision.DENY) {
-                return Decision.DENY;
-            }
-            if (d != Decision.ALLOW) {
-                result = Decision.NOT_APPLICABLE;
-            }
+    /**
+     * IAM's decision for one request. An explicit deny in any policy wins. In the owner's account,
+     * identity policies (narrowed by a session policy) or a resource policy naming the caller
+     * allow, unless the resource policy is required; across accounts both sides must allow. A
+     * resource policy naming a role (or the account) is narrowed by the session policy too; only
+     * one naming the session itself is not.
+     */
+    public AccessDecision authorize(Identity who, String action, String resource, RequestContext context, Owner owner) {
+        AccessRequest request = new AccessRequest(who.principal(), action, resource, context);
+        Policy.Outcome identity = Policy.Outcome.NOT_APPLICABLE;
+        for (Policy p : who.policies()) {
+            Policy.Outcome o = p.evaluate(request);
+            identity = new Policy.Outcome(identity.denied() || o.denied(), identity.grant().max(o.grant()));
         }
-        return result;
+        Optional<Policy.Outcome> session = who.sessionPolicy().map(p -> p.evaluate(request));
+        Policy.Outcome onResource = owner.policy().map(p -> p.evaluate(request)).orElse(Policy.Outcome.NOT_APPLICABLE);
+        if (identity.denied()) {
+            return AccessDecision.denied("with an explicit deny in an identity-based policy");
+        }
+        if (session.map(Policy.Outcome::denied).orElse(false)) {
+            return AccessDecision.denied("with an explicit deny in a session policy");
+        }
+        if (onResource.denied()) {
+            return AccessDecision.denied(owner.trust() ? "with an explicit deny in the role trust policy"
+                    : "with an explicit deny in a resource-based policy");
+        }
+        boolean sessionAllows = session.map(Policy.Outcome::allows).orElse(true);
+        boolean identityAllows = identity.allows() && sessionAllows;
+        Grant grant = onResource.grant();
+        boolean resourceGrants = grant == Grant.SESSION || (grant == Grant.PRINCIPAL && sessionAllows);
+        Principal p = who.principal();
+        boolean sameAccount = !p.account().isEmpty() && p.account().equals(owner.account());
+        boolean allowed;
+        if (p.type() == Principal.Type.SERVICE || p.type() == Principal.Type.ANONYMOUS) {
+            allowed = resourceGrants;
+        } else if (!sameAccount) {
+            allowed = identityAllows && grant != Grant.NONE;
+        } else if (owner.policyRequired()) {
+            allowed = resourceGrants || (grant == Grant.ACCOUNT && identityAllows);
+        } else {
+            allowed = identityAllows || resourceGrants;
+        }
+        if (allowed) {
+            return AccessDecision.ALLOWED;
+        }
+        if (!sessionAllows && (identity.allows() || grant == Grant.PRINCIPAL)) {
+            return AccessDecision.denied("because no session policy allows the " + action + " action");
+        }
+        boolean resourceMissing = sameAccount || p.type() == Principal.Type.SERVICE
+                ? owner.policyRequired() && !resourceGrants && grant != Grant.ACCOUNT : identityAllows;
+        return AccessDecision.denied("because no " + (resourceMissing ? owner.policyType() : "identity-based") + " policy allows the "
+                + action + " action");
     }
 
     /**
-     * AWS's rule for AssumeRole: the role's trust policy must allow the caller (with the request's
-     * condition keys), and unless the trust policy names the caller itself in the same account,
-     * the caller's own policies must allow {@code sts:AssumeRole} on the role.
+     * The global condition keys of a request made by {@code who}: who it is, the time, the
+     * transport and source address, the region, and for temporary credentials when they were issued.
      */
-    public AccessDecision authorizeAssumeRole(Credential caller, Role role, Map<String, String> context) {
-        Principal who = caller.principal();
-        Decision trust = role.trustPolicy().evaluate("sts:AssumeRole", role.arn(), who, context);
-        boolean trusted = trust == Decision.ALLOW;
-        boolean namedDirectly = who.account().equals(role.account()) && role.trustPolicy().namesPrincipalExactly(who);
-        boolean identityAllows = identityDecision(caller, "sts:AssumeRole", role.arn(), context) == Decision.ALLOW;
-        if (trusted && (namedDirectly || identityAllows)) {
-            return AccessDecision.ALLOWED;
-        }
-        return AccessDecision.denied("User: " + who.arn() + " is not authorized to perform: sts:AssumeRole on resource: "
-                + role.arn());
+    public RequestContext.Builder globalContext(Identity who, Optional<Instant> tokenIssueTime, boolean secureTransport,
+                                                String sourceIp, String region) {
+        RequestContext.Builder b = RequestContext.builder();
+        who.principal().describe(b);
+        Instant now = now().truncatedTo(ChronoUnit.SECONDS);
+        b.put("aws:CurrentTime", now.toString());
+        b.put("aws:EpochTime", String.valueOf(now.getEpochSecond()));
+        b.put("aws:SecureTransport", String.valueOf(secureTransport));
+        b.put("aws:SourceIp", sourceIp);
+        b.put("aws:RequestedRegion", region);
+        tokenIssueTime.ifPresent(t -> b.put("aws:TokenIssueTime", t.truncatedTo(ChronoUnit.SECONDS).toString()));
+        return b;
+    }
+
+    /** {@link #globalContext(Identity, Optional, boolean, String, String)} for a request signed with {@code c}. */
+    public RequestContext.Builder globalContext(Credential c, boolean secureTransport, String sourceIp, String region) {
+        return globalContext(c.identity(), c.issuedAt(), secureTransport, sourceIp, region);
     }
 
     /** Every secret key and session token the sandbox knows or issued: canaries that must never reach output. */
-    public java.util.List<String> secrets() {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> secrets() {
+        List<String> out = new ArrayList<>();
         for (Credential c : credentials.values()) {
             out.add(c.secretAccessKey());
             c.sessionToken().ifPresent(out::add);
@@ -167,14 +209,10 @@ public final class Iam {
         return counters.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();
     }
 
-    public Instant now() {
-        return clock.instant();
-    }
-
-    private static String random(String alphabet, int length) {
+    private static String random(int length) {
         StringBuilder b = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
-            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+            b.append(KEY_CHARS.charAt(RANDOM.nextInt(KEY_CHARS.length())));
         }
         return b.toString();
     }

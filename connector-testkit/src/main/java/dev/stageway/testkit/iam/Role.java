@@ -7,7 +7,16 @@ import java.util.List;
 public record Role(String arn, String account, String name, Policy trustPolicy, List<Policy> policies,
                    Duration maxSessionDuration) {
 
+    public Role {
+        policies = List.copyOf(policies);
+    }
+
     public static String arn(String account, String name) {
         return "arn:aws:iam::" + account + ":role/" + name;
+    }
+
+    /** The role's unique id ({@code AROA...}), the first part of its sessions' {@code aws:userid}. */
+    public String uniqueId() {
+        return Principal.uniqueId("AROA", arn);
     }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.stageway.testkit.LoopbackServer;
 import dev.stageway.testkit.iam.Credential;
 import dev.stageway.testkit.iam.Iam;
+import dev.stageway.testkit.iam.Principal;
 import dev.stageway.testkit.iam.Role;
 import java.io.IOException;
 import java.net.URI;
@@ -107,7 +108,8 @@ public final class ImdsStandIn implements AutoCloseable {
         Instant now = iam.now();
         Served served = current;
         if (served == null || !now.isBefore(served.rotateAt())) {
-            Credential c = iam.issueSession(instanceRole.get(), instanceId, INSTANCE_CREDENTIAL_LIFETIME, Optional.empty());
+            Credential c = iam.issueSession(instanceRole.get(), instanceId, INSTANCE_CREDENTIAL_LIFETIME, Optional.empty(),
+                    Principal.Session.NONE);
             Duration lifetime = Duration.between(now, c.expiration().get());
             served = new Served(c, c.expiration().get().minus(lifetime.dividedBy(3)));
             current = served;

@@ -43,7 +43,7 @@ final class CopyFromS3 {
         List<String> files;
         S3Client s3;
         try {
-            s3 = ClusterS3.client(cluster, copy.auth());
+            s3 = ClusterS3.client(session, copy.auth());
         } catch (IllegalArgumentException e) {
             session.fail("XX000", e.getMessage());
             return;

@@ -41,6 +41,9 @@ final class RedshiftSession implements Runnable {
     private DataInputStream backendIn;
     private OutputStream backendOut;
     private int backendPid;
+    private String user = "";
+    /** The backend's last transaction status: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
+    private byte transaction = 'I';
 
     RedshiftSession(Socket client, RedshiftStandIn cluster) {
         this.client = client;
@@ -103,7 +106,6 @@ final class RedshiftSession implements Runnable {
                 start = i + 1;
             }
         }
-        String user = "";
         ByteArrayOutputStream filtered = new ByteArrayOutputStream();
         filtered.writeBytes(new byte[] {0, 3, 0, 0});
         for (int i = 0; i + 1 < parts.size(); i += 2) {
@@ -158,6 +160,11 @@ final class RedshiftSession implements Runnable {
 
     private void query(Message m) throws IOException {
         String sql = m.text();
+        if (transaction == 'E' && (RedshiftSql.isCopyFromS3(sql) || RedshiftSql.isUnload(sql))) {
+            // Redshift refuses it before reading anything; the backend, still in the failed transaction, answers so.
+            fail("25P02", "current transaction is aborted, commands ignored until end of transaction block");
+            return;
+        }
         try {
             if (RedshiftSql.isCopyFromS3(sql)) {
                 new CopyFromS3(this, RedshiftSql.parseCopy(sql)).run();
@@ -186,6 +193,7 @@ final class RedshiftSession implements Runnable {
     void relayUntilReady() throws IOException {
         for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
             PgWire.write(clientOut, m);
+            noteReady(m);
             if (m.type() == 'G') {
                 clientOut.flush();
                 for (Message c = PgWire.read(clientIn); c != null; c = PgWire.read(clientIn)) {
@@ -220,6 +228,7 @@ final class RedshiftSession implements Runnable {
         PgWire.write(clientOut, 'E', PgWire.error(sqlState, message));
         for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
             if (m.type() == 'Z') {
+                noteReady(m);
                 PgWire.write(clientOut, m);
                 clientOut.flush();
                 return;
@@ -243,6 +252,17 @@ final class RedshiftSession implements Runnable {
         }
         return new CopyError(Long.parseLong(m.group(1)), m.group(2) == null ? "" : m.group(2),
                 m.group(3) == null ? "" : m.group(3), fields.getOrDefault('M', ""));
+    }
+
+    private void noteReady(Message m) {
+        if (m.type() == 'Z' && m.body().length > 0) {
+            transaction = m.body()[0];
+        }
+    }
+
+    /** The database user the client logged in as. */
+    String user() {
+        return user;
     }
 
     DataInputStream backendIn() {

@@ -128,6 +128,19 @@ public final class RedshiftStandIn implements AutoCloseable {
         return spec.iamRoles();
     }
 
+    /** The attached role {@code IAM_ROLE default} means. */
+    java.util.Optional<String> defaultRole() {
+        return spec.defaultIamRole();
+    }
+
+    String account() {
+        return spec.accountId();
+    }
+
+    String identifier() {
+        return spec.clusterIdentifier();
+    }
+
     Iam iam() {
         return iam;
     }

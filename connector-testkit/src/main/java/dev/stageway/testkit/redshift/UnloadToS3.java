@@ -31,7 +31,7 @@ final class UnloadToS3 {
     void run() throws IOException {
         S3Client s3;
         try {
-            s3 = ClusterS3.client(session.cluster(), unload.auth());
+            s3 = ClusterS3.client(session, unload.auth());
         } catch (IllegalArgumentException e) {
             session.fail("XX000", e.getMessage());
             return;

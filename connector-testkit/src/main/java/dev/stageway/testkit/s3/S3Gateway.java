@@ -1,0 +1,373 @@
+package dev.stageway.testkit.s3;
+
+import dev.stageway.testkit.iam.Iam;
+import dev.stageway.testkit.iam.Identity;
+import dev.stageway.testkit.kms.Kms;
+import dev.stageway.testkit.kms.KmsException;
+import dev.stageway.testkit.kms.KmsKey;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.gaul.s3proxy.S3ProxyException;
+import org.gaul.s3proxy.S3ProxyHandler;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionConfiguration;
+
+/**
+ * Every S3 request passes here first, as through S3's front door: it is authenticated
+ * ({@link S3Authentication}), named as an API operation ({@link S3Operation}), and authorised as
+ * that operation's IAM action with its condition keys, SSE-KMS key permissions, and S3's rule for
+ * reads of missing keys. Only then is it answered: by s3proxy over the blob store, by the
+ * sandbox itself ({@link SandboxOperations}), or refused as not modelled.
+ */
+final class S3Gateway extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Iam iam;
+    private final transient Kms kms;
+    private final transient Buckets buckets;
+    private final transient Uploads uploads;
+    private final transient BlobStore store;
+    private final transient S3StandIn.Handler handler;
+    private final transient S3Authentication authentication;
+    private final transient S3Authorizer authorizer;
+    private final transient MultipartChecks multipart;
+    private final transient SandboxOperations own;
+    private final transient AtomicInteger slowDowns;
+    private final transient ThreadLocal<RequestScope> current = new ThreadLocal<>();
+
+    S3Gateway(Iam iam, Kms kms, Buckets buckets, BlobStore store, S3StandIn.Handler handler, String region, AtomicInteger slowDowns) {
+        this.iam = iam;
+        this.kms = kms;
+        this.buckets = buckets;
+        this.uploads = new Uploads();
+        this.store = store;
+        this.handler = handler;
+        this.authentication = new S3Authentication(iam, region);
+        this.authorizer = new S3Authorizer(iam, buckets, region);
+        this.multipart = new MultipartChecks(uploads);
+        this.own = new SandboxOperations(store, buckets, uploads, region);
+        this.slowDowns = slowDowns;
+        // s3proxy checks the signature again and serves the request from the blob store this request's scope gives.
+        handler.setBlobStoreLocator((accessKeyId, bucket, key) -> {
+            RequestScope scope = current.get();
+            return scope == null || scope.signed().isEmpty() ? null : new org.gaul.s3proxy.AccessGrant(
+                    scope.signed().get().credential().secretAccessKey(),
+                    new SandboxBlobStore(store, scope, buckets, uploads, authorizer));
+        });
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            iam.count("s3 throttled");
+            req.getInputStream().transferTo(OutputStream.nullOutputStream());
+            handler.error(req, resp, "SlowDown", 503, "Please reduce your request rate.", Map.of());
+            return;
+        }
+        S3Request r = S3Request.of(req);
+        try {
+            Optional<S3Authentication.Signed> signed = authentication.authenticate(r);
+            Identity who = S3Authorizer.identity(signed);
+            iam.count("s3 " + who.principal().arn() + " " + r.method());
+            S3Operation op = S3Operation.classify(r).orElseThrow(() -> S3Error.notModelled("the request " + r.method() + " "
+                    + r.rawPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery())));
+            if (op.name().equals("AbortMultipartUpload")) {
+                iam.count("s3:AbortMultipartUpload " + who.principal().arn());   // counted as asked, whatever the answer
+            }
+            if (op.scope() != S3Operation.Scope.SERVICE && !op.name().equals("CreateBucket")
+                    && buckets.owner(r.bucket().get()).isEmpty()) {
+                throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", Map.of("BucketName", r.bucket().get()));
+            }
+            Optional<String> kmsKey = authorize(r, signed, op);
+            if (signed.isEmpty()) {
+                throw S3Error.notModelled("anonymous requests, which a bucket policy allowed");
+            }
+            switch (op.handling()) {
+                case REFUSED -> throw S3Error.notModelled(op.name());
+                case SANDBOX -> own.serve(op, r, who, req, resp);
+                case PROXY -> proxy(req, resp, r, op, new RequestScope(r, signed, who, kmsKey));
+            }
+        } catch (S3Error e) {
+            req.getInputStream().transferTo(OutputStream.nullOutputStream());
+            handler.error(req, resp, e.code, e.status, e.getMessage(), e.elements);
+        } catch (KmsException e) {
+            handler.error(req, resp, e.code(), e.status(), e.getMessage(), Map.of());
+        }
+    }
+
+    /**
+     * Authorises the operation as S3 does; for a write, returns the SSE-KMS key it is to be
+     * stored with.
+     */
+    private Optional<String> authorize(S3Request r, Optional<S3Authentication.Signed> signed, S3Operation op) {
+        String bucket = r.bucket().orElse("");
+        Identity who = S3Authorizer.identity(signed);
+        switch (op.name()) {
+            case "DeleteObjects" -> {
+                return Optional.empty();   // key by key, as s3proxy deletes them (SandboxBlobStore)
+            }
+            case "PutObject", "CopyObject", "CreateMultipartUpload" -> {
+                return authorizeWrite(r, signed, op, bucket, who);
+            }
+            case "UploadPart", "UploadPartCopy", "CompleteMultipartUpload" -> {
+                Optional<Uploads.Upload> upload = uploads.get(r.param("uploadId").orElse(""), bucket, r.key().get());
+                Map<String, String> keys = new HashMap<>();
+                upload.flatMap(Uploads.Upload::sseHeader).ifPresent(h -> keys.put("s3:x-amz-server-side-encryption", h));
+                upload.flatMap(Uploads.Upload::kmsKeyArn).ifPresent(k -> keys.put("s3:x-amz-server-side-encryption-aws-kms-key-id", k));
+                if (op.name().equals("UploadPartCopy")) {
+                    readSource(r, signed);
+                }
+                authorizer.require(r, signed, op.action(), bucket, r.key(), keys);
+                Optional<KmsKey> key = upload.flatMap(Uploads.Upload::kmsKeyArn).flatMap(kms::key);
+                key.ifPresent(k -> kms.authorizeViaS3(who, "kms:Decrypt", k, objectArn(bucket, r.key().get()),
+                        authorizer.global(r, signed, who)));
+                requireUpload(r, bucket);
+                return Optional.empty();
+            }
+            case "AbortMultipartUpload", "ListParts" -> {
+                authorizer.require(r, signed, op.action(), bucket, r.key(), Map.of());
+                requireUpload(r, bucket);
+                return Optional.empty();
+            }
+            case "GetObject", "HeadObject", "GetObjectTagging", "GetObjectAttributes" -> {
+                authorizer.require(r, signed, op.action(), bucket, r.key(), Map.of());
+                if (op.name().equals("GetObjectAttributes")) {
+                    authorizer.require(r, signed, r.has("versionId") ? "s3:GetObjectVersion" : "s3:GetObject", bucket, r.key(), Map.of());
+                }
+                Optional<HeadObjectResponse> object = existing(r, signed, bucket, r.key().get());
+                if (op.name().equals("GetObject")) {
+                    object.flatMap(this::kmsKeyOf).ifPresent(k -> kms.authorizeViaS3(who, "kms:Decrypt", k,
+                            objectArn(bucket, r.key().get()), authorizer.global(r, signed, who)));
+                }
+                return Optional.empty();
+            }
+            default -> {
+                authorizer.require(r, signed, op.action(), bucket, op.onObject() ? r.key() : Optional.empty(), Map.of());
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** PutObject, CopyObject and CreateMultipartUpload: the destination's keys and encryption, the copy's source. */
+    private Optional<String> authorizeWrite(S3Request r, Optional<S3Authentication.Signed> signed, S3Operation op, String bucket,
+                                            Identity who) {
+        Map<String, String> keys = new HashMap<>();
+        r.header("x-amz-server-side-encryption").ifPresent(h -> keys.put("s3:x-amz-server-side-encryption", h));
+        r.header("x-amz-acl").ifPresent(h -> keys.put("s3:x-amz-acl", h));
+        r.header("x-amz-storage-class").ifPresent(h -> keys.put("s3:x-amz-storage-class", h));
+        r.header("x-amz-metadata-directive").ifPresent(h -> keys.put("s3:x-amz-metadata-directive", h));
+        if (op.name().equals("CopyObject")) {
+            keys.put("s3:x-amz-copy-source", readSource(r, signed));
+        }
+        Optional<KmsKey> key = encryptionKey(r, bucket, who);
+        key.ifPresent(k -> keys.put("s3:x-amz-server-side-encryption-aws-kms-key-id", k.arn()));
+        authorizer.require(r, signed, "s3:PutObject", bucket, r.key(), keys);
+        if (r.header("x-amz-acl").isPresent() || r.headers().keySet().stream().anyMatch(h -> h.startsWith("x-amz-grant-"))) {
+            authorizer.require(r, signed, "s3:PutObjectAcl", bucket, r.key(), Map.of());
+            String acl = r.header("x-amz-acl").orElse("");
+            if (!acl.equals("private") && !acl.equals("bucket-owner-full-control")) {
+                throw new S3Error(400, "AccessControlListNotSupported", "The bucket does not allow ACLs");
+            }
+        }
+        if (r.header("x-amz-tagging").isPresent()) {
+            authorizer.require(r, signed, "s3:PutObjectTagging", bucket, r.key(), Map.of());
+            throw S3Error.notModelled("object tags");
+        }
+        key.ifPresent(k -> kms.authorizeViaS3(who, "kms:GenerateDataKey", k, objectArn(bucket, r.key().get()),
+                authorizer.global(r, signed, who)));
+        return key.map(KmsKey::arn);
+    }
+
+    /**
+     * The SSE-KMS key a write is encrypted with: the one the request names (resolved as S3 does),
+     * {@code aws/s3} when it names none, or the bucket's default; empty when not SSE-KMS.
+     */
+    private Optional<KmsKey> encryptionKey(S3Request r, String bucket, Identity who) {
+        Optional<String> header = r.header("x-amz-server-side-encryption");
+        Optional<String> keyId = r.header("x-amz-server-side-encryption-aws-kms-key-id");
+        String owner = buckets.owner(bucket).orElseThrow();
+        if (header.isPresent()) {
+            if (header.get().equals("aws:kms:dsse")) {
+                throw S3Error.notModelled("DSSE-KMS");
+            }
+            if (!header.get().equals("aws:kms")) {
+                return Optional.empty();   // AES256 (or an invalid value, which s3proxy refuses as S3 does)
+            }
+            if (!r.secure()) {
+                throw new S3Error(400, "InvalidArgument", "Requests specifying Server Side Encryption with AWS KMS managed keys must "
+                        + "be made over a secure connection.", Map.of("ArgumentName", "Authorization", "ArgumentValue", "null"));
+            }
+            return Optional.of(keyId.map(k -> kms.resolve(k, who.principal().account())).orElseGet(() -> kms.awsManagedS3Key(owner)));
+        }
+        if (keyId.isPresent()) {
+            return Optional.empty();   // s3proxy refuses a key without aws:kms, as S3 does
+        }
+        ServerSideEncryptionConfiguration defaults;
+        try {
+            defaults = store.getBucketEncryption(bucket);
+        } catch (RuntimeException e) {
+            return Optional.empty();   // no default configuration: SSE-S3
+        }
+        return defaults.rules().stream().map(rule -> rule.applyServerSideEncryptionByDefault())
+                .filter(d -> d != null && "aws:kms".equals(d.sseAlgorithmAsString())).findFirst()
+                .map(d -> d.kmsMasterKeyID() == null ? kms.awsManagedS3Key(owner) : kms.resolve(d.kmsMasterKeyID(), owner));
+    }
+
+    /** An upload id must name an open upload of this very key, or S3 answers NoSuchUpload. */
+    private void requireUpload(S3Request r, String bucket) {
+        String id = r.param("uploadId").orElse("");
+        String key = r.key().get();
+        boolean open = uploads.get(id, bucket, key).isPresent()
+                || store.listMultipartUploads(bucket).stream().anyMatch(u -> u.uploadId().equals(id) && u.key().equals(key));
+        if (!open) {
+            throw new S3Error(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload "
+                    + "may have been aborted or completed.", Map.of("UploadId", id));
+        }
+    }
+
+    /** Authorises reading a copy's source; returns {@code s3:x-amz-copy-source} ({@code bucket/key}). */
+    private String readSource(S3Request r, Optional<S3Authentication.Signed> signed) {
+        String source = URLDecoder.decode(r.header("x-amz-copy-source").orElseThrow(), StandardCharsets.UTF_8);
+        String path = source.startsWith("/") ? source.substring(1) : source;
+        int q = path.indexOf("?versionId=");
+        boolean version = q >= 0;
+        if (version) {
+            path = path.substring(0, q);
+        }
+        int slash = path.indexOf('/');
+        if (slash <= 0 || slash == path.length() - 1) {
+            throw new S3Error(400, "InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+        }
+        String bucket = path.substring(0, slash);
+        String key = path.substring(slash + 1);
+        if (buckets.owner(bucket).isEmpty()) {
+            throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", Map.of("BucketName", bucket));
+        }
+        authorizer.require(r, signed, version ? "s3:GetObjectVersion" : "s3:GetObject", bucket, Optional.of(key), Map.of());
+        Identity who = S3Authorizer.identity(signed);
+        existing(r, signed, bucket, key).flatMap(this::kmsKeyOf).ifPresent(k ->
+                kms.authorizeViaS3(who, "kms:Decrypt", k, objectArn(bucket, key), authorizer.global(r, signed, who)));
+        return path;
+    }
+
+    /**
+     * The object's metadata. A missing key is S3's 404 only for a caller that may list the bucket;
+     * to anyone else S3 answers 403, so a read cannot tell what exists.
+     */
+    private Optional<HeadObjectResponse> existing(S3Request r, Optional<S3Authentication.Signed> signed, String bucket, String key) {
+        if (r.has("versionId")) {
+            return Optional.empty();   // a version is looked up by s3proxy, which answers for it
+        }
+        HeadObjectResponse head = store.blobMetadataIfPresent(bucket, key);
+        if (head == null && !authorizer.allows(r, signed, "s3:ListBucket", bucket, Optional.empty())) {
+            throw S3Error.accessDenied("Access Denied");
+        }
+        return Optional.ofNullable(head);
+    }
+
+    private Optional<KmsKey> kmsKeyOf(HeadObjectResponse head) {
+        return "aws:kms".equals(head.serverSideEncryptionAsString()) && head.ssekmsKeyId() != null
+                ? kms.key(head.ssekmsKeyId()) : Optional.empty();
+    }
+
+    /** s3proxy's refusal, worded as S3 words it where s3proxy says only "Bad Request". */
+    private void s3proxyError(HttpServletRequest req, HttpServletResponse resp, S3Request r, S3ProxyException e) throws IOException {
+        String code = e.getError().name().equals("BAD_DIGEST") ? "BadDigest" : null;
+        if (code == null) {
+            handler.error(req, resp, e);
+            return;
+        }
+        String message = e.getMessage();
+        if (message == null || message.equals("Bad Request")) {
+            Optional<String> algorithm = r.header("x-amz-sdk-checksum-algorithm").or(() -> r.headers().keySet().stream()
+                    .filter(h -> h.startsWith("x-amz-checksum-") && !h.equals("x-amz-checksum-type") && !h.equals("x-amz-checksum-mode"))
+                    .map(h -> h.substring("x-amz-checksum-".length())).findFirst());
+            message = r.header("Content-MD5").isPresent() && algorithm.isEmpty()
+                    ? "The Content-MD5 you specified did not match what we received."
+                    : "The " + algorithm.orElse("checksum").toUpperCase(java.util.Locale.ROOT)
+                    + " you specified did not match the calculated checksum.";
+        }
+        handler.error(req, resp, code, 400, message, Map.of());
+    }
+
+    /** The store's bare 400, worded as S3 words the one failure it stands for in this operation. */
+    private void badRequest(HttpServletRequest req, HttpServletResponse resp, S3Request r, S3Operation op) throws IOException {
+        if (op.name().equals("CompleteMultipartUpload")) {
+            handler.error(req, resp, "InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have "
+                    + "been uploaded, or the specified entity tag may not match the part's entity tag.", Map.of());
+        } else if (r.header("Content-MD5").isPresent()) {
+            handler.error(req, resp, "BadDigest", 400, "The Content-MD5 you specified did not match what we received.",
+                    Map.of("ExpectedDigest", r.header("Content-MD5").get()));
+        } else {
+            handler.error(req, resp, "InvalidArgument", 400, "Invalid argument.", Map.of());
+        }
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return Optional.of(type.cast(c));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String objectArn(String bucket, String key) {
+        return "arn:aws:s3:::" + bucket + "/" + key;
+    }
+
+    /** Hands the request to s3proxy, with what the gateway decided in scope, and keeps what S3 remembers of the answer. */
+    private void proxy(HttpServletRequest req, HttpServletResponse resp, S3Request r, S3Operation op, RequestScope scope) throws IOException {
+        InputStream body = req.getInputStream();
+        if (op.name().equals("UploadPart")) {
+            multipart.checkPart(r);
+        }
+        if (op.name().equals("CompleteMultipartUpload")) {
+            byte[] xml = body.readAllBytes();
+            multipart.checkComplete(r, xml);
+            body = new ByteArrayInputStream(xml);
+        }
+        current.set(scope);
+        try {
+            handler.doHandle(req, req, resp, body, new S3ProxyHandler.RequestContext());
+        } catch (S3ProxyException e) {
+            s3proxyError(req, resp, r, e);
+        } catch (IOException | RuntimeException e) {
+            Optional<S3ProxyException> inner = cause(e, S3ProxyException.class);
+            Optional<AwsServiceException> bare = cause(e, AwsServiceException.class)
+                    .filter(a -> a.statusCode() == 400 && (a.awsErrorDetails() == null || a.awsErrorDetails().errorCode() == null));
+            if (inner.isPresent()) {
+                s3proxyError(req, resp, r, inner.get());   // a digest failed while the body streamed into the store
+            } else if (bare.isPresent()) {
+                badRequest(req, resp, r, op);
+            } else if (e instanceof RuntimeException re) {
+                S3StandIn.storeError(handler, req, resp, re);
+            } else {
+                throw (IOException) e;
+            }
+        } finally {
+            current.remove();
+        }
+        int status = resp.getStatus();
+        if (status / 100 == 2) {
+            switch (op.name()) {
+                case "UploadPart" -> multipart.partUploaded(r, resp);
+                case "DeleteBucket" -> buckets.remove(r.bucket().get());
+                default -> { }
+            }
+        }
+    }
+}
