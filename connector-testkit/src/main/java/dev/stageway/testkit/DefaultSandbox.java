@@ -7,6 +7,9 @@ import java.util.Optional;
  * The typical multi-tenant picture: an agent account (its IAM user, its EC2 instance role and
  * its staging bucket) serving two customers, each with a role that trusts the agent account
  * only with that customer's External Id, and buckets the agent's own identity cannot read.
+ * Every identity has least privilege: the actions the connectors use on the folders they use
+ * (the secure bucket's by prefix), the customer's KMS key for its encrypted bucket, and a role
+ * for IAM_ROLE loads that trusts Redshift and reads and writes the staging bucket only.
  */
 public final class DefaultSandbox {
     private DefaultSandbox() {
@@ -30,6 +33,12 @@ public final class DefaultSandbox {
     public static final long CUSTOMER_ROLE_MAX_SESSION = 7200;
     public static final String CUSTOMER_BUCKET = "customer-data";
     public static final String CUSTOMER_STAGING_BUCKET = "customer-staging";
+    /** Encrypted by default with the customer's KMS key; its policy refuses puts that would use another. */
+    public static final String CUSTOMER_SECURE_BUCKET = "customer-secure";
+    /** The folder of {@link #CUSTOMER_SECURE_BUCKET} the customer's role may use. */
+    public static final String CUSTOMER_SECURE_PREFIX = "stageway/";
+    public static final String CUSTOMER_KMS_KEY_ID = "5c0f3a7e-8d2b-4e61-9a47-2b6d8e1f4c35";
+    public static final String CUSTOMER_KMS_ALIAS = "alias/customer-data";
     public static final String CUSTOMER_ADMIN_ACCESS_KEY_ID = "AKIASANDBOXCUSTADMIN";
     public static final String CUSTOMER_ADMIN_SECRET_ACCESS_KEY = "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";
     public static final String REDSHIFT_ROLE = "stageway-redshift-copy";
@@ -50,28 +59,35 @@ public final class DefaultSandbox {
     public static SandboxConfig config() {
         SandboxConfig.Account agent = new SandboxConfig.Account(AGENT_ACCOUNT, "agent",
                 List.of(new SandboxConfig.User(AGENT_USER, AGENT_ACCESS_KEY_ID, AGENT_SECRET_ACCESS_KEY,
-                        policy(assumeAnyRole(), s3On(AGENT_BUCKET)))),
+                        policy(assumeStagewayRoles(), folder(AGENT_BUCKET, "")))),
                 List.of(new SandboxConfig.RoleSpec(INSTANCE_ROLE, 3600, trustService("ec2.amazonaws.com"),
-                                policy(assumeAnyRole(), s3On(AGENT_BUCKET))),
+                                policy(assumeStagewayRoles(), folder(AGENT_BUCKET, ""))),
                         new SandboxConfig.RoleSpec(SAME_ACCOUNT_ROLE, 3600,
                                 trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":user/" + AGENT_USER, Optional.empty()),
-                                policy(s3On(AGENT_BUCKET)))),
+                                policy(folder(AGENT_BUCKET, "")))),
                 List.of(new SandboxConfig.Bucket(AGENT_BUCKET, Optional.empty(), Optional.empty())), List.of());
         SandboxConfig.Account customer = new SandboxConfig.Account(CUSTOMER_ACCOUNT, "customer",
                 List.of(new SandboxConfig.User("customer-admin", CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY,
-                        policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET)))),
+                        policy("{\"Effect\":\"Allow\",\"Action\":[\"s3:*\",\"kms:*\"],\"Resource\":\"*\"}"))),
                 List.of(new SandboxConfig.RoleSpec(CUSTOMER_ROLE, CUSTOMER_ROLE_MAX_SESSION,
                                 trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":root", Optional.of(CUSTOMER_EXTERNAL_ID)),
-                                policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET))),
+                                policy(folder(CUSTOMER_BUCKET, ""), folder(CUSTOMER_STAGING_BUCKET, ""),
+                                        folder(CUSTOMER_SECURE_BUCKET, CUSTOMER_SECURE_PREFIX), useKey(customerKeyArn()))),
                         new SandboxConfig.RoleSpec(REDSHIFT_ROLE, 3600, trustService("redshift.amazonaws.com"),
-                                policy(s3On(CUSTOMER_BUCKET), s3On(CUSTOMER_STAGING_BUCKET)))),
+                                policy(list(CUSTOMER_STAGING_BUCKET, ""), statement("s3:GetObject", objects(CUSTOMER_STAGING_BUCKET, "")),
+                                        statement("s3:PutObject", objects(CUSTOMER_STAGING_BUCKET, ""))))),
                 List.of(new SandboxConfig.Bucket(CUSTOMER_BUCKET, Optional.empty(), Optional.empty()),
-                        new SandboxConfig.Bucket(CUSTOMER_STAGING_BUCKET, Optional.empty(), Optional.empty())), List.of());
+                        new SandboxConfig.Bucket(CUSTOMER_STAGING_BUCKET, Optional.empty(), Optional.empty()),
+                        new SandboxConfig.Bucket(CUSTOMER_SECURE_BUCKET, Optional.of(onlyWithKey(CUSTOMER_SECURE_BUCKET, customerKeyArn())),
+                                Optional.of(new SandboxConfig.BucketEncryption("aws:kms", Optional.of(CUSTOMER_KMS_KEY_ID))))),
+                List.of(new SandboxConfig.KmsKeySpec(CUSTOMER_KMS_KEY_ID, List.of(CUSTOMER_KMS_ALIAS), policy("{\"Sid\":\"EnableIamPolicies\","
+                        + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + CUSTOMER_ACCOUNT + ":root\"},\"Action\":\"kms:*\","
+                        + "\"Resource\":\"*\"}"), true)));
         SandboxConfig.Account tenantB = new SandboxConfig.Account(TENANT_B_ACCOUNT, "tenant-b",
                 List.of(),
                 List.of(new SandboxConfig.RoleSpec(TENANT_B_ROLE, 3600,
                         trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":root", Optional.of(TENANT_B_EXTERNAL_ID)),
-                        policy(s3On(TENANT_B_BUCKET)))),
+                        policy(folder(TENANT_B_BUCKET, "")))),
                 List.of(new SandboxConfig.Bucket(TENANT_B_BUCKET, Optional.empty(), Optional.empty())), List.of());
         return new SandboxConfig(REGION, List.of(agent, customer, tenantB),
                 Optional.of(new SandboxConfig.InstanceProfile(roleArn(AGENT_ACCOUNT, INSTANCE_ROLE), INSTANCE_ID)),
@@ -80,17 +96,49 @@ public final class DefaultSandbox {
                         REDSHIFT_SLICES)));
     }
 
+    /** The customer's KMS key, which {@link #CUSTOMER_SECURE_BUCKET} encrypts with by default. */
+    public static String customerKeyArn() {
+        return "arn:aws:kms:" + REGION + ":" + CUSTOMER_ACCOUNT + ":key/" + CUSTOMER_KMS_KEY_ID;
+    }
+
     private static String policy(String... statements) {
         return "{\"Version\":\"2012-10-17\",\"Statement\":[" + String.join(",", statements) + "]}";
     }
 
-    private static String assumeAnyRole() {
-        return "{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}";
+    private static String statement(String action, String resource) {
+        return "{\"Effect\":\"Allow\",\"Action\":\"" + action + "\",\"Resource\":\"" + resource + "\"}";
     }
 
-    private static String s3On(String bucket) {
-        return "{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::"
-                + bucket + "/*\"]}";
+    /** The agent may assume Stageway roles in any account (each trusts it only with its own External Id). */
+    private static String assumeStagewayRoles() {
+        return statement("sts:AssumeRole", "arn:aws:iam::*:role/stageway-*");
+    }
+
+    private static String objects(String bucket, String prefix) {
+        return "arn:aws:s3:::" + bucket + "/" + prefix + "*";
+    }
+
+    /** Listing the bucket, limited to the prefix when there is one (s3:prefix is supplied to s3:ListBucket only). */
+    private static String list(String bucket, String prefix) {
+        return "{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::" + bucket + "\""
+                + (prefix.isEmpty() ? "" : ",\"Condition\":{\"StringLike\":{\"s3:prefix\":\"" + prefix + "*\"}}") + "}";
+    }
+
+    /** What the connectors do in a folder, and nothing more: list, read, write, abort their uploads, delete. */
+    private static String folder(String bucket, String prefix) {
+        return list(bucket, prefix) + ",{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:AbortMultipartUpload\","
+                + "\"s3:DeleteObject\"],\"Resource\":\"" + objects(bucket, prefix) + "\"}";
+    }
+
+    private static String useKey(String keyArn) {
+        return "{\"Effect\":\"Allow\",\"Action\":[\"kms:GenerateDataKey\",\"kms:Decrypt\"],\"Resource\":\"" + keyArn + "\"}";
+    }
+
+    /** A bucket policy refusing puts that would not be encrypted with {@code keyArn} (by default or as asked). */
+    private static String onlyWithKey(String bucket, String keyArn) {
+        return policy("{\"Sid\":\"OnlyWithTheBucketKey\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:PutObject\","
+                + "\"Resource\":\"arn:aws:s3:::" + bucket + "/*\",\"Condition\":{\"ArnNotEqualsIfExists\":"
+                + "{\"s3:x-amz-server-side-encryption-aws-kms-key-id\":\"" + keyArn + "\"}}}");
     }
 
     private static String trustService(String service) {

@@ -64,7 +64,9 @@ final class Bench {
         int rounds = quick ? 2 : 5;
         int stagingRounds = quick ? 2 : 7;
         List<Figure> figures = new ArrayList<>();
-        Map<String, String> trustedBefore = trustSandbox();
+        // Over HTTPS, as clients reach S3 itself: over plain HTTP the SDK's sync client signs every 128 KiB
+        // chunk of a body (SHA-256 on both ends) where its async client sends it unsigned.
+        Map<String, String> trustedBefore = SandboxCertificate.trustInThisJvm();
         try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
             Map<String, String> connection = connection(sandbox);
             if (only.contains("upload") || only.contains("download")) {
@@ -180,28 +182,6 @@ final class Bench {
         return names;
     }
 
-    private static final List<String> TRUST_PROPERTIES = List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType",
-            "javax.net.ssl.trustStorePassword");
-
-    /**
-     * Makes this JVM's default TLS trust the sandbox's certificate, through the standard properties
-     * every HTTP client here reads, the connector's included; returns their previous values.
-     * The bench reaches S3 over HTTPS, as clients reach S3 itself: over plain HTTP the SDK's sync
-     * client signs every 128 KiB chunk of a body (SHA-256 on both ends) where its async client
-     * sends it unsigned, a difference S3 over HTTPS never shows.
-     */
-    private static Map<String, String> trustSandbox() throws java.io.IOException {
-        Path file = java.nio.file.Files.createTempFile("stageway-bench-trust-", ".p12");
-        file.toFile().deleteOnExit();
-        SandboxCertificate.writeTrustStore(file);
-        Map<String, String> before = new java.util.HashMap<>();
-        List<String> values = List.of(file.toString(), "PKCS12", SandboxCertificate.PASSWORD);
-        for (int i = 0; i < TRUST_PROPERTIES.size(); i++) {
-            before.put(TRUST_PROPERTIES.get(i), System.setProperty(TRUST_PROPERTIES.get(i), values.get(i)));
-        }
-        return before;
-    }
-
     static final int STAGING_ROWS = 1_000_000;
     /** Staging warm-up rounds: our side runs on several threads through more code than the baseline and reaches full speed later. */
     static final int STAGING_WARMUPS = 5;
@@ -227,7 +207,7 @@ final class Bench {
     /** Runs {@code bench-transfer} in a child JVM; returns its peak heap in bytes. */
     private static long peakHeap(Path bundle, Sandbox sandbox, long bytes) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), CHILD_HEAP));
-        TRUST_PROPERTIES.forEach(p -> command.add("-D" + p + "=" + System.getProperty(p)));
+        SandboxCertificate.TRUST_PROPERTIES.forEach(p -> command.add("-D" + p + "=" + System.getProperty(p)));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Stageway.class.getName(), "--plugin", bundle.toString(),
                 "bench-transfer", String.valueOf(bytes)));
         connection(sandbox).forEach((k, v) -> command.add(k + "=" + v));

@@ -4,6 +4,7 @@ import static dev.stageway.testkit.DefaultSandbox.*;
 
 import dev.stageway.error.StagewayException;
 import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.s3.SandboxCertificate;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code stageway demo}: starts the default sandbox and runs every path through the plugin bundle:
- * S3 -> S3 with each credential strategy, S3 -> Redshift with temporary credentials and with
- * IAM_ROLE, Redshift -> S3 through UNLOAD, and a refused wrong External Id.
+ * S3 -> S3 with each credential strategy and into a bucket encrypted with the customer's KMS key,
+ * S3 -> Redshift with temporary credentials and with IAM_ROLE, Redshift -> S3 through UNLOAD, and
+ * a refused wrong External Id; S3 is reached over HTTPS.
  */
 final class Demo {
     private Demo() {
@@ -32,6 +34,8 @@ final class Demo {
 
     static int run(Path bundle, PrintStream out) {
         long started = System.nanoTime();
+        // The connectors reach the sandbox's S3 over HTTPS, as S3 is reached (SSE-KMS requires it).
+        SandboxCertificate.trustInThisJvm();
         out.println("Starting the local sandbox (S3, STS, IMDSv2, Redshift stand-in)...");
         try (Sandbox sandbox = Sandbox.builder().withRedshift().build();
              PluginBundle plugin = PluginBundle.open(bundle, Demo.class.getClassLoader())) {
@@ -99,6 +103,11 @@ final class Demo {
                         "aws.external-id", CUSTOMER_EXTERNAL_ID), CUSTOMER_BUCKET, "ec2-role"), false));
         cases.add(new Case("S3 -> S3, the agent's own identity (instance role)", s3ToS3(sandbox, Map.of(), AGENT_BUCKET, "ambient"), false));
         Map<String, String> customer = with(keys(), "aws.role-arn", customerRole, "aws.external-id", CUSTOMER_EXTERNAL_ID);
+        Map<String, String> secure = s3ToS3(sandbox, customer, CUSTOMER_BUCKET, "unused");
+        secure.put("target.s3.folder-path", CUSTOMER_SECURE_BUCKET + "/" + CUSTOMER_SECURE_PREFIX + "demo/");
+        secure.put("target.s3.sse", "sse-kms");
+        secure.put("target.s3.sse.kms-key-id", customerKeyArn());
+        cases.add(new Case("S3 -> S3 encrypted with the customer's KMS key (SSE-KMS)", secure, false));
         cases.add(new Case("S3 -> Redshift, COPY with temporary credentials (truncate)",
                 s3ToRedshift(sandbox, customer, Map.of(), Map.of("redshift.load-mode", "truncate")), false));
         cases.add(new Case("S3 -> Redshift, COPY with IAM_ROLE (upsert by id)", s3ToRedshift(sandbox, customer,
@@ -121,7 +130,7 @@ final class Demo {
     }
 
     private static Map<String, String> endpoints(Sandbox sandbox, Map<String, String> credentials) {
-        return with(credentials, "aws.region", sandbox.region(), "aws.s3.endpoint", sandbox.s3Endpoint().toString(),
+        return with(credentials, "aws.region", sandbox.region(), "aws.s3.endpoint", sandbox.s3TlsEndpoint().toString(),
                 "aws.sts.endpoint", sandbox.stsEndpoint().toString(), "aws.imds.endpoint", sandbox.imdsEndpoint().toString(),
                 "aws.s3.path-style-access", "true");
     }

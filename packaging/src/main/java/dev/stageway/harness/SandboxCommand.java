@@ -81,6 +81,7 @@ final class SandboxCommand {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("aws.region", sandbox.region());
         env.put("aws.s3.endpoint", sandbox.s3Endpoint().toString());
+        env.put("aws.s3.tls-endpoint", sandbox.s3TlsEndpoint().toString());
         env.put("aws.sts.endpoint", sandbox.stsEndpoint().toString());
         env.put("aws.imds.endpoint", sandbox.imdsEndpoint().toString());
         env.put("agent.access-key-id", DefaultSandbox.AGENT_ACCESS_KEY_ID);
@@ -88,6 +89,8 @@ final class SandboxCommand {
         env.put("customer.role-arn", DefaultSandbox.roleArn(DefaultSandbox.CUSTOMER_ACCOUNT, DefaultSandbox.CUSTOMER_ROLE));
         env.put("customer.external-id", DefaultSandbox.CUSTOMER_EXTERNAL_ID);
         env.put("customer.bucket", DefaultSandbox.CUSTOMER_BUCKET);
+        env.put("customer.secure-bucket", DefaultSandbox.CUSTOMER_SECURE_BUCKET + "/" + DefaultSandbox.CUSTOMER_SECURE_PREFIX);
+        env.put("customer.kms-key-arn", DefaultSandbox.customerKeyArn());
         env.put("staging.bucket", DefaultSandbox.CUSTOMER_STAGING_BUCKET);
         env.put("redshift.jdbc-url", sandbox.redshift().jdbcUrl());
         env.put("redshift.user", sandbox.redshift().user());

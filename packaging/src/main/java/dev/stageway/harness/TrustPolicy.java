@@ -5,12 +5,20 @@ import dev.stageway.config.Problem;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Prints the trust policy a customer installs on the role Stageway assumes (the agent's account or
- * principal may assume it, only with the customer's External Id), and with {@code --folder} the
- * least-privilege permissions policy for that bucket and prefix.
+ * Prints the policies a customer installs so Stageway can reach their data with least privilege:
+ * the trust policy of the role Stageway assumes (the agent's account or principal, only with the
+ * customer's External Id); its permissions for a data folder ({@code --folder}, what the S3
+ * source and target need), a Redshift staging folder ({@code --staging}, what staging, COPY with
+ * temporary credentials and UNLOAD need) and a KMS key ({@code --kms-key}, what SSE-KMS writes
+ * and reads need); and with {@code --redshift-role}, the trust and permissions of the role
+ * attached to the cluster for {@code redshift.copy-auth=iam-role}.
+ * <p>Each statement grants one thing a path needs, named by its Sid, so a customer can see what
+ * breaks without it. {@code s3:prefix} conditions are on {@code s3:ListBucket} only: S3 supplies
+ * that key to no other action, so anywhere else such a condition would grant nothing.
  */
 final class TrustPolicy {
     private TrustPolicy() {
@@ -19,12 +27,37 @@ final class TrustPolicy {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern PRINCIPAL = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):(iam|sts)::\\d{12}:(root|user/.+|role/.+|assumed-role/.+)");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern KMS_KEY = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\\d{12}:key/[0-9a-fA-F-]{36}");
+
+    /** A bucket and a prefix ending in '/' (or empty for the whole bucket). */
+    record Folder(String bucket, String prefix) {
+        String objects() {
+            return "arn:aws:s3:::" + bucket + "/" + prefix + "*";
+        }
+
+        String bucketArn() {
+            return "arn:aws:s3:::" + bucket;
+        }
+
+        @Override
+        public String toString() {
+            return "s3://" + bucket + "/" + prefix;
+        }
+    }
+
+    /** One statement: a Sid saying what it is for, actions, resources, and for listings the prefix it is limited to. */
+    record Grant(String sid, List<String> actions, String resource, Optional<String> listPrefix) {
+    }
 
     static int command(List<String> args, PrintStream out) {
         String account = Stageway.option(args, "--account");
         String principal = Stageway.option(args, "--principal-arn");
         String externalId = Stageway.option(args, "--external-id");
-        String folder = Stageway.option(args, "--folder");
+        String folderText = Stageway.option(args, "--folder");
+        String stagingText = Stageway.option(args, "--staging");
+        String kmsKey = Stageway.option(args, "--kms-key");
+        boolean redshiftRole = args.remove("--redshift-role");
         if (!args.isEmpty()) {
             throw new Stageway.UsageException("unexpected arguments " + args);
         }
@@ -38,32 +71,58 @@ final class TrustPolicy {
         if (externalId != null && !EXTERNAL_ID.matcher(externalId).matches()) {
             problems.add(Problem.of("--external-id", "must be 2 to 1224 characters, each a letter, digit or one of _+=,.@:/-"));
         }
-        String bucket = null;
-        String prefix = "";
-        if (folder != null) {
-            String f = folder.startsWith("s3://") ? folder.substring(5) : folder;
-            int slash = f.indexOf('/');
-            bucket = slash < 0 ? f : f.substring(0, slash);
-            prefix = slash < 0 ? "" : f.substring(slash + 1);
-            if (!prefix.isEmpty() && !prefix.endsWith("/")) {
-                prefix += "/";
-            }
-            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-                problems.add(Problem.of("--folder", "must be bucket/prefix or s3://bucket/prefix"));
-            }
+        Optional<Folder> folder = folder("--folder", folderText, problems);
+        Optional<Folder> staging = folder("--staging", stagingText, problems);
+        if (kmsKey != null && !KMS_KEY.matcher(kmsKey).matches()) {
+            problems.add(Problem.of("--kms-key", "must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id>"));
+        }
+        if (redshiftRole && staging.isEmpty()) {
+            problems.add(Problem.of("--redshift-role", "needs --staging: the cluster's role reads and writes the staging folder"));
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
         String who = principal != null ? principal : "arn:aws:iam::" + account + ":root";
-        out.println("Trust policy (IAM > Roles > the role > Trust relationships):");
+        out.println("Trust policy of the role Stageway assumes (IAM > Roles > the role > Trust relationships):");
         out.println(trust(who, externalId));
-        if (bucket != null) {
+        List<Grant> grants = permissions(folder, staging, Optional.ofNullable(kmsKey));
+        if (!grants.isEmpty()) {
             out.println();
-            out.println("Permissions policy for s3://" + bucket + "/" + prefix + " (attach to the role):");
-            out.println(permissions(bucket, prefix));
+            out.println("Permissions policy of that role (attach to the role):");
+            out.println(policy(grants));
+        }
+        if (kmsKey != null) {
+            out.println();
+            out.println("The key policy of " + kmsKey + " must also allow the role: either name it, or keep the statement that gives the "
+                    + "key's account (arn:aws:iam::<account>:root) kms:* so IAM policies such as the one above apply.");
+        }
+        if (redshiftRole) {
+            out.println();
+            out.println("Trust policy of the role attached to the cluster for redshift.copy-auth=iam-role:");
+            out.println(redshiftTrust());
+            out.println();
+            out.println("Permissions policy of the role attached to the cluster:");
+            out.println(policy(redshiftPermissions(staging.get(), Optional.ofNullable(kmsKey))));
         }
         return Stageway.OK;
+    }
+
+    private static Optional<Folder> folder(String option, String text, List<Problem> problems) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String f = text.startsWith("s3://") ? text.substring(5) : text;
+        int slash = f.indexOf('/');
+        String bucket = slash < 0 ? f : f.substring(0, slash);
+        String prefix = slash < 0 ? "" : f.substring(slash + 1);
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix += "/";
+        }
+        if (!BUCKET.matcher(bucket).matches()) {
+            problems.add(Problem.of(option, "must be bucket/prefix or s3://bucket/prefix"));
+            return Optional.empty();
+        }
+        return Optional.of(new Folder(bucket, prefix));
     }
 
     static String trust(String principal, String externalId) {
@@ -73,16 +132,66 @@ final class TrustPolicy {
                 + "\n    }\n  ]\n}";
     }
 
-    static String permissions(String bucket, String prefix) {
-        return "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n"
-                + "    {\n      \"Sid\": \"ListTheFolder\",\n      \"Effect\": \"Allow\",\n"
-                + "      \"Action\": [\"s3:ListBucket\", \"s3:ListBucketMultipartUploads\"],\n"
-                + "      \"Resource\": \"arn:aws:s3:::" + bucket + "\""
-                + (prefix.isEmpty() ? "" : ",\n      \"Condition\": {\"StringLike\": {\"s3:prefix\": [\"" + prefix + "*\"]}}")
-                + "\n    },\n"
-                + "    {\n      \"Sid\": \"ReadAndWriteObjects\",\n      \"Effect\": \"Allow\",\n"
-                + "      \"Action\": [\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\", \"s3:AbortMultipartUpload\", "
-                + "\"s3:ListMultipartUploadParts\"],\n"
-                + "      \"Resource\": \"arn:aws:s3:::" + bucket + "/" + prefix + "*\"\n    }\n  ]\n}";
+    static String redshiftTrust() {
+        return "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n"
+                + "      \"Principal\": {\"Service\": \"redshift.amazonaws.com\"},\n      \"Action\": \"sts:AssumeRole\"\n    }\n  ]\n}";
+    }
+
+    /**
+     * What the role Stageway assumes needs. The data folder: list it (the S3 source, the
+     * connection check), read it (the source), write it (the target, in parts), abort uploads a
+     * failed write started, delete (the check's probe, and objects a failed commit had already
+     * published). The staging folder: the same, for staged files, COPY reading them with the
+     * session's credentials, UNLOAD writing and the read that follows it. The KMS key: data keys
+     * for SSE-KMS writes, decryption for reads and for multipart writes.
+     */
+    static List<Grant> permissions(Optional<Folder> folder, Optional<Folder> staging, Optional<String> kmsKey) {
+        List<Grant> grants = new ArrayList<>();
+        folder.ifPresent(f -> grants.addAll(folderGrants("Folder", f)));
+        staging.ifPresent(s -> grants.addAll(folderGrants("Staging", s)));
+        kmsKey.ifPresent(k -> {
+            grants.add(new Grant("EncryptWithKey", List.of("kms:GenerateDataKey"), k, Optional.empty()));
+            grants.add(new Grant("DecryptWithKey", List.of("kms:Decrypt"), k, Optional.empty()));
+        });
+        return grants;
+    }
+
+    private static List<Grant> folderGrants(String name, Folder f) {
+        return List.of(
+                new Grant("List" + name, List.of("s3:ListBucket"), f.bucketArn(), Optional.of(f.prefix())),
+                new Grant("Read" + name, List.of("s3:GetObject"), f.objects(), Optional.empty()),
+                new Grant("Write" + name, List.of("s3:PutObject"), f.objects(), Optional.empty()),
+                new Grant("AbortUploadsIn" + name, List.of("s3:AbortMultipartUpload"), f.objects(), Optional.empty()),
+                new Grant("DeleteIn" + name, List.of("s3:DeleteObject"), f.objects(), Optional.empty()));
+    }
+
+    /**
+     * What the cluster's role needs for IAM_ROLE: COPY reads the staged files and their manifest,
+     * UNLOAD lists the staging folder (it will not overwrite) and writes its files there; with a
+     * KMS key, COPY decrypts what staging encrypted with it.
+     */
+    static List<Grant> redshiftPermissions(Folder staging, Optional<String> kmsKey) {
+        List<Grant> grants = new ArrayList<>();
+        grants.add(new Grant("ListStaging", List.of("s3:ListBucket"), staging.bucketArn(), Optional.of(staging.prefix())));
+        grants.add(new Grant("CopyFromStaging", List.of("s3:GetObject"), staging.objects(), Optional.empty()));
+        grants.add(new Grant("UnloadToStaging", List.of("s3:PutObject"), staging.objects(), Optional.empty()));
+        kmsKey.ifPresent(k -> {
+            grants.add(new Grant("DecryptStaged", List.of("kms:Decrypt"), k, Optional.empty()));
+            grants.add(new Grant("EncryptUnloaded", List.of("kms:GenerateDataKey"), k, Optional.empty()));
+        });
+        return grants;
+    }
+
+    static String policy(List<Grant> grants) {
+        List<String> statements = new ArrayList<>();
+        for (Grant g : grants) {
+            String actions = g.actions().size() == 1 ? "\"" + g.actions().get(0) + "\""
+                    : "[\"" + String.join("\", \"", g.actions()) + "\"]";
+            String condition = g.listPrefix().filter(p -> !p.isEmpty())
+                    .map(p -> ",\n      \"Condition\": {\"StringLike\": {\"s3:prefix\": [\"" + p + "*\"]}}").orElse("");
+            statements.add("    {\n      \"Sid\": \"" + g.sid() + "\",\n      \"Effect\": \"Allow\",\n      \"Action\": " + actions
+                    + ",\n      \"Resource\": \"" + g.resource() + "\"" + condition + "\n    }");
+        }
+        return "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n" + String.join(",\n", statements) + "\n  ]\n}";
     }
 }

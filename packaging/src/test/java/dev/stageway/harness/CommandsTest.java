@@ -58,8 +58,9 @@ class CommandsTest {
         env = new TreeMap<>();
         p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
         assertEquals(List.of("agent.access-key-id", "agent.secret-access-key", "aws.imds.endpoint", "aws.region", "aws.s3.endpoint",
-                "aws.sts.endpoint", "customer.bucket", "customer.external-id", "customer.role-arn", "redshift.iam-role",
-                "redshift.jdbc-url", "redshift.password", "redshift.user", "staging.bucket"), List.copyOf(env.keySet()));
+                "aws.s3.tls-endpoint", "aws.sts.endpoint", "customer.bucket", "customer.external-id", "customer.kms-key-arn",
+                "customer.role-arn", "customer.secure-bucket", "redshift.iam-role", "redshift.jdbc-url", "redshift.password",
+                "redshift.user", "staging.bucket"), List.copyOf(env.keySet()));
         try (S3Client admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
                         CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {

@@ -39,7 +39,10 @@ final class UnloadToS3 {
         try (s3) {
             String[] to = ClusterS3.split(unload.to());
             try {
-                if (!unload.has("ALLOWOVERWRITE") && s3.listObjectsV2(b -> b.bucket(to[0]).prefix(to[1]).maxKeys(1)).keyCount() > 0) {
+                // Redshift lists the destination before it writes, ALLOWOVERWRITE or not: its documentation asks UNLOAD's
+                // credentials for LIST on the bucket as well as PUT.
+                boolean occupied = s3.listObjectsV2(b -> b.bucket(to[0]).prefix(to[1]).maxKeys(1)).keyCount() > 0;
+                if (!unload.has("ALLOWOVERWRITE") && occupied) {
                     session.fail("XX000", "Specified unload destination on S3 is not empty. Consider using a different bucket / "
                             + "prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.");
                     return;

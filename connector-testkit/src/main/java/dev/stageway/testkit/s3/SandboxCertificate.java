@@ -16,6 +16,9 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The self-signed certificate (and its key) the S3 stand-in's TLS endpoint presents, for
@@ -92,5 +95,33 @@ public final class SandboxCertificate {
             throw new IllegalStateException("the testkit jar lacks " + name);
         }
         return in;
+    }
+
+    /** The JVM-wide system properties that make the JDK's default TLS trust the sandbox certificate. */
+    public static final List<String> TRUST_PROPERTIES = List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType",
+            "javax.net.ssl.trustStorePassword");
+
+    /**
+     * Makes this JVM's default TLS trust the sandbox certificate (and only it), as a program that
+     * reaches the sandbox's HTTPS endpoint through the JDK's default trust needs: writes a trust
+     * store to a temporary file and points the {@code javax.net.ssl.trustStore*} properties at it.
+     * Must happen before the JVM's first TLS connection, which fixes the default trust.
+     *
+     * @return each property's previous value (null when unset), to restore
+     */
+    public static Map<String, String> trustInThisJvm() {
+        try {
+            Path file = Files.createTempFile("stageway-sandbox-trust-", ".p12");
+            file.toFile().deleteOnExit();
+            writeTrustStore(file);
+            Map<String, String> before = new HashMap<>();
+            List<String> values = List.of(file.toString(), "PKCS12", PASSWORD);
+            for (int i = 0; i < TRUST_PROPERTIES.size(); i++) {
+                before.put(TRUST_PROPERTIES.get(i), System.setProperty(TRUST_PROPERTIES.get(i), values.get(i)));
+            }
+            return before;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the sandbox trust store: " + e.getMessage(), e);
+        }
     }
 }

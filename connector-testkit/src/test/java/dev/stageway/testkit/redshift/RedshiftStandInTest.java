@@ -3,7 +3,9 @@ package dev.stageway.testkit.redshift;
 import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.stageway.testkit.DefaultSandbox;
 import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.SandboxConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -11,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +32,21 @@ class RedshiftStandInTest {
     static Sandbox sandbox;
     static S3Client admin;
 
+    /** Attached to the cluster, but trusting only the customer's account, not Redshift. */
+    static final String UNTRUSTING_ROLE = "attached-but-untrusting";
+
     @BeforeAll
     static void start() throws Exception {
-        sandbox = Sandbox.builder().withRedshift().build();
+        SandboxConfig base = DefaultSandbox.config();
+        List<SandboxConfig.Account> accounts = base.accounts().stream().map(a -> !a.accountId().equals(CUSTOMER_ACCOUNT) ? a
+                : new SandboxConfig.Account(a.accountId(), a.alias(), a.users(), concat(a.roles(), new SandboxConfig.RoleSpec(UNTRUSTING_ROLE,
+                3600, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + CUSTOMER_ACCOUNT
+                + "\"},\"Action\":\"sts:AssumeRole\"}]}", a.roles().get(0).policyDocument())), a.buckets(), a.keys())).toList();
+        SandboxConfig.RedshiftCluster cluster = base.redshift().orElseThrow();
+        SandboxConfig config = new SandboxConfig(base.region(), accounts, base.instanceProfile(), Optional.of(new SandboxConfig.RedshiftCluster(
+                cluster.clusterIdentifier(), cluster.accountId(), cluster.masterUsername(), cluster.masterUserPassword(),
+                concat(cluster.iamRoles(), roleArn(CUSTOMER_ACCOUNT, UNTRUSTING_ROLE)), cluster.defaultIamRole(), cluster.slices())));
+        sandbox = Sandbox.builder().config(config).withRedshift().build();
         admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
@@ -44,6 +60,12 @@ class RedshiftStandInTest {
     static void stop() throws Exception {
         admin.close();
         sandbox.close();
+    }
+
+    private static <T> List<T> concat(List<T> list, T more) {
+        List<T> out = new java.util.ArrayList<>(list);
+        out.add(more);
+        return out;
     }
 
     static byte[] gzip(String s) throws Exception {
@@ -132,7 +154,42 @@ class RedshiftStandInTest {
             }
             SQLException notAttached = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t2 FROM 's3://"
                     + CUSTOMER_STAGING_BUCKET + "/load.manifest' IAM_ROLE '" + roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE) + "' MANIFEST CSV"));
-            assertTrue(notAttached.getMessage().contains("is not authorized to assume IAM Role"), notAttached.getMessage());
+            assertTrue(notAttached.getMessage().contains("User arn:aws:redshift:us-east-1:" + CUSTOMER_ACCOUNT + ":dbuser:" + REDSHIFT_CLUSTER
+                    + "/" + REDSHIFT_USER + " is not authorized to assume IAM Role " + roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE)),
+                    notAttached.getMessage());
+        }
+    }
+
+    /** A role attached to the cluster must also trust redshift.amazonaws.com; 'default' is the cluster's default role. */
+    @Test
+    void iamRoleMustTrustRedshiftAndDefaultIsTheClustersDefaultRole() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t7 (id int, name varchar(20))");
+            SQLException untrusted = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t7 FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/load/a' IAM_ROLE '" + roleArn(CUSTOMER_ACCOUNT, UNTRUSTING_ROLE) + "' CSV IGNOREHEADER 1 NULL AS '\\N'"));
+            assertTrue(untrusted.getMessage().contains("Not authorized to get credentials of role " + roleArn(CUSTOMER_ACCOUNT, UNTRUSTING_ROLE)),
+                    untrusted.getMessage());
+            s.executeUpdate("COPY t7 FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/load/a' IAM_ROLE default CSV IGNOREHEADER 1 NULL AS '\\N'");
+            assertEquals(2, count(s, "select count(*) from t7"));
+        }
+    }
+
+    /** Once a transaction has failed, Redshift refuses a COPY before reading anything. */
+    @Test
+    void aCopyInAnAbortedTransactionFailsWithoutTouchingS3() throws Exception {
+        Credentials session = customerSession();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t8 (id int, name varchar(20))");
+            c.setAutoCommit(false);
+            assertThrows(SQLException.class, () -> s.execute("select * from no_such_table"));
+            String caller = "arn:aws:sts::" + CUSTOMER_ACCOUNT + ":assumed-role/" + CUSTOMER_ROLE + "/copy";
+            long before = sandbox.s3Requests(caller);
+            SQLException aborted = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t8 FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/load/a' " + credentials(session) + " CSV IGNOREHEADER 1"));
+            assertEquals("25P02", aborted.getSQLState());
+            assertTrue(aborted.getMessage().contains("current transaction is aborted, commands ignored until end of transaction block"));
+            assertEquals(before, sandbox.s3Requests(caller), "no S3 request was made");
+            c.rollback();
         }
     }
 

@@ -1,0 +1,292 @@
+package dev.stageway.harness;
+
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.iam.Policy;
+import dev.stageway.testkit.iam.PolicyKind;
+import dev.stageway.testkit.iam.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Every connector path works with exactly what {@code stageway trust-policy} prints, and taking
+ * away any one statement breaks exactly the paths that need it, with an error naming the missing
+ * action. The customer's role gets the printed permissions for a data folder and a staging folder
+ * in a bucket encrypted by default with the customer's KMS key; the cluster's role gets what
+ * {@code --redshift-role} prints.
+ */
+class LeastPrivilegeTest {
+    static final TrustPolicy.Folder DATA = new TrustPolicy.Folder(CUSTOMER_SECURE_BUCKET, CUSTOMER_SECURE_PREFIX + "data/");
+    static final TrustPolicy.Folder STAGING = new TrustPolicy.Folder(CUSTOMER_SECURE_BUCKET, CUSTOMER_SECURE_PREFIX + "staging/");
+    static final List<TrustPolicy.Grant> ROLE = TrustPolicy.permissions(Optional.of(DATA), Optional.of(STAGING),
+            Optional.of(customerKeyArn()));
+    static final List<TrustPolicy.Grant> CLUSTER = TrustPolicy.redshiftPermissions(STAGING, Optional.of(customerKeyArn()));
+    static final int ROWS = 100_000;   // about 8 MiB of CSV: more than one 5 MiB part
+
+    /** The connector paths, each a run a user makes. */
+    enum Path_ {
+        WRITE, READ, ABORT, CHECK, LOAD, UNLOAD, LOAD_WITH_IAM_ROLE, UNLOAD_WITH_IAM_ROLE
+    }
+
+    /** Which paths need each printed statement (a statement no path here can show is listed with none). */
+    static final Map<String, Set<Path_>> NEEDS = new LinkedHashMap<>();
+
+    static {
+        NEEDS.put("ListFolder", EnumSet.of(Path_.READ, Path_.CHECK));
+        NEEDS.put("ReadFolder", EnumSet.of(Path_.READ));
+        NEEDS.put("WriteFolder", EnumSet.of(Path_.WRITE, Path_.CHECK));
+        NEEDS.put("AbortUploadsInFolder", EnumSet.of(Path_.ABORT));
+        NEEDS.put("DeleteInFolder", EnumSet.of(Path_.CHECK));
+        NEEDS.put("ListStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD));
+        NEEDS.put("ReadStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD));
+        NEEDS.put("WriteStaging", EnumSet.of(Path_.LOAD, Path_.LOAD_WITH_IAM_ROLE, Path_.UNLOAD));
+        NEEDS.put("DeleteInStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD));
+        NEEDS.put("EncryptWithKey", EnumSet.of(Path_.WRITE, Path_.LOAD, Path_.UNLOAD));
+        NEEDS.put("DecryptWithKey", EnumSet.of(Path_.WRITE, Path_.READ, Path_.LOAD, Path_.UNLOAD));
+    }
+
+    static final Map<String, Set<Path_>> CLUSTER_NEEDS = Map.of(
+            "ListStaging", EnumSet.of(Path_.UNLOAD_WITH_IAM_ROLE),
+            "CopyFromStaging", EnumSet.of(Path_.LOAD_WITH_IAM_ROLE),
+            "UnloadToStaging", EnumSet.of(Path_.UNLOAD_WITH_IAM_ROLE),
+            "DecryptStaged", EnumSet.of(Path_.LOAD_WITH_IAM_ROLE),
+            "EncryptUnloaded", EnumSet.of(Path_.UNLOAD_WITH_IAM_ROLE));
+
+    static Sandbox sandbox;
+    static S3Client admin;
+    @TempDir
+    static Path dir;
+    private static int runs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = Sandbox.builder().withRedshift().build();
+        admin = S3Client.builder().region(Region.of(sandbox.region())).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
+                        CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
+        StringBuilder csv = new StringBuilder("id,name,note\n");
+        for (int i = 1; i <= ROWS; i++) {
+            csv.append(i).append(",name ").append(i).append(",\"a note long enough to make the object span parts\"\n");
+        }
+        admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("lp/in/orders.csv"), RequestBody.fromString(csv.toString()));
+        admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("lp/bad/orders.csv"),
+                RequestBody.fromString(csv + "100001,unclosed,\"quote\n"));
+        String role = roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE);
+        install(role, TrustPolicy.trust("arn:aws:iam::" + AGENT_ACCOUNT + ":root", CUSTOMER_EXTERNAL_ID), ROLE);
+        install(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE), TrustPolicy.redshiftTrust(), CLUSTER);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        admin.close();
+        sandbox.close();
+    }
+
+    /** Gives the role the printed trust policy and these statements, as a customer pasting them into IAM would. */
+    static void install(String roleArn, String trust, List<TrustPolicy.Grant> grants) {
+        Role old = sandbox.iam().role(roleArn).orElseThrow();
+        sandbox.iam().addRole(new Role(old.arn(), old.account(), old.name(), Policy.parse("printed trust", PolicyKind.TRUST, trust),
+                List.of(Policy.parse("printed permissions", PolicyKind.IDENTITY, TrustPolicy.policy(grants))), old.maxSessionDuration()));
+    }
+
+    @Test
+    void theCommandPrintsWhatThisTestInstalls() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = TrustPolicy.command(new ArrayList<>(List.of("--account", AGENT_ACCOUNT, "--external-id", CUSTOMER_EXTERNAL_ID,
+                "--folder", DATA.toString(), "--staging", STAGING.toString(), "--kms-key", customerKeyArn(), "--redshift-role")),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(0, exit);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains(TrustPolicy.policy(ROLE)), printed);
+        assertTrue(printed.contains(TrustPolicy.redshiftTrust()), printed);
+        assertTrue(printed.contains(TrustPolicy.policy(CLUSTER)), printed);
+        assertEquals(NEEDS.keySet().size() + 1, ROLE.size(), "every statement but AbortUploadsInStaging has a path here");
+    }
+
+    @Test
+    void everyPathWorksWithExactlyThePrintedPolicies() throws Exception {
+        for (Path_ p : Path_.values()) {
+            assertEquals(Optional.empty(), run(p), p + " fails with the printed policies");
+        }
+    }
+
+    @Test
+    void withoutAnyOneStatementExactlyThePathsThatNeedItFailNamingTheAction() throws Exception {
+        String role = roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE);
+        String trust = TrustPolicy.trust("arn:aws:iam::" + AGENT_ACCOUNT + ":root", CUSTOMER_EXTERNAL_ID);
+        try {
+            for (Map.Entry<String, Set<Path_>> e : NEEDS.entrySet()) {
+                install(role, trust, ROLE.stream().filter(g -> !g.sid().equals(e.getKey())).toList());
+                check(e.getKey(), e.getValue(), ROLE);
+            }
+        } finally {
+            install(role, trust, ROLE);
+        }
+        String cluster = roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE);
+        try {
+            for (Map.Entry<String, Set<Path_>> e : CLUSTER_NEEDS.entrySet()) {
+                install(cluster, TrustPolicy.redshiftTrust(), CLUSTER.stream().filter(g -> !g.sid().equals(e.getKey())).toList());
+                check("cluster's " + e.getKey(), e.getValue(), CLUSTER);
+            }
+        } finally {
+            install(cluster, TrustPolicy.redshiftTrust(), CLUSTER);
+        }
+    }
+
+    /** The paths that need the statement fail naming its action; one path that does not still works. */
+    private void check(String sid, Set<Path_> needing, List<TrustPolicy.Grant> grants) throws Exception {
+        String bare = sid.replace("cluster's ", "");
+        String action = grants.stream().filter(g -> g.sid().equals(bare)).findFirst().orElseThrow().actions().get(0);
+        for (Path_ p : needing) {
+            Optional<String> failure = run(p);
+            assertTrue(failure.isPresent(), p + " works without " + sid);
+            assertTrue(failure.get().contains(action), p + " without " + sid + " fails without naming " + action + ": " + failure.get());
+        }
+        Path_ other = EnumSet.complementOf(EnumSet.copyOf(needing)).stream().filter(p -> p == Path_.CHECK || p == Path_.READ
+                || p == Path_.WRITE).findFirst().orElseThrow();
+        assertEquals(Optional.empty(), run(other), other + " needs no " + sid);
+    }
+
+    /** Runs one path; empty when it worked and left nothing behind, else what went wrong. */
+    private Optional<String> run(Path_ path) throws Exception {
+        String name = "lp-" + (++runs);
+        Map<String, String> m = new TreeMap<>();
+        switch (path) {
+            case WRITE -> {
+                side(m, "source", "s3", admin());
+                m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/lp/in/");
+                side(m, "target", "s3", role());
+                m.put("target.s3.folder-path", DATA + name + "/");
+                m.put("target.s3.sse", "sse-kms");
+                m.put("target.s3.sse.kms-key-id", customerKeyArn());
+                m.put("target.s3.multipart.part-size-bytes", "5242880");
+            }
+            case READ -> {
+                admin.putObject(b -> b.bucket(DATA.bucket()).key(DATA.prefix() + "read/orders.csv"), RequestBody.fromString("id,name\n1,a\n"));
+                side(m, "source", "s3", role());
+                m.put("source.s3.folder-path", DATA + "read/");
+                side(m, "target", "s3", admin());
+                m.put("target.s3.folder-path", CUSTOMER_BUCKET + "/lp/out/" + name + "/");
+            }
+            case ABORT -> {
+                side(m, "source", "s3", admin());
+                m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/lp/bad/");
+                side(m, "target", "s3", role());
+                m.put("target.s3.folder-path", DATA + name + "/");
+                m.put("target.s3.multipart.part-size-bytes", "5242880");
+                int before = uploads();
+                Optional<String> failure = stageway("run", m);
+                assertTrue(failure.isPresent(), "the bad row fails the run");
+                return uploads() == before ? Optional.empty()
+                        : Optional.of("a multipart upload was left behind (s3:AbortMultipartUpload refused): " + failure.get());
+            }
+            case CHECK -> {
+                side(m, "source", "s3", admin());
+                m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/lp/in/");
+                side(m, "target", "s3", role());
+                m.put("target.s3.folder-path", DATA + name + "/");
+                return stageway("check", m);
+            }
+            case LOAD, LOAD_WITH_IAM_ROLE -> {
+                side(m, "source", "s3", admin());
+                m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/lp/in/");
+                side(m, "target", "redshift", redshift(path == Path_.LOAD_WITH_IAM_ROLE));
+                m.put("target.redshift.table", "lp_orders");
+                m.put("target.redshift.load-mode", "truncate");
+            }
+            case UNLOAD, UNLOAD_WITH_IAM_ROLE -> {
+                side(m, "source", "redshift", redshift(path == Path_.UNLOAD_WITH_IAM_ROLE));
+                m.put("source.redshift.query", "select 1 as id, 'a' as name");
+                side(m, "target", "s3", admin());
+                m.put("target.s3.folder-path", CUSTOMER_BUCKET + "/lp/out/" + name + "/");
+            }
+        }
+        Optional<String> failure = stageway("run", m);
+        if (failure.isEmpty() && (path == Path_.LOAD || path == Path_.UNLOAD || path == Path_.LOAD_WITH_IAM_ROLE)) {
+            var left = admin.listObjectsV2(b -> b.bucket(STAGING.bucket()).prefix(STAGING.prefix())).contents();
+            if (!left.isEmpty()) {
+                return Optional.of("staged files were left behind (s3:DeleteObject refused): " + left.get(0).key());
+            }
+        }
+        return failure;
+    }
+
+    private static int uploads() {
+        return admin.listMultipartUploads(b -> b.bucket(DATA.bucket()).prefix(DATA.prefix())).uploads().size();
+    }
+
+    private Optional<String> stageway(String command, Map<String, String> mapping) throws Exception {
+        Path file = dir.resolve("lp-" + runs + ".properties");
+        StringBuilder b = new StringBuilder();
+        mapping.forEach((k, v) -> b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, b.toString());
+        CommandsTest.Result r = CommandsTest.stageway(command, file.toString());
+        return r.exit() == 0 ? Optional.empty() : Optional.of(r.all());
+    }
+
+    private static Map<String, String> endpoints() {
+        Map<String, String> p = new TreeMap<>();
+        p.put("aws.region", sandbox.region());
+        p.put("aws.s3.endpoint", sandbox.s3TlsEndpoint().toString());
+        p.put("aws.sts.endpoint", sandbox.stsEndpoint().toString());
+        p.put("aws.s3.path-style-access", "true");
+        return p;
+    }
+
+    private static Map<String, String> admin() {
+        Map<String, String> p = endpoints();
+        p.put("aws.access-key-id", CUSTOMER_ADMIN_ACCESS_KEY_ID);
+        p.put("aws.secret-access-key", CUSTOMER_ADMIN_SECRET_ACCESS_KEY);
+        return p;
+    }
+
+    private static Map<String, String> role() {
+        Map<String, String> p = endpoints();
+        p.put("aws.access-key-id", AGENT_ACCESS_KEY_ID);
+        p.put("aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
+        p.put("aws.role-arn", roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE));
+        p.put("aws.external-id", CUSTOMER_EXTERNAL_ID);
+        return p;
+    }
+
+    private static Map<String, String> redshift(boolean iamRole) {
+        Map<String, String> p = role();
+        p.put("redshift.jdbc-url", sandbox.redshift().jdbcUrl());
+        p.put("redshift.user", REDSHIFT_USER);
+        p.put("redshift.password", REDSHIFT_PASSWORD);
+        p.put("redshift.staging-path", STAGING.toString());
+        if (iamRole) {
+            p.put("redshift.copy-auth", "iam-role");
+            p.put("redshift.iam-role", roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE));
+        }
+        return p;
+    }
+
+    private static void side(Map<String, String> m, String prefix, String connector, Map<String, String> props) {
+        m.put(prefix + ".connector", connector);
+        props.forEach((k, v) -> m.put(prefix + "." + k, v));
+    }
+}
