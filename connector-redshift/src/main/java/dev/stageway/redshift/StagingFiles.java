@@ -2,11 +2,11 @@ package dev.stageway.redshift;
 
 import dev.stageway.s3.CsvOptions;
 import dev.stageway.s3.CsvRowWriter;
+import dev.stageway.s3.ObjectOptions;
 import dev.stageway.s3.ObjectUpload;
 import dev.stageway.s3.PendingObject;
 import dev.stageway.s3.S3Connection;
 import dev.stageway.s3.S3Location;
-import dev.stageway.s3.S3Properties.Encryption;
 import dev.stageway.s3.Transfers;
 import dev.stageway.s3.UploadMemory;
 import dev.stageway.s3.ValueText;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -97,7 +96,7 @@ final class StagingFiles {
         this.encoders = Transfers.pool("stageway-staging-encode", Math.min(files, Runtime.getRuntime().availableProcessors()));
         for (int i = 0; i < files; i++) {
             ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
-                    Encryption.NONE, Optional.empty(), partSize, memory, pool);
+                    ObjectOptions.PLAIN, partSize, memory, pool);
             GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER) {
                 {
                     def.setLevel(GZIP_LEVEL);

@@ -1,6 +1,5 @@
 package dev.stageway.s3;
 
-import dev.stageway.s3.S3Properties.Encryption;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +9,6 @@ import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,8 +38,7 @@ public final class ObjectUpload extends OutputStream {
     private final S3Client s3;
     private final String bucket;
     private final String key;
-    private final Encryption encryption;
-    private final Optional<String> kmsKeyId;
+    private final ObjectOptions options;
     private final long basePartSize;
     private final ExecutorService executor;
     private final UploadMemory memory;
@@ -60,13 +57,12 @@ public final class ObjectUpload extends OutputStream {
     private boolean finished;
 
     /** @param memory shared by uploads that fill at the same time, so they keep one memory bound together */
-    public ObjectUpload(S3Client s3, String bucket, String key, Encryption encryption, Optional<String> kmsKeyId, long basePartSize,
-                        UploadMemory memory, ExecutorService executor) {
+    public ObjectUpload(S3Client s3, String bucket, String key, ObjectOptions options, long basePartSize, UploadMemory memory,
+                        ExecutorService executor) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
-        this.encryption = encryption;
-        this.kmsKeyId = kmsKeyId;
+        this.options = options;
         this.basePartSize = basePartSize;
         this.executor = executor;
         this.memory = memory;
@@ -165,7 +161,8 @@ public final class ObjectUpload extends OutputStream {
         }
         String id = uploadId;
         return new Pending(() -> {
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(completed)));
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(completed))
+                    .ifNoneMatch(options.onlyIfAbsent() ? "*" : null));
             committed = true;
         }, this::abortUpload);
     }
@@ -241,17 +238,18 @@ public final class ObjectUpload extends OutputStream {
     }
 
     private void put(Part part) {
-        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentLength(part.length());
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentLength(part.length())
+                .ifNoneMatch(options.onlyIfAbsent() ? "*" : null);
         encrypt(put::serverSideEncryption, put::ssekmsKeyId);
         s3.putObject(put.build(), part.body());
     }
 
     private void encrypt(java.util.function.Consumer<ServerSideEncryption> sse, java.util.function.Consumer<String> kms) {
-        switch (encryption) {
+        switch (options.encryption()) {
             case SSE_S3 -> sse.accept(ServerSideEncryption.AES256);
             case SSE_KMS -> {
                 sse.accept(ServerSideEncryption.AWS_KMS);
-                kmsKeyId.ifPresent(kms);
+                options.kmsKeyId().ifPresent(kms);
             }
             default -> { }
         }

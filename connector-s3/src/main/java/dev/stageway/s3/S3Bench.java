@@ -2,12 +2,10 @@ package dev.stageway.s3;
 
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.RoleSessions;
-import dev.stageway.s3.S3Properties.Encryption;
 import dev.stageway.spi.RunContext;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -28,7 +26,7 @@ public final class S3Bench {
             ExecutorService pool = Transfers.pool("bench-upload", concurrency);
             try {
                 long start = System.nanoTime();
-                ObjectUpload upload = new ObjectUpload(c.client(), bucket, key, Encryption.NONE, Optional.empty(), partSize,
+                ObjectUpload upload = new ObjectUpload(c.client(), bucket, key, ObjectOptions.PLAIN, partSize,
                         new UploadMemory(concurrency, partSize), pool);
                 for (long written = 0; written < bytes; written += chunk.length) {
                     upload.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));

@@ -100,7 +100,8 @@ public final class S3Properties {
     public static final PropertyDescriptor<WriteMode> WRITE_MODE = PropertyDescriptor.builder("s3.write-mode",
                     PropertyType.oneOf(WriteMode.class))
             .group(OUTPUT).defaultValue(WriteMode.OVERWRITE)
-            .doc("`overwrite` replaces existing objects of the same name; `fail-if-exists` refuses to start when one exists.")
+            .doc("`overwrite` replaces existing objects of the same name; `fail-if-exists` refuses when one exists: before writing "
+                    + "where the identity may look (s3:ListBucket), and in any case S3 publishes the object only if absent.")
             .build();
 
     public static final PropertyDescriptor<Encryption> ENCRYPTION = PropertyDescriptor.builder("s3.sse",

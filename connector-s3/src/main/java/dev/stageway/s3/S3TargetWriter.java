@@ -111,6 +111,10 @@ public final class S3TargetWriter implements TargetWriter {
             pending.stream().filter(p -> !committed.contains(p)).forEach(PendingObject::abort);
             committed.forEach(p -> deleteQuietly(p.key()));
             release();
+            if (e instanceof S3Exception s3 && s3.statusCode() == 412 && options.writeMode() == WriteMode.FAIL_IF_EXISTS) {
+                String key = pending.stream().filter(p -> !committed.contains(p)).findFirst().map(PendingObject::key).orElse("");
+                throw exists(options.location().bucket(), key);   // created meanwhile, or not visible to the early check
+            }
             throw e instanceof SdkException sdk ? S3Failures.of(sdk, "publish objects in " + options.location(), connection)
                     : failure((IOException) e);
         }
@@ -141,12 +145,12 @@ public final class S3TargetWriter implements TargetWriter {
     private void openObject() throws IOException {
         sequence++;
         String key = options.location().key(options.names().name(sequence));
-        if (options.writeMode() == WriteMode.FAIL_IF_EXISTS && exists(key)) {
-            throw new StagewayException(ErrorKind.CONFIGURATION, "Cannot write s3://" + options.location().bucket() + "/" + key
-                    + ": it exists and s3.write-mode is fail-if-exists; remove it or set s3.write-mode=overwrite");
+        boolean onlyIfAbsent = options.writeMode() == WriteMode.FAIL_IF_EXISTS;
+        if (onlyIfAbsent && exists(key).orElse(false)) {
+            throw exists(options.location().bucket(), key);
         }
-        upload = new ObjectUpload(connection.client(), options.location().bucket(), key, options.encryption(), options.kmsKeyId(),
-                options.partSize(), memory, executor);
+        upload = new ObjectUpload(connection.client(), options.location().bucket(), key,
+                new ObjectOptions(options.encryption(), options.kmsKeyId(), onlyIfAbsent), options.partSize(), memory, executor);
         OutputStream out = upload;
         if (options.gzip()) {
             gzip = new GZIPOutputStream(upload, TEXT_BUFFER);
@@ -170,18 +174,30 @@ public final class S3TargetWriter implements TargetWriter {
         upload = null;
     }
 
-    private boolean exists(String key) {
+    /**
+     * Whether the object exists, when S3 says: a caller without s3:ListBucket gets 403 for a
+     * missing key, so cannot tell; the object is then published only if absent, which S3 decides.
+     */
+    private Optional<Boolean> exists(String key) {
         try {
             connection.client().headObject(b -> b.bucket(options.location().bucket()).key(key));
-            return true;
+            return Optional.of(true);
         } catch (NoSuchKeyException e) {
-            return false;
+            return Optional.of(false);
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return Optional.of(false);
+            }
+            if (e.statusCode() == 403) {
+                return Optional.empty();
             }
             throw S3Failures.of(e, "check whether s3://" + options.location().bucket() + "/" + key + " exists", connection);
         }
+    }
+
+    private static StagewayException exists(String bucket, String key) {
+        return new StagewayException(ErrorKind.CONFIGURATION, "Cannot write s3://" + bucket + "/" + key
+                + ": it exists and s3.write-mode is fail-if-exists; remove it or set s3.write-mode=overwrite");
     }
 
     private void deleteQuietly(String key) {

@@ -138,8 +138,7 @@ class MultipartTransferTest {
                 UploadMemory memory = new UploadMemory(2, part);
                 for (boolean put : new boolean[] {true, false}) {
                     String key = "odd/" + length + "-" + put;
-                    ObjectUpload upload = new ObjectUpload(admin, CUSTOMER_BUCKET, key, S3Properties.Encryption.NONE,
-                            java.util.Optional.empty(), part, memory, pool);
+                    ObjectUpload upload = new ObjectUpload(admin, CUSTOMER_BUCKET, key, ObjectOptions.PLAIN, part, memory, pool);
                     // Uneven writes, so chunk and part boundaries fall inside them.
                     for (int off = 0; off < length; off += 300_001) {
                         upload.write(original, off, Math.min(300_001, length - off));

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.stageway.config.ConfigurationException;
 import dev.stageway.error.ErrorKind;
+import dev.stageway.aws.RoleSessions;
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
+import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.TargetWriter;
+import dev.stageway.testkit.iam.Policy;
+import dev.stageway.testkit.iam.PolicyKind;
+import dev.stageway.testkit.iam.Role;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -150,6 +155,37 @@ class S3RoundTripTest {
                 props("s3.folder-path", CUSTOMER_BUCKET + "/exists", "s3.write-mode", "fail-if-exists"), TEXT, hardRows()));
         assertEquals("Cannot write s3://customer-data/exists/data.csv: it exists and s3.write-mode is fail-if-exists; remove it "
                 + "or set s3.write-mode=overwrite", e.getMessage());
+    }
+
+    /**
+     * A role that may not list the bucket cannot tell a missing key from a forbidden one (S3 answers
+     * 403 for both), so fail-if-exists leaves it to S3: the object is published only if absent.
+     */
+    @Test
+    void failIfExistsWithoutListBucketPublishesOnlyIfAbsent() {
+        var iam = fx.sandbox.iam();
+        Role role = iam.role(roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE)).orElseThrow();
+        iam.addRole(new Role(role.arn(), role.account(), role.name(), role.trustPolicy(), List.of(Policy.parse("no listing",
+                PolicyKind.IDENTITY, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\","
+                        + "\"s3:PutObject\",\"s3:AbortMultipartUpload\"],\"Resource\":\"arn:aws:s3:::" + CUSTOMER_BUCKET + "/unlisted/*\"}]}")),
+                role.maxSessionDuration()));
+        try (RoleSessions fresh = new RoleSessions()) {
+            Map<String, String> target = props("s3.folder-path", CUSTOMER_BUCKET + "/unlisted", "s3.write-mode", "fail-if-exists");
+            try (TargetWriter w = fx.connector.openWriter(new RunContext("unlisted-1", fresh), fx.customerRole(), target, TEXT)) {
+                w.write(new RecordBatch(TEXT, hardRows()));
+                w.commit();
+            }
+            StagewayException e = assertThrows(StagewayException.class, () -> {
+                try (TargetWriter w = fx.connector.openWriter(new RunContext("unlisted-2", fresh), fx.customerRole(), target, TEXT)) {
+                    w.write(new RecordBatch(TEXT, hardRows()));
+                    w.commit();
+                }
+            });
+            assertEquals("Cannot write s3://customer-data/unlisted/data.csv: it exists and s3.write-mode is fail-if-exists; remove it "
+                    + "or set s3.write-mode=overwrite", e.getMessage());
+        } finally {
+            iam.addRole(role);
+        }
     }
 
     @Test

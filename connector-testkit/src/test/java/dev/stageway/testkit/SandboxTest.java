@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -187,6 +188,26 @@ class SandboxTest {
 
     private static java.util.stream.Stream<Throwable> causes(Throwable t) {
         return java.util.stream.Stream.iterate(t, java.util.Objects::nonNull, Throwable::getCause);
+    }
+
+    /** Objects kept on disk carry their server-side encryption as in memory: SSE-KMS is not refused for them. */
+    @Test
+    void sseKmsWorksWhenObjectsAreKeptOnDisk(@TempDir java.nio.file.Path dir) throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(SandboxCertificate.trustStore());
+        try (Sandbox disk = Sandbox.builder().dataDirectory(dir).build();
+             S3Client admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(disk.s3TlsEndpoint()).forcePathStyle(true)
+                     .httpClientBuilder(ApacheHttpClient.builder().tlsTrustManagersProvider(trust::getTrustManagers))
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
+                             CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {
+            var put = admin.putObject(b -> b.bucket(CUSTOMER_SECURE_BUCKET).key(CUSTOMER_SECURE_PREFIX + "disk.csv"),
+                    RequestBody.fromString("a,b\n"));
+            assertEquals(customerKeyArn(), put.ssekmsKeyId(), "the bucket's default key");
+            var got = admin.getObjectAsBytes(b -> b.bucket(CUSTOMER_SECURE_BUCKET).key(CUSTOMER_SECURE_PREFIX + "disk.csv"));
+            assertEquals("a,b\n", got.asUtf8String());
+            assertEquals("aws:kms", got.response().serverSideEncryptionAsString());
+            assertEquals(customerKeyArn(), got.response().ssekmsKeyId());
+        }
     }
 
     @Test

@@ -24,11 +24,6 @@ public final class RequestContext {
         return new Builder(new LinkedHashMap<>());
     }
 
-    /** This context with more keys; a key given again replaces its values. */
-    public Builder toBuilder() {
-        return new Builder(new LinkedHashMap<>(values));
-    }
-
     /** The values of {@code key}, or empty when the request does not carry it. */
     public Optional<List<String>> get(String key) {
         return Optional.ofNullable(values.get(normalise(key)));

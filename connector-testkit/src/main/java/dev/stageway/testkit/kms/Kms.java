@@ -40,7 +40,7 @@ public final class Kms {
 
     /** Declares a customer managed key in this region. */
     public KmsKey addKey(String account, String keyId, Policy keyPolicy, List<String> keyAliases, boolean enabled) {
-        KmsKey key = new KmsKey(KmsKey.arn(region, account, keyId), keyId, account, region, keyPolicy, enabled, false);
+        KmsKey key = new KmsKey(KmsKey.arn(region, account, keyId), keyId, account, region, keyPolicy, enabled);
         keys.put(key.arn(), key);
         keyAliases.forEach(a -> aliases.put(account + "/" + a, key.arn()));
         return key;
@@ -101,7 +101,7 @@ public final class Kms {
                     + "\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\","
                     + "\"kms:ReEncrypt*\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{"
                     + "\"StringEquals\":{\"kms:CallerAccount\":\"" + account + "\",\"kms:ViaService\":\"s3." + region + ".amazonaws.com\"}}}]}");
-            KmsKey key = new KmsKey(KmsKey.arn(region, account, keyId), keyId, account, region, policy, true, true);
+            KmsKey key = new KmsKey(KmsKey.arn(region, account, keyId), keyId, account, region, policy, true);
             keys.put(key.arn(), key);
             aliases.put(account + "/" + AWS_S3_ALIAS, key.arn());
             return key;

@@ -2,12 +2,8 @@ package dev.stageway.testkit.kms;
 
 import dev.stageway.testkit.iam.Policy;
 
-/**
- * A symmetric KMS key: its ARN, the account and region it lives in, its key policy, and whether it
- * is enabled. An AWS managed key ({@code aws/s3}) is one S3 creates in an account on first use.
- */
-public record KmsKey(String arn, String keyId, String account, String region, Policy keyPolicy, boolean enabled,
-                     boolean awsManaged) {
+/** A symmetric KMS key: its ARN, the account and region it lives in, its key policy, and whether it is enabled. */
+public record KmsKey(String arn, String keyId, String account, String region, Policy keyPolicy, boolean enabled) {
 
     public static String arn(String region, String account, String keyId) {
         return "arn:aws:kms:" + region + ":" + account + ":key/" + keyId;

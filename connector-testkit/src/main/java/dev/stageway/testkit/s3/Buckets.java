@@ -36,8 +36,4 @@ public final class Buckets {
     boolean ownedBy(String name, String account) {
         return owner(name).map(account::equals).orElse(false);
     }
-
-    public java.util.Set<String> names() {
-        return Map.copyOf(buckets).keySet();
-    }
 }

@@ -104,6 +104,7 @@ final class S3Gateway extends HttpServlet {
             req.getInputStream().transferTo(OutputStream.nullOutputStream());
             handler.error(req, resp, e.code, e.status, e.getMessage(), e.elements);
         } catch (KmsException e) {
+            req.getInputStream().transferTo(OutputStream.nullOutputStream());   // as S3 relays KMS's refusal
             handler.error(req, resp, e.code(), e.status(), e.getMessage(), Map.of());
         }
     }

@@ -91,11 +91,6 @@ public final class S3StandIn implements AutoCloseable {
         slowDowns.set(requests);
     }
 
-    /** The blob store behind the stand-in, for the sandbox's own set-up. */
-    public BlobStore blobStore() {
-        return blobStore;
-    }
-
     @Override
     public void close() throws Exception {
         server.stop();

@@ -118,7 +118,7 @@ public final class SigV4 {
     }
 
     /** The key derived from the secret and the signature's scope. */
-    public static byte[] signingKey(String secret, Signature s) {
+    private static byte[] signingKey(String secret, Signature s) {
         byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), s.scopeDate());
         key = hmac(key, s.region());
         key = hmac(key, s.service());

@@ -171,6 +171,39 @@ class PolicyConformanceTest {
                                 s3.getBucketLifecycleConfiguration(b -> b.bucket(DATA));
                             }
                         }, 501, "NotImplemented", "GetBucketLifecycleConfiguration"),
+                new Rule("CopyObject needs s3:GetObject on the source and s3:PutObject on the destination (aws s3 cp between buckets)",
+                        () -> {
+                            try (S3Client s3 = aws.s3(user("notaction"))) {
+                                s3.copyObject(b -> b.sourceBucket(DATA).sourceKey("public/p.csv").destinationBucket(DATA)
+                                        .destinationKey("copies/p.csv"));
+                                assertEquals(0, s3.getObjectTagging(b -> b.bucket(DATA).key("copies/p.csv")).tagSet().size());
+                            }
+                        },
+                        () -> {
+                            try (S3Client s3 = aws.s3(user("uploader"))) {
+                                s3.copyObject(b -> b.sourceBucket(DATA).sourceKey("public/p.csv").destinationBucket(DATA)
+                                        .destinationKey("up/p.csv"));
+                            }
+                        }, 403, "AccessDenied", "s3:GetObject on resource: \"arn:aws:s3:::conf-data/public/p.csv\""),
+                new Rule("ListMultipartUploads names each upload's real initiator, and needs s3:ListBucketMultipartUploads "
+                        + "(which no s3:prefix condition can narrow)",
+                        () -> {
+                            String id;
+                            try (S3Client s3 = aws.s3(user("uploader"))) {
+                                id = s3.createMultipartUpload(b -> b.bucket(DATA).key("up/listed")).uploadId();
+                            }
+                            try (S3Client s3 = aws.s3(user("admin"))) {
+                                var upload = s3.listMultipartUploads(b -> b.bucket(DATA).prefix("up/listed")).uploads().stream()
+                                        .filter(u -> u.uploadId().equals(id)).findFirst().orElseThrow();
+                                assertEquals("arn:aws:iam::" + OWNER + ":user/uploader", upload.initiator().id());
+                                s3.abortMultipartUpload(b -> b.bucket(DATA).key("up/listed").uploadId(id));
+                            }
+                        },
+                        () -> {
+                            try (S3Client s3 = aws.s3(user("lister"))) {
+                                s3.listMultipartUploads(b -> b.bucket(DATA).prefix("allowed/"));
+                            }
+                        }, 403, "AccessDenied", "s3:ListBucketMultipartUploads"),
                 new Rule("A request to a bucket that does not exist is 404 NoSuchBucket",
                         () -> get(user("admin"), DATA, "public/p.csv"), () -> get(user("admin"), "no-such-bucket", "k"),
                         404, "NoSuchBucket", "The specified bucket does not exist"),
