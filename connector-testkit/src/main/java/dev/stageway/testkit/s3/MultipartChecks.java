@@ -104,9 +104,8 @@ final class MultipartChecks {
     }
 
     private static S3Error invalidPart(String uploadId, Part p) {
-        return new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been "
-                + "uploaded, or the specified entity tag may not match the part's entity tag.",
-                Map.of("UploadId", uploadId, "PartNumber", String.valueOf(p.number()), "ETag", p.etag().replace("\"", "")));
+        return S3Error.invalidPart(Map.of("UploadId", uploadId, "PartNumber", String.valueOf(p.number()), "ETag",
+                p.etag().replace("\"", "")));
     }
 
     private record Part(int number, String etag, Map<String, String> checksums) {

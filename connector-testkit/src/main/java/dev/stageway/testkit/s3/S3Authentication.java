@@ -5,9 +5,6 @@ import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.sigv4.SigV4;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +22,6 @@ import java.util.regex.Pattern;
 final class S3Authentication {
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
     private static final long MAX_PRESIGNED_SECONDS = 604800;
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final List<String> PAYLOAD_TOKENS = List.of("UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
             "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER");
@@ -66,7 +62,7 @@ final class S3Authentication {
     private Signed checkHeader(S3Request r, SigV4.Signature s) {
         String amzDate = r.header("x-amz-date").orElseThrow(() ->
                 S3Error.accessDenied("AWS authentication requires a valid Date or x-amz-date header"));
-        Instant signedAt = parseDate(amzDate).orElseThrow(() ->
+        Instant signedAt = SigV4.time(amzDate).orElseThrow(() ->
                 S3Error.accessDenied("AWS authentication requires a valid Date or x-amz-date header"));
         Instant now = iam.now();
         if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
@@ -119,7 +115,7 @@ final class S3Authentication {
             throw queryError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than "
                     + MAX_PRESIGNED_SECONDS + " seconds");
         }
-        Instant signedAt = parseDate(s.amzDate()).orElseThrow(() ->
+        Instant signedAt = SigV4.time(s.amzDate()).orElseThrow(() ->
                 queryError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""));
         if (!s.scopeDate().equals(s.amzDate().substring(0, 8))) {
             throw queryError("Invalid credential date \"" + s.scopeDate() + "\". This date is not the same as X-Amz-Date: \""
@@ -193,14 +189,6 @@ final class S3Authentication {
             }
         }
         return c;
-    }
-
-    private static Optional<Instant> parseDate(String amzDate) {
-        try {
-            return Optional.of(Instant.from(AMZ_DATE.parse(amzDate)));
-        } catch (DateTimeParseException | NullPointerException e) {
-            return Optional.empty();
-        }
     }
 
     private static S3Error malformedHeader(String detail) {

@@ -25,6 +25,16 @@ final class S3Error extends RuntimeException {
         return new S3Error(403, "AccessDenied", message);
     }
 
+    static S3Error noSuchBucket(String bucket) {
+        return new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", Map.of("BucketName", bucket));
+    }
+
+    /** S3's answer to a Complete naming a part it does not have, or with a checksum that is not the part's. */
+    static S3Error invalidPart(Map<String, String> elements) {
+        return new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been "
+                + "uploaded, or the specified entity tag may not match the part's entity tag.", elements);
+    }
+
     /** What the sandbox does not model, refused rather than passed through unchecked. */
     static S3Error notModelled(String what) {
         return new S3Error(501, "NotImplemented", "The sandbox does not model " + what + ".");

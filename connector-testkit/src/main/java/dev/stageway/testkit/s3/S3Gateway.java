@@ -18,10 +18,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.gaul.s3proxy.S3ProxyException;
 import org.gaul.s3proxy.S3ProxyHandler;
 import org.gaul.s3proxy.blobstore.BlobStore;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionConfiguration;
 
@@ -89,7 +87,7 @@ final class S3Gateway extends HttpServlet {
             }
             if (op.scope() != S3Operation.Scope.SERVICE && !op.name().equals("CreateBucket")
                     && buckets.owner(r.bucket().get()).isEmpty()) {
-                throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", Map.of("BucketName", r.bucket().get()));
+                throw S3Error.noSuchBucket(r.bucket().get());
             }
             Optional<String> kmsKey = authorize(r, signed, op);
             if (signed.isEmpty()) {
@@ -133,8 +131,7 @@ final class S3Gateway extends HttpServlet {
                 }
                 authorizer.require(r, signed, op.action(), bucket, r.key(), keys);
                 Optional<KmsKey> key = upload.flatMap(Uploads.Upload::kmsKeyArn).flatMap(kms::key);
-                key.ifPresent(k -> kms.authorizeViaS3(who, "kms:Decrypt", k, objectArn(bucket, r.key().get()),
-                        authorizer.global(r, signed, who)));
+                key.ifPresent(k -> viaKms(r, signed, "kms:Decrypt", k, bucket, r.key().get()));
                 requireUpload(r, bucket);
                 return Optional.empty();
             }
@@ -150,8 +147,7 @@ final class S3Gateway extends HttpServlet {
                 }
                 Optional<HeadObjectResponse> object = existing(r, signed, bucket, r.key().get());
                 if (op.name().equals("GetObject")) {
-                    object.flatMap(this::kmsKeyOf).ifPresent(k -> kms.authorizeViaS3(who, "kms:Decrypt", k,
-                            objectArn(bucket, r.key().get()), authorizer.global(r, signed, who)));
+                    object.flatMap(this::kmsKeyOf).ifPresent(k -> viaKms(r, signed, "kms:Decrypt", k, bucket, r.key().get()));
                 }
                 return Optional.empty();
             }
@@ -187,8 +183,7 @@ final class S3Gateway extends HttpServlet {
             authorizer.require(r, signed, "s3:PutObjectTagging", bucket, r.key(), Map.of());
             throw S3Error.notModelled("object tags");
         }
-        key.ifPresent(k -> kms.authorizeViaS3(who, "kms:GenerateDataKey", k, objectArn(bucket, r.key().get()),
-                authorizer.global(r, signed, who)));
+        key.ifPresent(k -> viaKms(r, signed, "kms:GenerateDataKey", k, bucket, r.key().get()));
         return key.map(KmsKey::arn);
     }
 
@@ -255,12 +250,10 @@ final class S3Gateway extends HttpServlet {
         String bucket = path.substring(0, slash);
         String key = path.substring(slash + 1);
         if (buckets.owner(bucket).isEmpty()) {
-            throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", Map.of("BucketName", bucket));
+            throw S3Error.noSuchBucket(bucket);
         }
         authorizer.require(r, signed, version ? "s3:GetObjectVersion" : "s3:GetObject", bucket, Optional.of(key), Map.of());
-        Identity who = S3Authorizer.identity(signed);
-        existing(r, signed, bucket, key).flatMap(this::kmsKeyOf).ifPresent(k ->
-                kms.authorizeViaS3(who, "kms:Decrypt", k, objectArn(bucket, key), authorizer.global(r, signed, who)));
+        existing(r, signed, bucket, key).flatMap(this::kmsKeyOf).ifPresent(k -> viaKms(r, signed, "kms:Decrypt", k, bucket, key));
         return path;
     }
 
@@ -284,46 +277,10 @@ final class S3Gateway extends HttpServlet {
                 ? kms.key(head.ssekmsKeyId()) : Optional.empty();
     }
 
-    /** s3proxy's refusal, worded as S3 words it where s3proxy says only "Bad Request". */
-    private void s3proxyError(HttpServletRequest req, HttpServletResponse resp, S3Request r, S3ProxyException e) throws IOException {
-        String code = e.getError().name().equals("BAD_DIGEST") ? "BadDigest" : null;
-        if (code == null) {
-            handler.error(req, resp, e);
-            return;
-        }
-        String message = e.getMessage();
-        if (message == null || message.equals("Bad Request")) {
-            Optional<String> algorithm = r.header("x-amz-sdk-checksum-algorithm").or(() -> r.headers().keySet().stream()
-                    .filter(h -> h.startsWith("x-amz-checksum-") && !h.equals("x-amz-checksum-type") && !h.equals("x-amz-checksum-mode"))
-                    .map(h -> h.substring("x-amz-checksum-".length())).findFirst());
-            message = r.header("Content-MD5").isPresent() && algorithm.isEmpty()
-                    ? "The Content-MD5 you specified did not match what we received."
-                    : "The " + algorithm.orElse("checksum").toUpperCase(java.util.Locale.ROOT)
-                    + " you specified did not match the calculated checksum.";
-        }
-        handler.error(req, resp, code, 400, message, Map.of());
-    }
-
-    /** The store's bare 400, worded as S3 words the one failure it stands for in this operation. */
-    private void badRequest(HttpServletRequest req, HttpServletResponse resp, S3Request r, S3Operation op) throws IOException {
-        if (op.name().equals("CompleteMultipartUpload")) {
-            handler.error(req, resp, "InvalidPart", 400, "One or more of the specified parts could not be found.  The part may not have "
-                    + "been uploaded, or the specified entity tag may not match the part's entity tag.", Map.of());
-        } else if (r.header("Content-MD5").isPresent()) {
-            handler.error(req, resp, "BadDigest", 400, "The Content-MD5 you specified did not match what we received.",
-                    Map.of("ExpectedDigest", r.header("Content-MD5").get()));
-        } else {
-            handler.error(req, resp, "InvalidArgument", 400, "Invalid argument.", Map.of());
-        }
-    }
-
-    private static <T extends Throwable> Optional<T> cause(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return Optional.of(type.cast(c));
-            }
-        }
-        return Optional.empty();
+    /** KMS's decision on the key S3 would use for the caller's object, as S3 asks it. */
+    private void viaKms(S3Request r, Optional<S3Authentication.Signed> signed, String action, KmsKey key, String bucket, String object) {
+        Identity who = S3Authorizer.identity(signed);
+        kms.authorizeViaS3(who, action, key, objectArn(bucket, object), authorizer.global(r, signed, who));
     }
 
     private static String objectArn(String bucket, String key) {
@@ -344,21 +301,8 @@ final class S3Gateway extends HttpServlet {
         current.set(scope);
         try {
             handler.doHandle(req, req, resp, body, new S3ProxyHandler.RequestContext());
-        } catch (S3ProxyException e) {
-            s3proxyError(req, resp, r, e);
         } catch (IOException | RuntimeException e) {
-            Optional<S3ProxyException> inner = cause(e, S3ProxyException.class);
-            Optional<AwsServiceException> bare = cause(e, AwsServiceException.class)
-                    .filter(a -> a.statusCode() == 400 && (a.awsErrorDetails() == null || a.awsErrorDetails().errorCode() == null));
-            if (inner.isPresent()) {
-                s3proxyError(req, resp, r, inner.get());   // a digest failed while the body streamed into the store
-            } else if (bare.isPresent()) {
-                badRequest(req, resp, r, op);
-            } else if (e instanceof RuntimeException re) {
-                S3StandIn.storeError(handler, req, resp, re);
-            } else {
-                throw (IOException) e;
-            }
+            StoreFailures.answer(handler, req, resp, r, op, e);
         } finally {
             current.remove();
         }

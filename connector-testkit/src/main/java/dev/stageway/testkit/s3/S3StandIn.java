@@ -23,7 +23,6 @@ import org.gaul.s3proxy.S3ProxyException;
 import org.gaul.s3proxy.S3ProxyHandler;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * S3 on loopback: s3proxy's request handling over an in-memory (or directory) blob store, behind
@@ -112,49 +111,5 @@ public final class S3StandIn implements AutoCloseable {
         void error(HttpServletRequest req, HttpServletResponse resp, S3ProxyException e) throws IOException {
             sendSimpleErrorResponse(req, resp, e.getError(), e.getMessage(), Map.of());
         }
-    }
-
-    /** Answers a failure s3proxy's blob store raised, with the code S3 gives it. */
-    static void storeError(Handler handler, HttpServletRequest req, HttpServletResponse resp, RuntimeException e) throws IOException {
-        if (e instanceof IllegalArgumentException) {
-            handler.error(req, resp, "InvalidArgument", 400, String.valueOf(e.getMessage()), Map.of());
-            return;
-        }
-        if (e instanceof UnsupportedOperationException) {
-            handler.error(req, resp, "NotImplemented", 501, String.valueOf(e.getMessage()), Map.of());
-            return;
-        }
-        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("PreconditionFailed")) {
-            handler.error(req, resp, "PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold", Map.of());
-            return;
-        }
-        AwsServiceException cause = causeOf(e);
-        if (cause == null) {
-            throw e;
-        }
-        String code = cause.awsErrorDetails() == null ? null : cause.awsErrorDetails().errorCode();
-        String message = cause.awsErrorDetails() == null ? null : cause.awsErrorDetails().errorMessage();
-        if (code == null) {
-            code = switch (cause.statusCode()) {
-                case 304 -> "NotModified";
-                case 404 -> "NoSuchKey";
-                case 412 -> "PreconditionFailed";
-                case 416 -> "InvalidRange";
-                default -> "InternalError";
-            };
-        }
-        if (message == null) {
-            message = code.equals("PreconditionFailed") ? "At least one of the pre-conditions you specified did not hold" : code;
-        }
-        handler.error(req, resp, code, cause.statusCode() == 0 ? 500 : cause.statusCode(), message, Map.of());
-    }
-
-    private static AwsServiceException causeOf(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof AwsServiceException ase) {
-                return ase;
-            }
-        }
-        return null;
     }
 }

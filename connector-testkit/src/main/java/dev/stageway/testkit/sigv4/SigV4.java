@@ -5,6 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +30,8 @@ public final class SigV4 {
 
     public static final String ALGORITHM = "AWS4-HMAC-SHA256";
     public static final String TERMINATOR = "aws4_request";
+    /** The form of {@code X-Amz-Date}. */
+    public static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * The parts of a signature.
@@ -38,6 +44,15 @@ public final class SigV4 {
                             Optional<String> expires) {
         public String scope() {
             return scopeDate + "/" + region + "/" + service + "/" + terminator;
+        }
+    }
+
+    /** The time {@code X-Amz-Date} holds; empty when it is absent or not in that form. */
+    public static Optional<Instant> time(String amzDate) {
+        try {
+            return amzDate == null ? Optional.empty() : Optional.of(Instant.from(AMZ_DATE.parse(amzDate)));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 

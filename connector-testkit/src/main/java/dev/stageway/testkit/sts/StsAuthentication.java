@@ -6,9 +6,6 @@ import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.sigv4.SigV4;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +19,6 @@ import java.util.Map;
  */
 final class StsAuthentication {
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Iam iam;
     private final String region;
@@ -78,20 +74,16 @@ final class StsAuthentication {
     }
 
     private void checkTime(String amzDate) throws StsError {
-        Instant signedAt;
-        try {
-            signedAt = Instant.from(AMZ_DATE.parse(amzDate));
-        } catch (DateTimeParseException e) {
-            throw new StsError(400, "IncompleteSignature", "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z'.");
-        }
+        Instant signedAt = SigV4.time(amzDate).orElseThrow(() ->
+                new StsError(400, "IncompleteSignature", "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z'."));
         Instant now = iam.now();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
-            throw mismatch("Signature expired: " + amzDate + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW))
-                    + " (" + AMZ_DATE.format(now) + " - 15 min.)");
+            throw mismatch("Signature expired: " + amzDate + " is now earlier than " + SigV4.AMZ_DATE.format(now.minus(MAX_SKEW))
+                    + " (" + SigV4.AMZ_DATE.format(now) + " - 15 min.)");
         }
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
-            throw mismatch("Signature not yet current: " + amzDate + " is still later than " + AMZ_DATE.format(now.plus(MAX_SKEW))
-                    + " (" + AMZ_DATE.format(now) + " + 15 min.)");
+            throw mismatch("Signature not yet current: " + amzDate + " is still later than " + SigV4.AMZ_DATE.format(now.plus(MAX_SKEW))
+                    + " (" + SigV4.AMZ_DATE.format(now) + " + 15 min.)");
         }
     }
 
