@@ -2,9 +2,9 @@ package dev.stageway.redshift;
 
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.RoleSessions;
-import dev.stageway.s3.S3Connection;
-import dev.stageway.s3.S3Location;
-import dev.stageway.s3.Transfers;
+import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.S3Location;
+import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
@@ -58,11 +58,11 @@ public final class RedshiftBench {
     public static double[] staging(Map<String, String> connection, String stagingFolder, List<Object[]> rows, int files) throws Exception {
         try (RoleSessions sessions = new RoleSessions();
              S3Connection s3 = S3Connection.open(new RunContext("bench", sessions), AwsSettings.parse(connection, Map.of(), "bench"), 4)) {
-            ExecutorService pool = Transfers.pool("bench-staging", RedshiftTargetWriter.CONCURRENCY);
+            ExecutorService pool = Transfers.pool("bench-staging", RedshiftWrite.CONCURRENCY);
             try {
                 long start = System.nanoTime();
-                StagingFiles staging = new StagingFiles(s3, S3Location.parse(stagingFolder), SCHEMA, files, RedshiftTargetWriter.PART_SIZE,
-                        RedshiftTargetWriter.CONCURRENCY, pool);
+                StagingFiles staging = new StagingFiles(s3, S3Location.parse(stagingFolder), SCHEMA, files, RedshiftWrite.PART_SIZE,
+                        RedshiftWrite.CONCURRENCY, pool);
                 for (int i = 0; i < rows.size(); i += 10_000) {
                     staging.write(new RecordBatch(SCHEMA, rows.subList(i, Math.min(rows.size(), i + 10_000))));
                 }

@@ -9,8 +9,8 @@ import dev.stageway.config.ParsedProperties;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.RedshiftProperties.CopyAuth;
-import dev.stageway.s3.S3Connection;
-import dev.stageway.s3.S3Location;
+import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.spi.RunContext;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -117,7 +117,7 @@ final class RedshiftConnection implements AutoCloseable {
     /** A folder of the staging path for one run's files. */
     S3Location stagingFolder(String runId, String purpose) {
         String safe = runId.replaceAll("[^A-Za-z0-9._-]", "-");
-        return new S3Location(staging.bucket(), staging.prefix() + safe + "/" + purpose + "/", staging.region());
+        return staging.child(safe + "/" + purpose + "/");
     }
 
     boolean keepStagingOnFailure() {

@@ -7,7 +7,9 @@ import dev.stageway.config.PropertyTable;
 import dev.stageway.aws.RoleSessions;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
-import dev.stageway.s3.S3Checks;
+import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.S3Checks;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.spi.CheckStep;
 import dev.stageway.spi.ConnectorFactory;
 import dev.stageway.spi.ConnectorRuntime;
@@ -17,8 +19,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
+import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.Split;
+import dev.stageway.spi.TargetWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,17 +84,25 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
+    public SourcePlan planSource(RunContext context, Map<String, String> connection, Map<String, String> source) {
         ConfigurationException.throwIfAny(validateSource(connection, source));
         ParsedProperties p = RedshiftProperties.SOURCE.parse(source);
         // A trailing ';' is natural to type but not allowed inside UNLOAD ('...').
         String query = p.find(RedshiftProperties.QUERY).map(q -> q.strip().replaceAll(";+\\s*$", ""))
                 .orElseGet(() -> "SELECT * FROM " + p.get(RedshiftProperties.TABLE));
-        return new RedshiftSourceReader(RedshiftConnection.open(context, connection, source, 4), context, connection, query);
+        return RedshiftSource.plan(RedshiftConnection.open(context, connection, source, 1), context, query);
     }
 
     @Override
-    public TargetWriter openWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
+    public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source, Split split) {
+        ConfigurationException.throwIfAny(validateSource(connection, source));
+        // The split names its objects: the folder serves only their bucket, which is the staging path's.
+        S3Location staging = S3Location.parse(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.STAGING_PATH));
+        return RedshiftSource.unloaded(staging).open(context, CsvObjectSource.settings(context, connection, source), split);
+    }
+
+    @Override
+    public TargetWrite openWrite(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
         List<Problem> problems = new ArrayList<>(validateTarget(connection, target));
         if (problems.isEmpty()) {
             ParsedProperties p = RedshiftProperties.TARGET.parse(target);
@@ -102,10 +114,7 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
             }
         }
         ConfigurationException.throwIfAny(problems);
-        ParsedProperties p = RedshiftProperties.TARGET.parse(target);
-        RedshiftTargetWriter.Options options = new RedshiftTargetWriter.Options(p.get(RedshiftProperties.TABLE),
-                p.get(RedshiftProperties.LOAD_MODE), RedshiftProperties.keyColumns(p), p.find(RedshiftProperties.PRE_SQL),
-                p.find(RedshiftProperties.POST_SQL), p.find(RedshiftProperties.STAGING_FILES).map(Long::intValue));
-        return new RedshiftTargetWriter(RedshiftConnection.open(context, connection, target, 4), options, schema, context.runId());
+        RedshiftTarget options = RedshiftProperties.target(RedshiftProperties.TARGET.parse(target));
+        return new RedshiftWrite(RedshiftConnection.open(context, connection, target, RedshiftWrite.CONCURRENCY), options, schema, context);
     }
 }

@@ -8,7 +8,7 @@ import dev.stageway.config.PropertyTable;
 import dev.stageway.config.PropertyType;
 import dev.stageway.config.Rule;
 import dev.stageway.config.Secret;
-import dev.stageway.s3.S3Location;
+import dev.stageway.s3.transfer.S3Location;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -126,8 +126,18 @@ public final class RedshiftProperties {
                     PropertyType.integer(1, 1024))
             .group(LOAD)
             .doc("How many gzip CSV files a load stages in parallel. COPY loads one file per slice at a time, so the default is "
-                    + "the cluster's slice count, capped at " + RedshiftTargetWriter.DEFAULT_FILES_CAP + ". Each file being "
+                    + "the cluster's slice count, capped at " + RedshiftWrite.DEFAULT_FILES_CAP + ". Each file being "
                     + "filled holds up to 8 MiB of memory: raise it to the slice count on large clusters when memory allows.")
+            .build();
+
+    public static final PropertyDescriptor<String> LOAD_LOG_TABLE = PropertyDescriptor.builder("redshift.load-log-table",
+                    PropertyType.STRING)
+            .group(LOAD).defaultValue("stageway_load_log")
+            .doc("Where each load records its run id, in the load's own transaction, so a retried run (the same run id) never "
+                    + "loads twice. Created on first use; `table` is in the target table's schema, or give `schema.table`. The "
+                    + "user needs CREATE on that schema once, then INSERT and SELECT on the table.")
+            .validator(v -> TABLE_NAME.matcher(v).matches() ? Optional.empty()
+                    : Optional.of("must be table or schema.table, each a letter or _ followed by letters, digits, _ or $"))
             .build();
 
     public static final PropertyDescriptor<String> QUERY = PropertyDescriptor.builder("redshift.query", PropertyType.STRING)
@@ -176,11 +186,23 @@ public final class RedshiftProperties {
             CLUSTER_TABLE);
 
     public static final PropertyTable TARGET = PropertyTable.combine("Redshift target",
-            PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL, STAGING_FILES), List.of(TABLE_AND_KEYS)),
+            PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL, STAGING_FILES,
+                    LOAD_LOG_TABLE), List.of(TABLE_AND_KEYS)),
             AwsProperties.ADVANCED);
 
     public static final PropertyTable SOURCE = PropertyTable.combine("Redshift source",
             PropertyTable.of("Redshift source", List.of(TABLE, QUERY), List.of(TABLE_OR_QUERY)), AwsProperties.ADVANCED);
+
+    /** The target its parsed properties describe. */
+    static RedshiftTarget target(ParsedProperties p) {
+        String table = p.get(TABLE);
+        String log = p.get(LOAD_LOG_TABLE);
+        if (!log.contains(".") && table.contains(".")) {
+            log = table.substring(0, table.indexOf('.') + 1) + log;
+        }
+        return new RedshiftTarget(table, p.get(LOAD_MODE), keyColumns(p), p.find(PRE_SQL), p.find(POST_SQL),
+                p.find(STAGING_FILES).map(Long::intValue), log);
+    }
 
     static List<String> keyColumns(ParsedProperties p) {
         return p.find(KEY_COLUMNS).map(k -> List.of(k.split(","))).orElse(List.of()).stream().map(String::strip)

@@ -92,6 +92,12 @@ final class RedshiftStatements {
         return "DELETE FROM " + table;
     }
 
+    /** The load log: one row per run loaded into a table, written in the load's own transaction. */
+    static String createLoadLog(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table
+                + " (run_id VARCHAR(256) NOT NULL, target_table VARCHAR(256) NOT NULL, loaded_at TIMESTAMP NOT NULL, row_count BIGINT)";
+    }
+
     static String createStage(String stage, String table) {
         return "CREATE TEMP TABLE " + stage + " (LIKE " + table + ")";
     }

@@ -1,15 +1,15 @@
 package dev.stageway.redshift;
 
-import dev.stageway.s3.CsvOptions;
-import dev.stageway.s3.CsvRowWriter;
-import dev.stageway.s3.ObjectOptions;
-import dev.stageway.s3.ObjectUpload;
-import dev.stageway.s3.PendingObject;
-import dev.stageway.s3.S3Connection;
-import dev.stageway.s3.S3Location;
-import dev.stageway.s3.Transfers;
-import dev.stageway.s3.UploadMemory;
-import dev.stageway.s3.ValueText;
+import dev.stageway.csv.CsvOptions;
+import dev.stageway.csv.CsvRowWriter;
+import dev.stageway.s3.transfer.ObjectOptions;
+import dev.stageway.s3.transfer.ObjectUpload;
+import dev.stageway.s3.transfer.PendingObject;
+import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.S3Location;
+import dev.stageway.s3.transfer.Transfers;
+import dev.stageway.s3.transfer.UploadMemory;
+import dev.stageway.csv.ValueText;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.Schema;
@@ -32,13 +32,12 @@ import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * The gzip CSV files one load stages for COPY: as many as the target says (by default one per
- * slice), filled round-robin so their sizes are even (AWS's COPY guidance), uploaded while records arrive, then
- * a manifest listing them as mandatory. Row r of the load is line r / files + 1 of file r % files,
- * so a COPY error's file and line name the record.
+ * The gzip CSV files one task stages for COPY: as many as the target says (by default one per
+ * slice), filled round-robin so their sizes are even (AWS's COPY guidance), uploaded while records
+ * arrive. Row r of the task is line r / files + 1 of file r % files, so a COPY error's file and line
+ * name the record.
  */
 final class StagingFiles {
     private static final Logger LOG = LoggerFactory.getLogger(StagingFiles.class);
@@ -200,14 +199,17 @@ final class StagingFiles {
         return longest;
     }
 
-    /** Publishes every file and the manifest; returns the manifest's URL. */
-    String publish() throws IOException {
+    /** A staged file: its URL and compressed size. */
+    record StagedFile(String url, long bytes) {
+    }
+
+    /** Uploads the rest of every file; returns them in file order. */
+    List<StagedFile> publish() throws IOException {
         while (!inFlight.isEmpty()) {
             await(inFlight.poll());
         }
         encoders.shutdown();
         List<PendingObject> pending = new ArrayList<>();
-        long bytes = 0;
         for (int i = 0; i < uploads.size(); i++) {
             printers.get(i).flush();
             gzips.get(i).finish();
@@ -226,19 +228,12 @@ final class StagingFiles {
         for (CompletableFuture<Void> commit : commits) {
             await(commit);
         }
-        StringBuilder manifest = new StringBuilder("{\"entries\":[");
-        for (int i = 0; i < pending.size(); i++) {
-            PendingObject p = pending.get(i);
+        List<StagedFile> files = new ArrayList<>();
+        for (PendingObject p : pending) {
+            files.add(new StagedFile("s3://" + folder.bucket() + "/" + p.key(), p.bytes()));
             bytes += p.bytes();
-            manifest.append(i == 0 ? "" : ",").append("{\"url\":\"s3://").append(folder.bucket()).append('/').append(p.key())
-                    .append("\",\"mandatory\":true,\"meta\":{\"content_length\":").append(p.bytes()).append("}}");
         }
-        manifest.append("]}");
-        String key = folder.key("manifest.json");
-        s3.client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(manifest.toString()));
-        published.add(key);
-        this.bytes = bytes;
-        return "s3://" + folder.bucket() + "/" + key;
+        return files;
     }
 
     /** CSV bytes staged, before compression. */
@@ -295,8 +290,8 @@ final class StagingFiles {
         }
     }
 
-    /** Which record (from 1) is at {@code line} (from 1) of staged file {@code fileIndex} (from 0). */
-    long record(int fileIndex, long line) {
-        return (line - 1) * files() + fileIndex + 1;
+    /** Which record (from 1) of a task that staged {@code files} files is at {@code line} (from 1) of file {@code fileIndex} (from 0). */
+    static long record(int files, int fileIndex, long line) {
+        return (line - 1) * files + fileIndex + 1;
     }
 }

@@ -7,7 +7,7 @@ import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.SingleTaskWriter;
 import dev.stageway.testkit.Sandbox;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -34,7 +34,7 @@ public final class LoadRun {
             System.out.printf("sandbox with Redshift stand-in up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             long start = System.nanoTime();
             RunSummary s;
-            try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.connection(), props("redshift.table", "orders"), schema)) {
+            try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), fx.connection(), props("redshift.table", "orders"), schema)) {
                 List<Object[]> batch = new ArrayList<>();
                 for (int i = 0; i < rows; i++) {
                     batch.add(new Object[] {(long) i, "customer-" + (i % 9973), BigDecimal.valueOf(i % 100_000, 2),

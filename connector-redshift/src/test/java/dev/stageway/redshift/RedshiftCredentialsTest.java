@@ -13,7 +13,7 @@ import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.SingleTaskWriter;
 import dev.stageway.testkit.Sandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class RedshiftCredentialsTest {
             Map<String, String> connection = fx.connection();
             connection.put("redshift.copy.credential-validity-seconds", "4");
             RunSummary summary;
-            try (TargetWriter w = fx.connector.openWriter(fx.context(), connection, props("redshift.table", "renewed"), ONE)) {
+            try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), connection, props("redshift.table", "renewed"), ONE)) {
                 w.write(new RecordBatch(ONE, List.<Object[]>of(new Object[] {"a"})));
                 // The session that staged the rows now has under 4 s left: COPY must not be sent with it.
                 Thread.sleep(LIFETIME.minusSeconds(3).toMillis());

@@ -1,5 +1,6 @@
 package dev.stageway.redshift;
 
+import dev.stageway.spi.SingleTaskWriter;
 import static dev.stageway.redshift.RedshiftFixture.props;
 import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -132,7 +133,7 @@ class RedshiftLoadTest {
                 props("redshift.table", "strict_orders", "redshift.load-mode", "truncate"), loose, rows));
         assertEquals(ErrorKind.DATA, e.kind());
         assertTrue(e.getMessage().matches("Cannot load into strict_orders: Redshift rejected record 6 \\(s3://customer-staging/"
-                + "stageway/run-\\d+/load/part-00002\\.csv\\.gz, line 2\\), column total: invalid input syntax for type numeric: "
+                + "stageway/run-\\d+/load/t00000-a0/part-00002\\.csv\\.gz, line 2\\), column total: invalid input syntax for type numeric: "
                 + "\"seven\" \\(value 'seven'\\)\\. Nothing was loaded; the table is unchanged\\."), e.getMessage());
         assertEquals(List.of("1:kept:1.00"), table("strict_orders"));
         assertStagingEmpty();
@@ -146,7 +147,7 @@ class RedshiftLoadTest {
         java.util.Random random = new java.util.Random(1);
         byte[] bytes = new byte[1500];
         StagewayException e = assertThrows(StagewayException.class, () -> {
-            try (var w = fx.connector.openWriter(fx.context(), fx.connection(), props("redshift.table", "big_orders"), schema)) {
+            try (var w = SingleTaskWriter.open(fx.connector, fx.context(), fx.connection(), props("redshift.table", "big_orders"), schema)) {
                 // 40 batches of 1,000 rows of ~2 KB of incompressible text: every staged file is a multipart
                 // upload in progress (parts of 8 MiB) when record 40,000 turns out to hold a Long, not an Integer.
                 for (int batch = 0; batch < 50; batch++) {
@@ -189,7 +190,7 @@ class RedshiftLoadTest {
         assertEquals(List.of(List.of("1000", "500500")), fx.query("select count(*), sum(id) from seven_files"));
         assertStagingEmpty();
 
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> fx.connector.openWriter(fx.context(),
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> fx.connector.openWrite(fx.context(),
                 fx.connection(), props("redshift.table", "t", "redshift.staging.files", "0"), ORDERS));
         assertTrue(e.problems().get(0).toString().startsWith("redshift.staging.files: "), e.problems().toString());
     }
@@ -220,18 +221,18 @@ class RedshiftLoadTest {
 
     @Test
     void configurationIsCheckedBeforeAnyCall() {
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> fx.connector.openWriter(fx.context(),
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> fx.connector.openWrite(fx.context(),
                 fx.connection(), props("redshift.load-mode", "upsert"), ORDERS));
         assertEquals(List.of("redshift.table: is required: the table to load",
                 "redshift.key-columns, redshift.load-mode: is required with redshift.load-mode=upsert: the columns that identify a row"),
                 e.problems().stream().map(Object::toString).toList());
-        ConfigurationException keys = assertThrows(ConfigurationException.class, () -> fx.connector.openWriter(fx.context(),
+        ConfigurationException keys = assertThrows(ConfigurationException.class, () -> fx.connector.openWrite(fx.context(),
                 fx.connection(), props("redshift.table", "t", "redshift.load-mode", "delete", "redshift.key-columns", "order_id"), ORDERS));
         assertEquals("redshift.key-columns: names column order_id, which the records do not have; they have [id, customer, total]",
                 keys.problems().get(0).toString());
         Map<String, String> noRole = fx.connection();
         noRole.put("redshift.copy-auth", "iam-role");
-        ConfigurationException role = assertThrows(ConfigurationException.class, () -> fx.connector.openWriter(fx.context(), noRole,
+        ConfigurationException role = assertThrows(ConfigurationException.class, () -> fx.connector.openWrite(fx.context(), noRole,
                 props("redshift.table", "t"), ORDERS));
         assertEquals("redshift.iam-role, redshift.copy-auth: is required with redshift.copy-auth=iam-role",
                 role.problems().get(0).toString());

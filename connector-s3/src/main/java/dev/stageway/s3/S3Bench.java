@@ -1,5 +1,11 @@
 package dev.stageway.s3;
 
+import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.ObjectOptions;
+import dev.stageway.s3.transfer.ObjectUpload;
+import dev.stageway.s3.transfer.RangedDownload;
+import dev.stageway.s3.transfer.Transfers;
+import dev.stageway.s3.transfer.UploadMemory;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.RoleSessions;
 import dev.stageway.spi.RunContext;

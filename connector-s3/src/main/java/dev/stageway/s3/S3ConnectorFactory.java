@@ -1,20 +1,24 @@
 package dev.stageway.s3;
 
+import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.config.ConfigurationException;
-import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyTable;
-import dev.stageway.s3.S3Properties.Compression;
 import dev.stageway.aws.RoleSessions;
 import dev.stageway.spi.CheckStep;
 import dev.stageway.spi.ConnectorFactory;
 import dev.stageway.spi.ConnectorRuntime;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
+import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.S3Checks;
+import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.Split;
+import dev.stageway.spi.TargetWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,32 +89,24 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source) {
+    public SourcePlan planSource(RunContext context, Map<String, String> connection, Map<String, String> source) {
         ConfigurationException.throwIfAny(validateSource(connection, source));
-        ParsedProperties p = S3Properties.SOURCE.parse(source);
-        AwsSettings settings = AwsSettings.parse(connection, AwsProperties.ADVANCED.select(source), context.runId());
-        int concurrency = p.get(S3Properties.CONCURRENCY).intValue();
-        S3SourceReader.Options options = new S3SourceReader.Options(S3Location.parse(p.get(S3Properties.FOLDER_PATH)),
-                Glob.compile(p.get(S3Properties.FILE_PATTERN)), p.get(S3Properties.SOURCE_COMPRESSION), p.get(S3Properties.PART_SIZE),
-                concurrency, p.get(S3Properties.DOWNLOAD_THRESHOLD), p.get(S3Properties.ON_BAD_ROW), CsvOptions.from(p));
-        return new S3SourceReader(S3Connection.open(context, settings, concurrency), options);
+        return S3Properties.source(S3Properties.SOURCE.parse(source)).plan(context, CsvObjectSource.settings(context, connection, source),
+                () -> { });
     }
 
     @Override
-    public TargetWriter openWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
+    public SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source, Split split) {
+        ConfigurationException.throwIfAny(validateSource(connection, source));
+        return S3Properties.source(S3Properties.SOURCE.parse(source)).open(context, CsvObjectSource.settings(context, connection, source),
+                split);
+    }
+
+    @Override
+    public TargetWrite openWrite(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
         ConfigurationException.throwIfAny(validateTarget(connection, target));
-        ParsedProperties p = S3Properties.TARGET.parse(target);
-        AwsSettings settings = AwsSettings.parse(connection, AwsProperties.ADVANCED.select(target), context.runId());
-        String fileName = p.get(S3Properties.FILE_NAME);
-        Compression compression = p.get(S3Properties.TARGET_COMPRESSION);
-        boolean gzip = compression == Compression.GZIP || compression == Compression.AUTO && fileName.endsWith(".gz");
-        boolean numbered = p.get(S3Properties.ROLLOVER_BYTES) > 0 || p.get(S3Properties.ROLLOVER_ROWS) > 0;
-        int concurrency = p.get(S3Properties.CONCURRENCY).intValue();
-        S3TargetWriter.Options options = new S3TargetWriter.Options(S3Location.parse(p.get(S3Properties.FOLDER_PATH)),
-                new ObjectNames(fileName, gzip, numbered), gzip, p.get(S3Properties.PART_SIZE), concurrency,
-                p.get(S3Properties.ROLLOVER_BYTES), p.get(S3Properties.ROLLOVER_ROWS), p.get(S3Properties.WRITE_MODE),
-                p.get(S3Properties.ENCRYPTION), p.find(S3Properties.KMS_KEY), CsvOptions.from(p));
-        return new S3TargetWriter(S3Connection.open(context, settings, concurrency), options, schema);
+        return new S3Write(context, CsvObjectSource.settings(context, connection, target),
+                S3Properties.target(S3Properties.TARGET.parse(target)), schema);
     }
 
     /** A region named in the folder URL must be the connection's, or every request would be redirected. */

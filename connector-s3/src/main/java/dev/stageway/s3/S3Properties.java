@@ -1,5 +1,15 @@
 package dev.stageway.s3;
 
+import dev.stageway.config.ParsedProperties;
+import dev.stageway.csv.CsvOptions;
+import dev.stageway.s3.transfer.Compression;
+import dev.stageway.s3.transfer.CsvObjectReader;
+import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.Glob;
+import dev.stageway.s3.transfer.ObjectOptions;
+import dev.stageway.s3.transfer.ObjectOptions.Encryption;
+import dev.stageway.s3.transfer.S3Limits;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyDescriptor;
@@ -10,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Properties of S3 sources and targets; the connection's are {@link AwsProperties#CONNECTION}. */
-public final class S3Properties {
+final class S3Properties {
     private S3Properties() {
     }
 
@@ -18,13 +28,9 @@ public final class S3Properties {
     static final String TRANSFER = "S3 transfer";
     static final String OUTPUT = "S3 output";
 
-    public enum Compression { NONE, GZIP, AUTO }
+    enum WriteMode { OVERWRITE, FAIL_IF_EXISTS }
 
-    public enum WriteMode { OVERWRITE, FAIL_IF_EXISTS }
-
-    public enum Encryption { NONE, SSE_S3, SSE_KMS }
-
-    public enum OnBadRow { FAIL, SKIP }
+    enum OnBadRow { FAIL, SKIP }
 
     public static final PropertyDescriptor<String> FOLDER_PATH = PropertyDescriptor.builder("s3.folder-path", PropertyType.STRING)
             .group(LOCATION).required()
@@ -78,6 +84,14 @@ public final class S3Properties {
                     + "with one GET.")
             .build();
 
+    public static final PropertyDescriptor<Long> SPLIT_SIZE = PropertyDescriptor.builder("s3.split-size-bytes",
+                    PropertyType.integer(1, Long.MAX_VALUE))
+            .group(TRANSFER).defaultValue(128L * 1024 * 1024)
+            .doc("About how many bytes of whole objects one split reads; a host reads splits in parallel (`stageway run "
+                    + "--parallelism N`, Spark partitions). An object is never cut: a larger one is a split of its own, read "
+                    + "with ranged GETs.")
+            .build();
+
     public static final PropertyDescriptor<OnBadRow> ON_BAD_ROW = PropertyDescriptor.builder("s3.on-bad-row",
                     PropertyType.oneOf(OnBadRow.class))
             .group(TRANSFER).defaultValue(OnBadRow.FAIL)
@@ -122,11 +136,33 @@ public final class S3Properties {
 
     public static final PropertyTable SOURCE = PropertyTable.combine("S3 source",
             PropertyTable.of("S3 source", List.of(FOLDER_PATH, FILE_PATTERN, SOURCE_COMPRESSION, PART_SIZE, CONCURRENCY,
-                    DOWNLOAD_THRESHOLD, ON_BAD_ROW), List.of()),
+                    DOWNLOAD_THRESHOLD, SPLIT_SIZE, ON_BAD_ROW), List.of()),
             CsvOptions.TABLE, AwsProperties.ADVANCED);
 
     public static final PropertyTable TARGET = PropertyTable.combine("S3 target",
             PropertyTable.of("S3 target", List.of(FOLDER_PATH, FILE_NAME, TARGET_COMPRESSION, PART_SIZE, CONCURRENCY,
                     ROLLOVER_BYTES, ROLLOVER_ROWS, WRITE_MODE, ENCRYPTION, KMS_KEY), List.of(KMS_KEY_NEEDS_KMS)),
             CsvOptions.TABLE, AwsProperties.ADVANCED);
+
+    /** The source its parsed properties describe. */
+    static CsvObjectSource source(ParsedProperties p) {
+        S3Location location = S3Location.parse(p.get(FOLDER_PATH));
+        return new CsvObjectSource(location, Glob.compile(p.get(FILE_PATTERN)), p.get(SPLIT_SIZE),
+                new CsvObjectReader.Options(location.bucket(), p.get(SOURCE_COMPRESSION), p.get(PART_SIZE),
+                        p.get(CONCURRENCY).intValue(), p.get(DOWNLOAD_THRESHOLD), p.get(ON_BAD_ROW) == OnBadRow.SKIP,
+                        "set s3.on-bad-row=skip to skip and count such rows", CsvOptions.from(p)));
+    }
+
+    /** The target its parsed properties describe. */
+    static S3Target target(ParsedProperties p) {
+        String fileName = p.get(FILE_NAME);
+        Compression compression = p.get(TARGET_COMPRESSION);
+        boolean gzip = compression == Compression.GZIP || compression == Compression.AUTO && fileName.endsWith(".gz");
+        boolean numbered = p.get(ROLLOVER_BYTES) > 0 || p.get(ROLLOVER_ROWS) > 0;
+        WriteMode mode = p.get(WRITE_MODE);
+        return new S3Target(S3Location.parse(p.get(FOLDER_PATH)), new ObjectNames(fileName, gzip, numbered), gzip,
+                p.get(PART_SIZE), p.get(CONCURRENCY).intValue(), p.get(ROLLOVER_BYTES), p.get(ROLLOVER_ROWS),
+                mode == WriteMode.FAIL_IF_EXISTS, new ObjectOptions(p.get(ENCRYPTION), p.find(KMS_KEY), mode == WriteMode.FAIL_IF_EXISTS),
+                CsvOptions.from(p));
+    }
 }

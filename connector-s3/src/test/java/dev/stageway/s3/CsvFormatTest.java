@@ -1,5 +1,7 @@
 package dev.stageway.s3;
 
+import dev.stageway.csv.CsvOptions;
+import dev.stageway.csv.CsvRowWriter;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.stageway.config.Problem;

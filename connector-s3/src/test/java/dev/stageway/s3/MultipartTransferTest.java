@@ -1,5 +1,10 @@
 package dev.stageway.s3;
 
+import dev.stageway.s3.transfer.ObjectOptions;
+import dev.stageway.s3.transfer.ObjectUpload;
+import dev.stageway.s3.transfer.RangedDownload;
+import dev.stageway.s3.transfer.Transfers;
+import dev.stageway.s3.transfer.UploadMemory;
 import static dev.stageway.s3.SandboxFixture.props;
 import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -11,7 +16,7 @@ import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.SingleTaskWriter;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -61,7 +66,7 @@ class MultipartTransferTest {
     void a50MiBObjectGoesThroughSeveralPartsAndReadsBackInRanges() {
         List<Object[]> rows = rows(52, 1);   // 1003 bytes a row: just over 50 MiB
         RunSummary summary;
-        try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), props("s3.folder-path",
+        try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), fx.customerRole(), props("s3.folder-path",
                 CUSTOMER_BUCKET + "/big", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE)) {
             for (int i = 0; i < rows.size(); i += 1000) {
                 w.write(new RecordBatch(ONE, rows.subList(i, Math.min(rows.size(), i + 1000))));
@@ -88,7 +93,7 @@ class MultipartTransferTest {
     @Test
     void aFailureAfterSomePartsLeavesNoUploadAndNoObject() {
         List<Object[]> rows = rows(20, 2);
-        try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), props("s3.folder-path",
+        try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), fx.customerRole(), props("s3.folder-path",
                 CUSTOMER_BUCKET + "/failed", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE)) {
             w.write(new RecordBatch(ONE, rows));
             try (S3Client admin = fx.admin()) {
@@ -112,7 +117,7 @@ class MultipartTransferTest {
 
     @Test
     void closingWithoutCommitAborts() {
-        try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), props("s3.folder-path",
+        try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), fx.customerRole(), props("s3.folder-path",
                 CUSTOMER_BUCKET + "/unclosed", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE)) {
             w.write(new RecordBatch(ONE, rows(11, 4)));
         }

@@ -8,10 +8,11 @@ import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.PlannedReader;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.SingleTaskWriter;
 import dev.stageway.testkit.Sandbox;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,7 @@ class S3CredentialsTest {
                 long before = sandbox.assumeRoleCalls();
                 Instant start = Instant.now();
                 long rowsWritten = 0;
-                try (TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), target, ONE)) {
+                try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), fx.customerRole(), target, ONE)) {
                     // Rows arrive slowly: parts are uploaded across several sessions.
                     while (Duration.between(start, Instant.now()).compareTo(lifetime.multipliedBy(3)) < 0) {
                         List<Object[]> rows = new ArrayList<>();
@@ -86,7 +87,7 @@ class S3CredentialsTest {
                 long writeCalls = sandbox.assumeRoleCalls() - before;
                 assertTrue(writeCalls >= 3, "the upload spanned several sessions: " + writeCalls);
                 long rowsRead = 0;
-                try (SourceReader r = fx.connector.openReader(fx.context(), fx.customerRole(), props("s3.folder-path",
+                try (SourceReader r = PlannedReader.open(fx.connector, fx.context(), fx.customerRole(), props("s3.folder-path",
                         CUSTOMER_BUCKET + "/slow", "s3.multipart.part-size-bytes", String.valueOf(5 * 1024 * 1024),
                         "s3.multipart.concurrency", "1"))) {
                     Instant readStart = Instant.now();

@@ -1,5 +1,6 @@
 package dev.stageway.s3;
 
+import dev.stageway.s3.transfer.S3Location;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Optional;

@@ -1,5 +1,11 @@
 package dev.stageway.s3;
 
+import dev.stageway.aws.S3Connection;
+import dev.stageway.csv.ValueText;
+import dev.stageway.s3.transfer.Glob;
+import dev.stageway.s3.transfer.ObjectRef;
+import dev.stageway.s3.transfer.S3Limits;
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.stageway.spi.Column;
@@ -55,6 +61,18 @@ class S3PureLogicTest {
         assertEquals("data-00002.csv.gz", new ObjectNames("data.csv.gz", true, true).name(2));
         assertEquals("orders-00010", new ObjectNames("orders", false, true).name(10));
         assertEquals(".hidden-00001", new ObjectNames(".hidden", false, true).name(1));
+        assertEquals("data-t00003.csv.gz", new ObjectNames("data.csv", true, false).forTask(3).name(1));
+        assertEquals("data-t00012-00002.csv", new ObjectNames("data.csv", false, true).forTask(12).name(2));
+    }
+
+    @Test
+    void splitsHoldWholeObjectsOfAboutTheSplitSize() {
+        List<ObjectRef> objects = List.of(new ObjectRef("a", "e", 60), new ObjectRef("b", "e", 50), new ObjectRef("c", "e", 300),
+                new ObjectRef("d", "e", 10));
+        assertEquals(List.of(List.of("a", "b"), List.of("c"), List.of("d")), ObjectRef.group(objects, 100).stream()
+                .map(g -> g.stream().map(ObjectRef::key).toList()).toList());
+        assertEquals(List.of(objects), ObjectRef.group(objects, Long.MAX_VALUE));
+        assertEquals(List.of(), ObjectRef.group(List.of(), 100));
     }
 
     @Test

@@ -10,12 +10,13 @@ import dev.stageway.aws.RoleSessions;
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.PlannedReader;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.SingleTaskWriter;
 import dev.stageway.testkit.iam.Policy;
 import dev.stageway.testkit.iam.PolicyKind;
 import dev.stageway.testkit.iam.Role;
@@ -134,7 +135,7 @@ class S3RoundTripTest {
             rows.add(new Object[] {String.valueOf(i), "t" + i, null});
         }
         try (S3Client admin = fx.admin();
-             TargetWriter w = fx.connector.openWriter(fx.context(), fx.customerRole(), target, TEXT)) {
+             SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), fx.customerRole(), target, TEXT)) {
             w.write(new RecordBatch(TEXT, rows));
             assertEquals(0, admin.listObjectsV2(b -> b.bucket(CUSTOMER_BUCKET).prefix("rolled/")).keyCount(), "nothing before commit");
             RunSummary s = w.commit();
@@ -171,12 +172,12 @@ class S3RoundTripTest {
                 role.maxSessionDuration()));
         try (RoleSessions fresh = new RoleSessions()) {
             Map<String, String> target = props("s3.folder-path", CUSTOMER_BUCKET + "/unlisted", "s3.write-mode", "fail-if-exists");
-            try (TargetWriter w = fx.connector.openWriter(new RunContext("unlisted-1", fresh), fx.customerRole(), target, TEXT)) {
+            try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, new RunContext("unlisted-1", fresh), fx.customerRole(), target, TEXT)) {
                 w.write(new RecordBatch(TEXT, hardRows()));
                 w.commit();
             }
             StagewayException e = assertThrows(StagewayException.class, () -> {
-                try (TargetWriter w = fx.connector.openWriter(new RunContext("unlisted-2", fresh), fx.customerRole(), target, TEXT)) {
+                try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, new RunContext("unlisted-2", fresh), fx.customerRole(), target, TEXT)) {
                     w.write(new RecordBatch(TEXT, hardRows()));
                     w.commit();
                 }
@@ -205,7 +206,7 @@ class S3RoundTripTest {
         assertEquals(ErrorKind.DATA, e.kind());
         assertEquals("Bad row in s3://customer-data/bad/a.csv, line 5: expected 3 fields, found 2 (set s3.on-bad-row=skip to "
                 + "skip and count such rows)", e.getMessage());
-        try (SourceReader r = fx.connector.openReader(fx.context(), fx.customerRole(),
+        try (SourceReader r = PlannedReader.open(fx.connector, fx.context(), fx.customerRole(),
                 props("s3.folder-path", CUSTOMER_BUCKET + "/bad", "s3.on-bad-row", "skip"))) {
             List<Object[]> rows = new ArrayList<>();
             r.next().ifPresent(b -> rows.addAll(b.rows()));
@@ -238,7 +239,7 @@ class S3RoundTripTest {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("spark/part-00000.csv"), RequestBody.fromString("id,text,note\n1,a,b\n"));
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("spark/part-00001.csv"), RequestBody.fromString("id,text,note\n2,c,d\n"));
         }
-        try (SourceReader r = fx.connector.openReader(fx.context(), fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/spark"))) {
+        try (SourceReader r = PlannedReader.open(fx.connector, fx.context(), fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/spark"))) {
             assertEquals(List.of("id", "text", "note"), r.schema().columns().stream().map(Column::name).toList());
             assertEquals(2, r.next().orElseThrow().size());
             assertEquals(2L, r.summary().details().get("objects"));
@@ -258,13 +259,13 @@ class S3RoundTripTest {
 
     @Test
     void configurationProblemsAreAllReportedBeforeAnyCall() {
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> fx.connector.openWriter(fx.context(),
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SingleTaskWriter.open(fx.connector, fx.context(),
                 fx.customerRole(), props("s3.folder-path", "Bad_Bucket", "s3.multipart.part-size-bytes", "1024",
                         "csv.delimiter", "\"", "s3.sse.kms-key-id", "k"), TEXT));
         assertEquals(List.of("s3.folder-path", "s3.multipart.part-size-bytes", "s3.sse.kms-key-id", "csv.delimiter"),
                 e.problems().stream().map(p -> p.properties().get(0)).toList(), e.getMessage());
         Map<String, String> west = fx.customerRole();
-        ConfigurationException region = assertThrows(ConfigurationException.class, () -> fx.connector.openReader(fx.context(), west,
+        ConfigurationException region = assertThrows(ConfigurationException.class, () -> PlannedReader.open(fx.connector, fx.context(), west,
                 props("s3.folder-path", "https://customer-data.s3.us-west-2.amazonaws.com/x/")));
         assertEquals("s3.folder-path, aws.region: the folder is in us-west-2 but aws.region is us-east-1; set aws.region=us-west-2",
                 region.problems().get(0).toString());

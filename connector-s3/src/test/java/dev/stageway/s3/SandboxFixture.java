@@ -3,11 +3,12 @@ package dev.stageway.s3;
 import static dev.stageway.testkit.DefaultSandbox.*;
 
 import dev.stageway.aws.RoleSessions;
+import dev.stageway.spi.PlannedReader;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
-import dev.stageway.spi.TargetWriter;
+import dev.stageway.spi.SingleTaskWriter;
 import dev.stageway.testkit.Sandbox;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,14 +85,14 @@ final class SandboxFixture implements AutoCloseable {
     }
 
     void write(Map<String, String> connection, Map<String, String> target, Schema schema, List<Object[]> rows) {
-        try (TargetWriter w = connector.openWriter(context(), connection, target, schema)) {
+        try (SingleTaskWriter w = SingleTaskWriter.open(connector, context(), connection, target, schema)) {
             w.write(new RecordBatch(schema, rows));
             w.commit();
         }
     }
 
     List<Object[]> read(Map<String, String> connection, Map<String, String> source) {
-        try (SourceReader r = connector.openReader(context(), connection, source)) {
+        try (SourceReader r = PlannedReader.open(connector, context(), connection, source)) {
             List<Object[]> rows = new ArrayList<>();
             for (Optional<RecordBatch> b = r.next(); b.isPresent(); b = r.next()) {
                 rows.addAll(b.get().rows());

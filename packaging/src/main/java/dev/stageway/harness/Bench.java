@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.PluginBundle;
 import static dev.stageway.testkit.DefaultSandbox.*;
 
 import dev.stageway.testkit.Sandbox;
@@ -81,7 +82,7 @@ final class Bench {
             }
             if (only.contains("sts-calls")) {
                 long before = sandbox.assumeRoleCalls();
-                MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", Progress.silent());
+                MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", 1, Progress.silent());
                 figures.add(figure("sts-calls", sandbox.assumeRoleCalls() - before, "calls", 1, "= 1"));
             }
         } finally {

@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.PluginBundle;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyDescriptor;
 import dev.stageway.config.PropertyTable;
@@ -124,6 +125,11 @@ final class Commands {
 
     static int run(Path bundle, List<String> args, PrintStream out) {
         String report = Stageway.option(args, "--report");
+        String runId = Stageway.option(args, "--run-id");
+        if (runId != null && !runId.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new Stageway.UsageException("--run-id must be 1 to 64 letters, digits, '.', '_' or '-', was " + runId);
+        }
+        int parallelism = parallelism(Stageway.option(args, "--parallelism"));
         Mapping mapping = Mapping.read(file(args));
         if (mapping.source().isEmpty() || mapping.target().isEmpty()) {
             throw new dev.stageway.config.ConfigurationException(Problem.of(mapping.source().isEmpty() ? "source.connector"
@@ -134,7 +140,8 @@ final class Commands {
             if (!problems.isEmpty()) {
                 throw new dev.stageway.config.ConfigurationException(problems);
             }
-            RunResult result = MappingRun.run(plugin, mapping, runId("run"), Progress.forConsole(out));
+            RunResult result = MappingRun.run(plugin, mapping, runId != null ? runId : runId("run"), parallelism,
+                    Progress.forConsole(out));
             result.print(out);
             if (report != null) {
                 result.writeJson(Path.of(report));
@@ -142,6 +149,24 @@ final class Commands {
             }
             return Stageway.OK;
         }
+    }
+
+    /** At most this many tasks at once: each holds a task's memory (parts in flight), so the bound is this many times one's. */
+    static final int MAX_PARALLELISM = 64;
+
+    private static int parallelism(String value) {
+        if (value == null) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_PARALLELISM) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below.
+        }
+        throw new Stageway.UsageException("--parallelism must be a whole number from 1 to " + MAX_PARALLELISM + ", was " + value);
     }
 
     static Path file(List<String> args) {

@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.PluginBundle;
 import static dev.stageway.testkit.DefaultSandbox.*;
 
 import dev.stageway.error.StagewayException;
@@ -52,7 +53,7 @@ final class Demo {
                 String result;
                 boolean asExpected;
                 try {
-                    RunResult r = MappingRun.run(plugin, Mapping.of(c.mapping()), "demo-" + number, Progress.silent());
+                    RunResult r = MappingRun.run(plugin, Mapping.of(c.mapping()), "demo-" + number, 1, Progress.silent());
                     rows = String.format("%,d", r.written().rows());
                     asExpected = !c.expectRefusal() && r.written().rows() == ROWS;
                     result = asExpected ? "ok" : "UNEXPECTED: " + r.written().rows() + " rows";
@@ -125,17 +126,17 @@ final class Demo {
         return cases;
     }
 
-    private static Map<String, String> keys() {
+    static Map<String, String> keys() {
         return Map.of("aws.access-key-id", AGENT_ACCESS_KEY_ID, "aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
     }
 
-    private static Map<String, String> endpoints(Sandbox sandbox, Map<String, String> credentials) {
+    static Map<String, String> endpoints(Sandbox sandbox, Map<String, String> credentials) {
         return with(credentials, "aws.region", sandbox.region(), "aws.s3.endpoint", sandbox.s3TlsEndpoint().toString(),
                 "aws.sts.endpoint", sandbox.stsEndpoint().toString(), "aws.imds.endpoint", sandbox.imdsEndpoint().toString(),
                 "aws.s3.path-style-access", "true");
     }
 
-    private static Map<String, String> redshift(Sandbox sandbox, Map<String, String> credentials) {
+    static Map<String, String> redshift(Sandbox sandbox, Map<String, String> credentials) {
         return with(endpoints(sandbox, credentials), "redshift.jdbc-url", sandbox.redshift().jdbcUrl(),
                 "redshift.user", sandbox.redshift().user(), "redshift.password", sandbox.redshift().password(),
                 "redshift.staging-path", CUSTOMER_STAGING_BUCKET + "/stageway/");
@@ -164,12 +165,12 @@ final class Demo {
         return m;
     }
 
-    private static void side(Map<String, String> mapping, String prefix, String connector, Map<String, String> properties) {
+    static void side(Map<String, String> mapping, String prefix, String connector, Map<String, String> properties) {
         mapping.put(prefix + ".connector", connector);
         properties.forEach((k, v) -> mapping.put(prefix + "." + k, v));
     }
 
-    private static Map<String, String> with(Map<String, String> base, String... kv) {
+    static Map<String, String> with(Map<String, String> base, String... kv) {
         Map<String, String> m = new TreeMap<>(base);
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);

@@ -27,7 +27,7 @@ final class Progress {
         return new Progress(new PrintStream(java.io.OutputStream.nullOutputStream()), false);
     }
 
-    void update(long rows, long bytes) {
+    synchronized void update(long rows, long bytes) {
         long now = System.nanoTime();
         if (now - lastShown < (terminal ? REDRAW_EVERY_NANOS : PLAIN_EVERY_NANOS)) {
             return;
@@ -45,7 +45,7 @@ final class Progress {
         out.flush();
     }
 
-    void done() {
+    synchronized void done() {
         if (drawn) {
             out.println();
             drawn = false;

@@ -12,14 +12,21 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** What a run did: both sides' summaries and the elapsed time; printed, and written as JSON with --report. */
-record RunResult(String runId, String source, String target, RunSummary read, RunSummary written, long elapsedMillis) {
+/**
+ * What a run did: how it was split, both sides' summaries and the elapsed time; printed, and
+ * written as JSON with --report.
+ */
+record RunResult(String runId, String source, String target, int splits, int tasks, RunSummary read, RunSummary written,
+                 long elapsedMillis) {
 
     Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run", runId);
         m.put("source", source);
         m.put("target", target);
+        m.put("splits", splits);
+        m.put("tasks", tasks);
+        m.put("alreadyCommitted", written.alreadyCommitted());
         m.put("rowsRead", read.rows());
         m.put("rowsRejected", read.rejected() + written.rejected());
         m.put("rowsWritten", written.rows());
@@ -32,9 +39,13 @@ record RunResult(String runId, String source, String target, RunSummary read, Ru
     }
 
     void print(PrintStream out) {
-        out.printf("done: %,d rows read, %,d written, %,d rejected; %,d bytes read, %,d written; source %s; target %s; %.2f s%n",
-                read.rows(), written.rows(), read.rejected() + written.rejected(), read.bytes(), written.bytes(),
-                read.details(), written.details(), elapsedMillis / 1000.0);
+        if (written.alreadyCommitted()) {
+            out.printf("run %s was already loaded into the target: nothing was done; %.2f s%n", runId, elapsedMillis / 1000.0);
+            return;
+        }
+        out.printf("done: %,d rows read, %,d written, %,d rejected; %,d bytes read, %,d written; %d splits in %d tasks; "
+                        + "source %s; target %s; %.2f s%n", read.rows(), written.rows(), read.rejected() + written.rejected(),
+                read.bytes(), written.bytes(), splits, tasks, read.details(), written.details(), elapsedMillis / 1000.0);
     }
 
     void writeJson(Path file) {

@@ -27,7 +27,8 @@ public final class Stageway {
               describe [s3|redshift]        every property: name, type, default, required, sensitive, group, description
               validate FILE                 all problems of a mapping file, one line each; exit 0 when valid
               check FILE                    test the connection of each side of a mapping, step by step
-              run FILE [--report FILE.json] run a mapping, with progress and a summary
+              run FILE [--report FILE.json] [--run-id ID] [--parallelism N]
+                                            run a mapping, with progress and a summary; N tasks at once (default 1)
               trust-policy --account ID [--principal-arn ARN] [--external-id ID] [--folder PATH]
                                             the trust policy (and permissions policy) a customer installs on the role
               sandbox [--config FILE] [--write-env FILE]

@@ -1,5 +1,7 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.PluginBundle;
+import dev.stageway.spi.PluginClassLoader;
 import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -9,8 +11,9 @@ import dev.stageway.spi.ConnectorFactory;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
+import dev.stageway.spi.PlannedReader;
+import dev.stageway.spi.SingleTaskWriter;
 import dev.stageway.spi.SourceReader;
-import dev.stageway.spi.TargetWriter;
 import dev.stageway.testkit.Sandbox;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -63,7 +66,8 @@ class PluginIsolationTest {
     }
 
     static void write(ConnectorFactory s3, RunContext context, Sandbox sandbox, String folder) {
-        try (TargetWriter w = s3.openWriter(context, connection(sandbox), Map.of("s3.folder-path", AGENT_BUCKET + "/" + folder), ONE)) {
+        try (SingleTaskWriter w = SingleTaskWriter.open(s3, context, connection(sandbox), Map.of("s3.folder-path",
+                AGENT_BUCKET + "/" + folder), ONE)) {
             w.write(new RecordBatch(ONE, List.<Object[]>of(new Object[] {"isolated"})));
             w.commit();
         }
@@ -71,7 +75,7 @@ class PluginIsolationTest {
 
     /** Reads the folder back through the S3 source (FastCSV's reader); returns the values of its one column. */
     static List<Object> read(ConnectorFactory s3, RunContext context, Sandbox sandbox, String folder) {
-        try (SourceReader r = s3.openReader(context, connection(sandbox), Map.of("s3.folder-path", AGENT_BUCKET + "/" + folder))) {
+        try (SourceReader r = PlannedReader.open(s3, context, connection(sandbox), Map.of("s3.folder-path", AGENT_BUCKET + "/" + folder))) {
             List<Object> values = new ArrayList<>();
             for (var batch = r.next(); batch.isPresent(); batch = r.next()) {
                 batch.get().rows().forEach(row -> values.add(row[0]));

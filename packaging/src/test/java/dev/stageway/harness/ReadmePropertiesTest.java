@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.PluginBundle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stageway.aws.AwsProperties;

@@ -1,0 +1,124 @@
+package dev.stageway.aws;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.stageway.spi.ConnectorRuntime;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The assumed-role sessions of one host (integration runtime or harness): connections with
+ * the same {@link RoleSessionKey} share a session, others never do. A session lives while a
+ * connection holds it, and after that while its credentials are fresh, for the next connection
+ * with its key. Create one per host and close it on shutdown.
+ */
+public final class RoleSessions implements ConnectorRuntime {
+    private final Map<RoleSessionKey, Held> sessions = new HashMap<>();
+    private final AtomicLong stsCalls = new AtomicLong();
+    private final ExecutorService renewer;
+    private final Clock clock;
+
+    private static final class Held {
+        final RoleSession session;
+        int holders;
+
+        Held(RoleSession session) {
+            this.session = session;
+        }
+    }
+
+    public RoleSessions() {
+        this(Clock.systemUTC());
+    }
+
+    RoleSessions(Clock clock) {
+        this.clock = clock;
+        this.renewer = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stageway-session-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The sessions of a run's plugin runtime. */
+    public static RoleSessions of(dev.stageway.spi.RunContext context) {
+        if (context.runtime() instanceof RoleSessions sessions) {
+            return sessions;
+        }
+        throw new IllegalArgumentException("the run's runtime was not made by this plugin's ConnectorFactory.newRuntime()");
+    }
+
+    /** STS AssumeRole calls made by all sessions so far. */
+    public long stsCalls() {
+        return stsCalls.get();
+    }
+
+    /** Sessions currently held by at least one connection. */
+    public synchronized int openSessions() {
+        return (int) sessions.values().stream().filter(h -> h.holders > 0).count();
+    }
+
+    synchronized RoleSession acquire(AssumeRoleSpec spec, PrimaryIdentity primary, Region region, Optional<URI> stsOverride) {
+        URI endpoint = StsEndpoints.resolve(region, stsOverride);
+        RoleSessionKey key = new RoleSessionKey(primary.name(), spec.roleArn(), spec.externalId(), spec.duration(),
+                spec.sessionName(), spec.sessionPolicy(), endpoint);
+        evictStaleIdle();
+        Held held = sessions.get(key);
+        if (held == null) {
+            StsClient sts = StsClient.builder()
+                    .region(region)
+                    .endpointOverride(endpoint)
+                    .credentialsProvider(primary.provider())
+                    .build();
+            held = new Held(new RoleSession(key, spec, primary, sts, renewer, clock, stsCalls));
+            sessions.put(key, held);
+        } else {
+            primary.close();   // the held session already has its own
+        }
+        held.holders++;
+        return held.session;
+    }
+
+    /**
+     * A session no connection holds stays for the next one with the same key (a run's plan, then
+     * its tasks; the next run of a tenant with a fixed session name), until its credentials go stale.
+     */
+    synchronized void release(RoleSession session) {
+        Held held = sessions.get(session.key());
+        if (held != null && held.session == session) {
+            held.holders--;
+        }
+    }
+
+    /** Idle sessions whose credentials would need a new AssumeRole anyway: renewing is no cheaper than starting anew. */
+    private void evictStaleIdle() {
+        sessions.values().removeIf(h -> {
+            boolean evict = h.holders == 0 && h.session.isStale();
+            if (evict) {
+                h.session.close();
+            }
+            return evict;
+        });
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            sessions.values().forEach(h -> h.session.close());
+            sessions.clear();
+        }
+        renewer.shutdownNow();
+        try {
+            renewer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

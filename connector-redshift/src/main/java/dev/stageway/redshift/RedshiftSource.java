@@ -1,0 +1,80 @@
+package dev.stageway.redshift;
+
+import dev.stageway.csv.CsvOptions;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.s3.transfer.Compression;
+import dev.stageway.s3.transfer.CsvObjectReader;
+import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.Glob;
+import dev.stageway.s3.transfer.S3Location;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.SourcePlan;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A table or query as a source: planning UNLOADs it (CSV, header, gzip) to the run's staging
+ * folder, and the unloaded files are then a CSV object source, split as S3 splits are. Closing the
+ * plan removes the unloaded files.
+ */
+final class RedshiftSource {
+    private static final Logger LOG = LoggerFactory.getLogger(RedshiftSource.class);
+    private static final long SPLIT_BYTES = 128L * 1024 * 1024;
+    private static final long PART_SIZE = 8L * 1024 * 1024;
+    private static final int CONCURRENCY = 4;
+    private static final long DOWNLOAD_THRESHOLD = 10L * 1024 * 1024;
+
+    private RedshiftSource() {
+    }
+
+    /** What UNLOAD writes below the staging path: gzip CSV with a header, NULL as Redshift's marker, parts named {@code *_part_*}. */
+    static CsvObjectSource unloaded(S3Location folder) {
+        return new CsvObjectSource(folder, Glob.compile("*_part_*"), SPLIT_BYTES, new CsvObjectReader.Options(folder.bucket(),
+                Compression.GZIP, PART_SIZE, CONCURRENCY, DOWNLOAD_THRESHOLD, false, "UNLOAD wrote a row the reader cannot read",
+                new CsvOptions(',', '"', RedshiftStatements.NULL_MARKER, true, StandardCharsets.UTF_8)));
+    }
+
+    /** UNLOADs {@code query} and plans its files; {@code cluster} is closed when the plan is. */
+    static SourcePlan plan(RedshiftConnection cluster, RunContext context, String query) {
+        S3Location folder = cluster.stagingFolder(context.runId(), "unload");
+        String prefix = "s3://" + folder.bucket() + "/" + folder.prefix();
+        Runnable cleanup = () -> {
+            try {
+                deleteUnloaded(cluster, folder);
+            } finally {
+                cluster.close();
+            }
+        };
+        try (Connection c = cluster.jdbc(); Statement s = c.createStatement()) {
+            s.execute(RedshiftStatements.unload(query, prefix, cluster.authorization(), cluster.region()));
+        } catch (SQLException e) {
+            cleanup.run();
+            throw new StagewayException(ErrorKind.DATABASE, false, "Cannot UNLOAD " + SqlRedactor.redact(query) + " to " + prefix
+                    + ": " + SqlRedactor.redact(e.getMessage()), null);
+        }
+        try {
+            return unloaded(folder).plan(context, cluster.aws(), cleanup);
+        } catch (RuntimeException e) {
+            cleanup.run();
+            throw e;
+        }
+    }
+
+    private static void deleteUnloaded(RedshiftConnection cluster, S3Location folder) {
+        try {
+            for (S3Object o : cluster.s3().client().listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
+                    .contents()) {
+                cluster.s3().client().deleteObject(b -> b.bucket(folder.bucket()).key(o.key()));
+            }
+        } catch (SdkException e) {
+            LOG.warn("Could not remove all unloaded files in {}: {}", folder, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package dev.stageway.redshift;
+
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.redshift.RedshiftProperties.LoadMode;
+import dev.stageway.s3.transfer.S3Location;
+import dev.stageway.spi.CommitMessage;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.TargetWrite;
+import dev.stageway.spi.TaskWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Loads records into a Redshift table. Task writers stage gzip CSV files in S3, each attempt in a
+ * folder of its own; the commit writes one manifest of exactly the files the messages name, then
+ * one transaction runs pre-SQL, creates the table when missing, COPYs (into a temporary staging
+ * table for upsert and delete), applies the load mode, runs post-SQL and records the run id in the
+ * load log, which it checked first: a run already loaded loads nothing. Any failure rolls all of it
+ * back, so the table is exactly as it was, and names the rejected record's task, file, line, column
+ * and reason from stl_load_errors. Afterwards everything staged for the run is removed.
+ */
+final class RedshiftWrite implements TargetWrite {
+    private static final Logger LOG = LoggerFactory.getLogger(RedshiftWrite.class);
+    static final long PART_SIZE = 8L * 1024 * 1024;
+    static final int CONCURRENCY = 4;
+    /** Default staged files at most: one per slice, but each filling file may hold a part (8 MiB) of memory. */
+    static final int DEFAULT_FILES_CAP = 32;
+    private static final Pattern PART = Pattern.compile("/t(\\d+)-a(\\d+)/part-(\\d+)\\.csv\\.gz$");
+
+    private final RedshiftConnection cluster;
+    private final RedshiftTarget options;
+    private final Schema schema;
+    private final String runId;
+    /** Files each task stages. */
+    private final int files;
+    private final List<TaskWriter> writers = new ArrayList<>();
+    private boolean done;
+
+    RedshiftWrite(RedshiftConnection cluster, RedshiftTarget options, Schema schema, RunContext context) {
+        this.cluster = cluster;
+        this.options = options;
+        this.schema = schema;
+        this.runId = context.runId();
+        try (Connection c = cluster.jdbc()) {
+            checkStagingAccess();
+            int slices = Math.min(cluster.slices(c), DEFAULT_FILES_CAP);
+            this.files = options.stagingFiles().orElse(Math.max(1, (slices + context.tasks() - 1) / context.tasks()));
+        } catch (SQLException e) {
+            cluster.close();
+            throw database("read the cluster's slices", e);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Where the run's staged files go: a folder per task attempt below it. */
+    private S3Location loadFolder() {
+        return cluster.stagingFolder(runId, "load");
+    }
+
+    /** Fails before any record is staged when the connection's identity cannot use the staging folder. */
+    private void checkStagingAccess() {
+        var folder = loadFolder();
+        try {
+            cluster.s3().client().listObjectsV2(b -> b.bucket(folder.bucket()).prefix(folder.prefix()).maxKeys(1));
+        } catch (SdkException e) {
+            throw new StagewayException(ErrorKind.AUTHENTICATION, false, "Cannot use the staging folder " + folder + " (redshift."
+                    + "staging-path) as " + cluster.s3().identityArn().orElse(cluster.s3().credentials().strategy().describe())
+                    + ": " + e.getMessage(), null);
+        }
+    }
+
+    @Override
+    public synchronized TaskWriter writerFor(int task, int attempt) {
+        checkOpen();
+        S3Location folder = loadFolder().child(String.format("t%05d-a%d/", task, attempt));
+        TaskWriter writer = new RedshiftTaskWriter(cluster, folder, schema, files, task, attempt);
+        writers.add(writer);
+        return writer;
+    }
+
+    @Override
+    public synchronized RunSummary commit(List<CommitMessage> messages) {
+        checkOpen();
+        done = true;
+        List<CommitMessage> ordered = messages.stream().sorted(Comparator.comparingInt(CommitMessage::task)).toList();
+        boolean succeeded = false;
+        try {
+            String manifest = writeManifest(ordered);
+            Optional<Long> loaded = load(manifest, ordered);
+            succeeded = true;
+            RunSummary staged = ordered.stream().map(CommitMessage::summary).reduce(RunSummary.EMPTY, RunSummary::plus);
+            if (loaded.isEmpty()) {
+                LOG.info("Run {} was already loaded into {}; nothing was loaded again", runId, options.table());
+                return new RunSummary(0, 0, 0, Map.of(RunSummary.ALREADY_COMMITTED, 1L));
+            }
+            return new RunSummary(staged.rows(), 0, staged.bytes(), Map.of("files staged",
+                    staged.details().getOrDefault("files staged", 0L), "tasks", (long) messages.size(), "rows loaded", loaded.get(),
+                    "sts calls", cluster.s3().credentials().stsCalls()));
+        } finally {
+            if (succeeded || !cluster.keepStagingOnFailure()) {
+                removeStaged();
+            } else {
+                LOG.warn("Load into {} failed; staged files kept in {}", options.table(), loadFolder());
+            }
+            cluster.close();
+        }
+    }
+
+    /** One manifest of exactly the messages' files, all mandatory. */
+    private String writeManifest(List<CommitMessage> messages) {
+        StringBuilder manifest = new StringBuilder("{\"entries\":[");
+        boolean first = true;
+        for (CommitMessage m : messages) {
+            for (Map<String, String> file : m.items()) {
+                manifest.append(first ? "" : ",").append("{\"url\":\"").append(file.get("url"))
+                        .append("\",\"mandatory\":true,\"meta\":{\"content_length\":").append(file.get("bytes")).append("}}");
+                first = false;
+            }
+        }
+        manifest.append("]}");
+        S3Location folder = loadFolder();
+        String key = folder.key("manifest.json");
+        try {
+            cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(manifest.toString()));
+        } catch (SdkException e) {
+            throw dev.stageway.aws.AwsFailures.s3(e, "write the load manifest s3://" + folder.bucket() + "/" + key, cluster.s3());
+        }
+        return "s3://" + folder.bucket() + "/" + key;
+    }
+
+    /** The longest staged value of each string column over every task. */
+    private int[] maxStringBytes(List<CommitMessage> messages) {
+        int[] longest = new int[schema.size()];
+        for (CommitMessage m : messages) {
+            for (int c = 0; c < longest.length; c++) {
+                longest[c] = Math.max(longest[c], Integer.parseInt(m.attributes().getOrDefault("longest." + c, "0")));
+            }
+        }
+        return longest;
+    }
+
+    /** The whole load in one transaction; the rows COPY reported, or empty when the run was already loaded. */
+    private Optional<Long> load(String manifest, List<CommitMessage> messages) {
+        String step = "connect";
+        try (Connection c = cluster.jdbc()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                step = "read the load log " + options.loadLog();
+                s.execute(RedshiftStatements.createLoadLog(options.loadLog()));
+                // One load of a run at a time: a second commit of the same run waits, then finds it recorded.
+                s.execute("LOCK " + options.loadLog());
+                if (loadedBefore(c)) {
+                    c.rollback();
+                    return Optional.empty();
+                }
+                if (options.preSql().isPresent()) {
+                    step = "run redshift.pre-sql";
+                    s.execute(options.preSql().get());
+                }
+                if (!tableExists(c)) {
+                    step = "create the table";
+                    s.execute(RedshiftStatements.createTable(options.table(), schema, maxStringBytes(messages)));
+                }
+                String stage = "stageway_stage_" + Integer.toHexString(runId.hashCode());
+                String into = options.table();
+                if (options.mode() == LoadMode.UPSERT || options.mode() == LoadMode.DELETE) {
+                    step = "create the staging table";
+                    s.execute(RedshiftStatements.createStage(stage, options.table()));
+                    into = stage;
+                }
+                if (options.mode() == LoadMode.TRUNCATE) {
+                    step = "empty the table";
+                    s.execute(RedshiftStatements.deleteAll(options.table()));
+                }
+                step = "COPY";
+                long loaded = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, manifest, cluster.authorization(),
+                        cluster.region()));
+                if (options.mode() == LoadMode.UPSERT || options.mode() == LoadMode.DELETE) {
+                    step = "delete the matching rows";
+                    s.execute(RedshiftStatements.deleteMatching(options.table(), stage, options.keys()));
+                }
+                if (options.mode() == LoadMode.UPSERT) {
+                    step = "insert the staged rows";
+                    s.execute(RedshiftStatements.insertFromStage(options.table(), stage, schema));
+                }
+                if (options.postSql().isPresent()) {
+                    step = "run redshift.post-sql";
+                    s.execute(options.postSql().get());
+                }
+                step = "record the run in " + options.loadLog();
+                record(c, loaded);
+                step = "commit";
+                c.commit();
+                return Optional.of(loaded);
+            } catch (SQLException e) {
+                rollback(c);
+                if (step.equals("COPY")) {
+                    throw loadFailure(c, e, messages);
+                }
+                throw database(step + " of the load into " + options.table() + " (rolled back; the table is unchanged)", e);
+            }
+        } catch (SQLException e) {
+            throw database(step + " of the load into " + options.table(), e);
+        }
+    }
+
+    private boolean loadedBefore(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM " + options.loadLog() + " WHERE run_id = ? AND target_table = ?")) {
+            p.setString(1, runId);
+            p.setString(2, options.table());
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private void record(Connection c, long rows) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + options.loadLog()
+                + " (run_id, target_table, loaded_at, row_count) VALUES (?, ?, ?, ?)")) {
+            p.setString(1, runId);
+            p.setString(2, options.table());
+            p.setTimestamp(3, Timestamp.from(Instant.now()));
+            p.setLong(4, rows);
+            p.executeUpdate();
+        }
+    }
+
+    private boolean tableExists(Connection c) throws SQLException {
+        String[] parts = options.table().toLowerCase(java.util.Locale.ROOT).split("\\.");
+        String schemaName = parts.length == 2 ? parts[0] : "public";
+        String name = parts[parts.length - 1];
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+            p.setString(1, schemaName);
+            p.setString(2, name);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** The COPY failed: name the rejected record from stl_load_errors (it survives the rollback, as in Redshift). */
+    private StagewayException loadFailure(Connection c, SQLException e, List<CommitMessage> messages) {
+        String folder = "s3://" + loadFolder().bucket() + "/" + loadFolder().prefix();
+        List<String> details = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT TRIM(filename), line_number, TRIM(colname), TRIM(err_reason), "
+                + "TRIM(raw_field_value) FROM stl_load_errors WHERE filename LIKE ? ORDER BY starttime DESC LIMIT 5")) {
+            p.setString(1, folder + "%");
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    String file = r.getString(1);
+                    long line = r.getLong(2);
+                    details.add(recordAt(file, line, messages) + ", column " + r.getString(3) + ": " + r.getString(4) + " (value '"
+                            + r.getString(5) + "')");
+                }
+            }
+            c.commit();
+        } catch (SQLException lookup) {
+            details.add("the load errors could not be read: " + SqlRedactor.redact(lookup.getMessage()));
+        }
+        String what = details.isEmpty() ? SqlRedactor.redact(e.getMessage()) : String.join("; ", details);
+        return new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": Redshift rejected " + what
+                + ". Nothing was loaded; the table is unchanged." + (cluster.keepStagingOnFailure()
+                ? " The staged files are kept in " + folder + "." : ""), null);
+    }
+
+    /** The record a staged file's line holds: "record 7 (file, line 2)", with the task when several tasks staged. */
+    private static String recordAt(String file, long line, List<CommitMessage> messages) {
+        Matcher m = PART.matcher(file);
+        if (!m.find()) {
+            return file + ", line " + line;
+        }
+        int task = Integer.parseInt(m.group(1));
+        int files = messages.stream().filter(msg -> msg.task() == task).findFirst()
+                .map(msg -> Integer.parseInt(msg.attributes().get("files"))).orElse(0);
+        if (files == 0) {
+            return file + ", line " + line;
+        }
+        long record = StagingFiles.record(files, Integer.parseInt(m.group(3)) - 1, line);
+        return "record " + record + (messages.size() > 1 ? " of task " + task : "") + " (" + file + ", line " + line + ")";
+    }
+
+    private static StagewayException database(String action, SQLException e) {
+        return new StagewayException(ErrorKind.DATABASE, false, "Cannot " + action + ": " + SqlRedactor.redact(e.getMessage())
+                + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), null);
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The connection is going back to the pool as broken; the load's own error is what matters.
+        }
+    }
+
+    @Override
+    public synchronized void abort(Throwable cause) {
+        if (done) {
+            return;
+        }
+        done = true;
+        writers.forEach(w -> w.abort(cause));
+        removeStaged();
+        cluster.close();
+    }
+
+    @Override
+    public void close() {
+        abort(null);
+    }
+
+    /** Removes everything under the run's load folder: the manifest, every attempt's files, a dead attempt's too. */
+    private void removeStaged() {
+        S3Location folder = loadFolder();
+        try {
+            for (S3Object o : cluster.s3().client().listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
+                    .contents()) {
+                cluster.s3().client().deleteObject(b -> b.bucket(folder.bucket()).key(o.key()));
+            }
+        } catch (SdkException e) {
+            LOG.warn("Could not remove all staged files in {}: {}", folder, e.getMessage());
+        }
+    }
+
+    private void checkOpen() {
+        if (done) {
+            throw new IllegalStateException("the Redshift write is already committed or aborted");
+        }
+    }
+}

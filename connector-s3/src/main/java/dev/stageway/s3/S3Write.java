@@ -1,0 +1,127 @@
+package dev.stageway.s3;
+
+import dev.stageway.aws.AwsFailures;
+import dev.stageway.aws.AwsSettings;
+import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.StagedObject;
+import dev.stageway.spi.CommitMessage;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.TargetWrite;
+import dev.stageway.spi.TaskWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The coordinator of an S3 target: task writers leave their objects as open multipart uploads;
+ * the commit completes exactly those of the messages it is given, in task order, and aborts the
+ * uploads of attempts that lost. If a completion fails, the objects this commit already published
+ * are deleted, so the folder is as it was (for objects that replaced others, as S3 allows: the
+ * old version is gone).
+ */
+final class S3Write implements TargetWrite {
+    private final RunContext context;
+    private final AwsSettings settings;
+    private final S3Target options;
+    private final Schema schema;
+    private final S3Connection connection;
+    /** Every message a task writer of this write prepared, winning or not: what an abort removes. */
+    private final List<CommitMessage> prepared = new ArrayList<>();
+    private final List<TaskWriter> writers = new ArrayList<>();
+    private boolean done;
+
+    S3Write(RunContext context, AwsSettings settings, S3Target options, Schema schema) {
+        this.context = context;
+        this.settings = settings;
+        this.options = options;
+        this.schema = schema;
+        this.connection = S3Connection.open(context, settings, options.concurrency());
+    }
+
+    @Override
+    public synchronized TaskWriter writerFor(int task, int attempt) {
+        checkOpen();
+        ObjectNames names = context.tasks() > 1 ? options.names().forTask(task) : options.names();
+        TaskWriter writer = new S3TaskWriter(S3Connection.open(context, settings, options.concurrency()), options, names, schema,
+                task, attempt, this::prepared);
+        writers.add(writer);
+        return writer;
+    }
+
+    private synchronized void prepared(CommitMessage message) {
+        prepared.add(message);
+    }
+
+    @Override
+    public synchronized RunSummary commit(List<CommitMessage> messages) {
+        checkOpen();
+        done = true;
+        List<CommitMessage> ordered = messages.stream().sorted(Comparator.comparingInt(CommitMessage::task)).toList();
+        List<StagedObject> objects = ordered.stream().flatMap(m -> m.items().stream()).map(StagedObject::fromItem).toList();
+        List<StagedObject> published = new ArrayList<>();
+        try {
+            for (StagedObject o : objects) {
+                o.complete(connection.client(), options.objects());
+                published.add(o);
+            }
+        } catch (SdkException e) {
+            objects.stream().filter(o -> !published.contains(o)).forEach(o -> o.abort(connection.client()));
+            published.forEach(o -> deleteQuietly(o.key()));
+            abortLosers(messages);
+            // Created meanwhile, or not visible to the writer's early check.
+            RuntimeException failure = e instanceof S3Exception s3 && s3.statusCode() == 412 && options.failIfExists()
+                    ? S3TaskWriter.exists(options.location().bucket(),
+                    objects.stream().filter(o -> !published.contains(o)).findFirst().map(StagedObject::key).orElse(""))
+                    : AwsFailures.s3(e, "publish objects in " + options.location(), connection);
+            connection.close();
+            throw failure;
+        }
+        abortLosers(messages);
+        RunSummary total = ordered.stream().map(CommitMessage::summary).reduce(RunSummary.EMPTY, RunSummary::plus);
+        long stsCalls = total.details().getOrDefault("sts calls", 0L) + connection.credentials().stsCalls();
+        connection.close();
+        return new RunSummary(total.rows(), 0, total.bytes(), Map.of("objects", (long) published.size(), "tasks",
+                (long) messages.size(), "sts calls", stsCalls));
+    }
+
+    /** Attempts whose messages were prepared here but not committed: their uploads go. */
+    private void abortLosers(List<CommitMessage> winners) {
+        prepared.stream().filter(m -> !winners.contains(m)).flatMap(m -> m.items().stream()).map(StagedObject::fromItem)
+                .forEach(o -> o.abort(connection.client()));
+    }
+
+    @Override
+    public synchronized void abort(Throwable cause) {
+        if (done) {
+            return;
+        }
+        done = true;
+        writers.forEach(w -> w.abort(cause));
+        abortLosers(List.of());
+        connection.close();
+    }
+
+    @Override
+    public void close() {
+        abort(null);
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            connection.client().deleteObject(b -> b.bucket(options.location().bucket()).key(key));
+        } catch (SdkException ignored) {
+            // Best effort while failing: the commit's own error is what the user must see.
+        }
+    }
+
+    private void checkOpen() {
+        if (done) {
+            throw new IllegalStateException("the S3 write is already committed or aborted");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.stageway.s3.transfer;
+
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.aws.AwsSettings;
+import dev.stageway.aws.S3Connection;
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.Schema;
+import dev.stageway.spi.SourcePlan;
+import dev.stageway.spi.Split;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * CSV objects in a folder as a source: where to list, how to read, and how big a split is. Plans
+ * (list, then the schema from the first object's header) and opens the readers of splits; the S3
+ * source is one, and the Redshift source reads what it unloads as one.
+ *
+ * @param splitBytes about how many bytes of whole objects a split holds
+ */
+public record CsvObjectSource(S3Location location, Pattern files, long splitBytes, CsvObjectReader.Options read) {
+
+    /** Lists the objects and reads the schema from the first one; closing the plan runs {@code cleanup}. */
+    public SourcePlan plan(RunContext context, AwsSettings settings, Runnable cleanup) {
+        try (S3Connection s3 = S3Connection.open(context, settings, 1)) {
+            List<ObjectRef> objects = CsvObjectReader.list(s3, location, files);
+            Schema schema;
+            try (CsvObjectReader first = new CsvObjectReader(S3Connection.open(context, settings, 1), read,
+                    objects.stream().limit(1).toList(), null)) {
+                schema = first.schema();
+            }
+            List<Split> splits = new ArrayList<>();
+            for (List<ObjectRef> group : ObjectRef.group(objects, splitBytes)) {
+                long bytes = group.stream().mapToLong(ObjectRef::size).sum();
+                String what = group.size() == 1 ? "s3://" + location.bucket() + "/" + group.get(0).key()
+                        : group.size() + " objects from s3://" + location.bucket() + "/" + group.get(0).key();
+                splits.add(new Split(splits.size(), what, bytes, header(schema), group.stream().map(ObjectRef::toItem).toList()));
+            }
+            RunSummary listed = new RunSummary(0, 0, 0, Map.of("objects", (long) objects.size(), "splits", (long) splits.size(),
+                    "sts calls", s3.credentials().stsCalls()));
+            return new Plan(schema, List.copyOf(splits), listed, cleanup);
+        }
+    }
+
+    /** A reader of one split of a plan of this source. */
+    public CsvObjectReader open(RunContext context, AwsSettings settings, Split split) {
+        List<ObjectRef> objects = split.items().stream().map(ObjectRef::fromItem).toList();
+        return new CsvObjectReader(S3Connection.open(context, settings, read.concurrency()), read, objects, schema(split.attributes()));
+    }
+
+    /** The AWS settings of a side: the connection's, with the side's advanced AWS properties. */
+    public static AwsSettings settings(RunContext context, Map<String, String> connection, Map<String, String> side) {
+        return AwsSettings.parse(AwsProperties.CONNECTION.select(connection), AwsProperties.ADVANCED.select(side), context.runId());
+    }
+
+    /** The plan's schema, as a split's attributes: every object of the split must have this header. */
+    private static Map<String, String> header(Schema schema) {
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("columns", Integer.toString(schema.size()));
+        for (int i = 0; i < schema.size(); i++) {
+            attributes.put("column." + i, schema.column(i).name());
+        }
+        return attributes;
+    }
+
+    private static Schema schema(Map<String, String> attributes) {
+        int columns = Integer.parseInt(attributes.getOrDefault("columns", "0"));
+        List<Column> list = new ArrayList<>();
+        for (int i = 0; i < columns; i++) {
+            list.add(Column.of(attributes.get("column." + i), ColumnType.string()));
+        }
+        return new Schema(list);
+    }
+
+    private record Plan(Schema schema, List<Split> splits, RunSummary summary, Runnable cleanup) implements SourcePlan {
+        @Override
+        public void close() {
+            cleanup.run();
+        }
+    }
+}

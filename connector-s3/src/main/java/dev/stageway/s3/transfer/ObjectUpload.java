@@ -1,0 +1,326 @@
+package dev.stageway.s3.transfer;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * Streams bytes into one S3 object. Full parts are uploaded in parallel, as many at a time as
+ * its {@link UploadMemory} allows, while more bytes arrive, so memory stays bounded whatever
+ * the object's size. Nothing is visible until the {@link PendingObject} that {@link #finish}
+ * returns is committed; any failure, or {@link #abort()}, aborts the multipart upload so no parts
+ * stay behind.
+ */
+public final class ObjectUpload extends OutputStream {
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectUpload.class);
+    private static final int ABORT_ATTEMPTS = 3;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final ObjectOptions options;
+    private final long basePartSize;
+    private final ExecutorService executor;
+    private final UploadMemory memory;
+    private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+    /** The part being filled: full chunks, then {@code chunk} with {@code chunkFilled} bytes. */
+    private List<byte[]> chunks = new ArrayList<>();
+    private byte[] chunk;
+    private int chunkFilled;
+    private long partFilled;
+    private int nextPart = 1;
+    private long bytes;
+    private String uploadId;
+    private volatile Throwable failure;
+    /** The multipart upload was completed: there is nothing left to abort. */
+    private volatile boolean committed;
+    private boolean finished;
+
+    /** @param memory shared by uploads that fill at the same time, so they keep one memory bound together */
+    public ObjectUpload(S3Client s3, String bucket, String key, ObjectOptions options, long basePartSize, UploadMemory memory,
+                        ExecutorService executor) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = key;
+        this.options = options;
+        this.basePartSize = basePartSize;
+        this.executor = executor;
+        this.memory = memory;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** Bytes written so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        checkOpen();
+        while (len > 0) {
+            if (chunk == null || chunkFilled == chunk.length) {
+                chunks.add(chunk = memory.chunk());
+                chunkFilled = 0;
+            }
+            long partSize = S3Limits.partSize(basePartSize, nextPart);
+            int n = (int) Math.min(Math.min(len, chunk.length - chunkFilled), partSize - partFilled);
+            System.arraycopy(b, off, chunk, chunkFilled, n);
+            chunkFilled += n;
+            partFilled += n;
+            off += n;
+            len -= n;
+            bytes += n;
+            if (partFilled == partSize) {
+                uploadPart();
+            }
+        }
+    }
+
+    /** The part filled so far, handed over: the writer starts a new one. */
+    private Part takePart() {
+        Part part = new Part(chunks, chunkFilled, partFilled);
+        chunks = new ArrayList<>();
+        chunk = null;
+        chunkFilled = 0;
+        partFilled = 0;
+        return part;
+    }
+
+    /** A part's bytes: every chunk full but the last, which holds {@code lastLength}. */
+    private record Part(List<byte[]> chunks, int lastLength, long length) {
+        /** A body over the chunks themselves: the SDK re-reads it on retry, and no copy is made. */
+        RequestBody body() {
+            return RequestBody.fromContentProvider(() -> {
+                List<InputStream> streams = new ArrayList<>(chunks.size());
+                for (int i = 0; i < chunks.size(); i++) {
+                    byte[] c = chunks.get(i);
+                    streams.add(new ByteArrayInputStream(c, 0, i == chunks.size() - 1 ? lastLength : c.length));
+                }
+                return new SequenceInputStream(Collections.enumeration(streams));
+            }, length, "application/octet-stream");
+        }
+    }
+
+    /** Closing the stream never publishes the object ({@link #finish} or {@link #stage} do): unless finished, it aborts. */
+    @Override
+    public void close() {
+        if (!finished) {
+            abort();
+        }
+    }
+
+    /**
+     * Uploads what remains and waits for every part.
+     *
+     * @param putWhenSinglePart when the whole object fits one part, keep it in memory and PutObject it
+     *                          on commit instead of a one-part multipart upload
+     */
+    public PendingObject finish(boolean putWhenSinglePart) throws IOException {
+        checkOpen();
+        finished = true;
+        if (uploadId == null && putWhenSinglePart) {
+            Part part = takePart();
+            return new Pending(() -> put(part), () -> { });
+        }
+        List<CompletedPart> completed = uploadRest();
+        String id = uploadId;
+        return new Pending(() -> {
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(completed))
+                    .ifNoneMatch(options.ifNoneMatch()));
+            committed = true;
+        }, this::abortUpload);
+    }
+
+    /**
+     * Uploads what remains and waits for every part, leaving the multipart upload open: the object
+     * is described by what this returns, and made visible (or removed) by whoever holds that, in
+     * this process or another. An object of no bytes is not uploaded at all.
+     */
+    public StagedObject stage() throws IOException {
+        checkOpen();
+        finished = true;
+        if (uploadId == null && partFilled == 0) {
+            return new StagedObject(bucket, key, java.util.Optional.empty(), List.of(), 0);
+        }
+        List<CompletedPart> completed = uploadRest();
+        return new StagedObject(bucket, key, java.util.Optional.of(uploadId), completed, bytes);
+    }
+
+    private List<CompletedPart> uploadRest() throws IOException {
+        if (partFilled > 0 || uploadId == null) {
+            uploadPart();
+        }
+        List<CompletedPart> completed = new ArrayList<>();
+        try {
+            for (CompletableFuture<CompletedPart> part : parts) {
+                completed.add(part.join());
+            }
+        } catch (CompletionException | CancellationException e) {
+            abort();
+            throw new IOException("Cannot upload s3://" + bucket + "/" + key + ": " + rootMessage(e), e.getCause() != null ? e.getCause() : e);
+        }
+        return completed;
+    }
+
+    /** Stops: cancels parts not yet sent and aborts the multipart upload (retrying the abort). */
+    public void abort() {
+        finished = true;
+        chunks = List.of();
+        parts.forEach(p -> p.cancel(false));
+        for (CompletableFuture<CompletedPart> p : parts) {
+            try {
+                p.join();
+            } catch (RuntimeException ignored) {
+                // We are giving up on this object: the part's own failure is already known.
+            }
+        }
+        abortUpload();
+    }
+
+    private void abortUpload() {
+        if (uploadId == null || committed) {
+            return;   // nothing started, or the object is published: removing it is the caller's delete
+        }
+        abortUpload(s3, bucket, key, uploadId);
+    }
+
+    /** Aborts a multipart upload, retrying: its parts are billed until it is gone. */
+    static void abortUpload(S3Client s3, String bucket, String key, String uploadId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                return;
+            } catch (SdkException e) {
+                if (attempt == ABORT_ATTEMPTS) {
+                    LOG.error("Could not abort multipart upload {} of s3://{}/{} after {} attempts; its parts stay until a "
+                            + "bucket lifecycle rule removes them: {}", uploadId, bucket, key, attempt, e.getMessage());
+                    return;
+                }
+                sleepQuietly(200L << attempt);
+            }
+        }
+    }
+
+    private void uploadPart() throws IOException {
+        if (failure != null) {
+            throw new IOException("Cannot upload s3://" + bucket + "/" + key + ": " + rootMessage(failure), failure);
+        }
+        if (uploadId == null) {
+            // Parts carry CRC32 checksums, so the upload must say so when it is created.
+            CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32);
+            options.encrypt(create::serverSideEncryption, create::ssekmsKeyId);
+            uploadId = s3.createMultipartUpload(create.build()).uploadId();
+        }
+        int partNumber = nextPart++;
+        Part data = takePart();
+        try {
+            memory.permits().acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while uploading s3://" + bucket + "/" + key);
+        }
+        String id = uploadId;
+        CompletableFuture<CompletedPart> part = CompletableFuture.supplyAsync(() -> {
+            var response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(partNumber)
+                    .contentLength(data.length()).checksumAlgorithm(ChecksumAlgorithm.CRC32), data.body());
+            return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
+                    .checksumCRC32(response.checksumCRC32()).build();
+        }, executor);
+        part.whenComplete((r, t) -> {
+            memory.recycle(data.chunks());
+            memory.permits().release();
+            if (t != null && failure == null) {
+                failure = t;
+            }
+        });
+        parts.add(part);
+    }
+
+    private void put(Part part) {
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentLength(part.length())
+                .ifNoneMatch(options.ifNoneMatch());
+        options.encrypt(put::serverSideEncryption, put::ssekmsKeyId);
+        s3.putObject(put.build(), part.body());
+    }
+
+    private void checkOpen() throws IOException {
+        if (finished) {
+            throw new IOException("s3://" + bucket + "/" + key + " is already finished or aborted");
+        }
+    }
+
+    /** The message of the failure itself, not of the CompletionException around it. */
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root instanceof CompletionException && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Pending implements PendingObject {
+        private final Runnable commit;
+        private final Runnable abort;
+
+        Pending(Runnable commit, Runnable abort) {
+            this.commit = commit;
+            this.abort = abort;
+        }
+
+        @Override
+        public String key() {
+            return key;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
+
+        @Override
+        public void commit() {
+            commit.run();
+        }
+
+        @Override
+        public void abort() {
+            abort.run();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.stageway.s3.transfer;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The threads of one reader's or writer's parallel transfers; shut down when it closes. */
+public final class Transfers {
+    private Transfers() {
+    }
+
+    public static ExecutorService pool(String name, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

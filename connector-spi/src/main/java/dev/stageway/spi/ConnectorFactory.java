@@ -1,0 +1,80 @@
+package dev.stageway.spi;
+
+import dev.stageway.config.Problem;
+import dev.stageway.config.PropertyTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A connector, as a host finds it: through {@link java.util.ServiceLoader} (a
+ * {@code META-INF/services/dev.stageway.spi.ConnectorFactory} entry in the plugin). The host
+ * shows the property tables in its UI, validates what the user entered, plans sources and opens
+ * writes with two flat maps: the connection's properties and the source's or target's own
+ * (advanced) properties, the latter overriding the former where both define a property.
+ * Implementations are stateless and thread-safe.
+ *
+ * <p>A run: {@link #planSource} gives the schema and the splits; each split is read by its own
+ * {@link #openReader reader}, anywhere; {@link #openWrite} gives the coordinator, whose task
+ * writers stage each task's records and whose commit publishes them once.
+ */
+public interface ConnectorFactory {
+
+    /** The connector's short name, as used in mapping files ({@code s3}, {@code redshift}). */
+    String name();
+
+    /** One sentence for a host's UI. */
+    String description();
+
+    /** Properties of a connection (credentials, region, endpoints). */
+    PropertyTable connectionProperties();
+
+    /** Properties of one source (what to read and how). */
+    PropertyTable sourceProperties();
+
+    /** Properties of one target (where to write and how). */
+    PropertyTable targetProperties();
+
+    /** State shared by this plugin's connectors across runs; create one per host, close it on shutdown. */
+    ConnectorRuntime newRuntime();
+
+    /**
+     * Tests a connection for a source ({@code asSource}) or a target: each step passed or failed
+     * with a hint, never throwing for a failed step.
+     */
+    List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource);
+
+    /** Every problem of a source's configuration, without any network call. */
+    default List<Problem> validateSource(Map<String, String> connection, Map<String, String> source) {
+        List<Problem> problems = new ArrayList<>(connectionProperties().validate(connection));
+        problems.addAll(sourceProperties().validate(source));
+        return problems;
+    }
+
+    /** Every problem of a target's configuration, without any network call. */
+    default List<Problem> validateTarget(Map<String, String> connection, Map<String, String> target) {
+        List<Problem> problems = new ArrayList<>(connectionProperties().validate(connection));
+        problems.addAll(targetProperties().validate(target));
+        return problems;
+    }
+
+    /**
+     * Plans a source: lists what it holds, reads its schema, and splits it into parts that can be
+     * read independently.
+     *
+     * @throws dev.stageway.config.ConfigurationException with every problem, before any network call
+     * @throws dev.stageway.error.StagewayException       when the source cannot be reached or read
+     */
+    SourcePlan planSource(RunContext context, Map<String, String> connection, Map<String, String> source);
+
+    /** Opens a reader of one split of a plan made with the same properties. */
+    SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source, Split split);
+
+    /**
+     * Opens a two-phase write of records of {@code schema}.
+     *
+     * @throws dev.stageway.config.ConfigurationException with every problem, before any network call
+     * @throws dev.stageway.error.StagewayException       when the target cannot be reached
+     */
+    TargetWrite openWrite(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema);
+}

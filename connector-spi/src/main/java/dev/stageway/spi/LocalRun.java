@@ -1,0 +1,186 @@
+package dev.stageway.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one source into one target in this process, as any host runs the contract: plan the source,
+ * run tasks on a bounded pool, each task reading splits into its own task writer, then commit the
+ * tasks' messages once. With a parallelism of 1 there is one task, which reads every split in order;
+ * with more, each split is a task of its own, and memory is that many times one task's.
+ *
+ * <p>Any failure aborts the run: the other tasks are cancelled, every task writer and the write are
+ * aborted (nothing is published, nothing staged stays), the plan is closed, and the first failure
+ * is thrown.
+ */
+public final class LocalRun {
+
+    /** One side of a run: a connector and its two property maps. */
+    public record Side(ConnectorFactory connector, Map<String, String> connection, Map<String, String> properties) {
+    }
+
+    /** What a run did; {@code written} is empty when the source held nothing and the target was not touched. */
+    public record Result(Schema schema, int splits, int tasks, RunSummary planned, RunSummary read, Optional<RunSummary> written) {
+    }
+
+    /** Told of progress from the tasks' threads: rows and bytes read so far by all tasks. */
+    public interface Progress {
+        void update(long rows, long bytes);
+    }
+
+    private LocalRun() {
+    }
+
+    public static Result run(RunContext context, Side source, Side target, int parallelism, Progress progress) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("Cannot run with a parallelism of " + parallelism);
+        }
+        try (SourcePlan plan = source.connector().planSource(context, source.connection(), source.properties())) {
+            List<List<Split>> tasks = tasks(plan.splits(), parallelism);
+            if (plan.schema().size() == 0) {
+                // An empty source (no objects, no rows): nothing to write, and no target to touch.
+                return new Result(plan.schema(), plan.splits().size(), 0, plan.summary(), RunSummary.EMPTY, Optional.empty());
+            }
+            RunContext writing = new RunContext(context.runId(), context.runtime(), tasks.size());
+            try (TargetWrite write = target.connector().openWrite(writing, target.connection(), target.properties(), plan.schema())) {
+                Counter counter = new Counter(progress);
+                List<CommitMessage> messages;
+                try {
+                    messages = runTasks(tasks, parallelism, (task, splits) -> runTask(context, source, plan.schema(),
+                            write.writerFor(task, 0), splits, counter));
+                } catch (RuntimeException e) {
+                    write.abort(e);
+                    throw e;
+                }
+                return new Result(plan.schema(), plan.splits().size(), tasks.size(), plan.summary(), counter.read(),
+                        Optional.of(write.commit(messages)));
+            }
+        }
+    }
+
+    /** One task for all splits, or one per split. */
+    private static List<List<Split>> tasks(List<Split> splits, int parallelism) {
+        if (parallelism == 1 || splits.size() <= 1) {
+            return List.of(splits);
+        }
+        return splits.stream().map(List::of).toList();
+    }
+
+    private interface Task {
+        CommitMessage run(int task, List<Split> splits) throws Exception;
+    }
+
+    /** Runs every task on {@code threads} threads; on the first failure, cancels the rest and throws it. */
+    private static List<CommitMessage> runTasks(List<List<Split>> tasks, int threads, Task body) {
+        if (tasks.size() == 1) {
+            return List.of(call(body, 0, tasks.get(0)));
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, tasks.size()), r -> {
+            Thread t = new Thread(r, "stageway-task-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<CommitMessage>> futures = new ArrayList<>();
+            for (int i = 0; i < tasks.size(); i++) {
+                int task = i;
+                futures.add(pool.submit(() -> call(body, task, tasks.get(task))));
+            }
+            List<CommitMessage> messages = new ArrayList<>();
+            for (Future<CommitMessage> f : futures) {
+                try {
+                    messages.add(f.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while running tasks", e);
+                }
+            }
+            return messages;
+        } finally {
+            // On failure the other tasks stop at their next batch and abort their own writers.
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static CommitMessage call(Task body, int task, List<Split> splits) {
+        try {
+            return body.run(task, splits);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static CommitMessage runTask(RunContext context, Side source, Schema schema, TaskWriter writer, List<Split> splits,
+                                         Counter counter) {
+        try (writer) {
+            for (Split split : splits) {
+                try (SourceReader reader = source.connector().openReader(context, source.connection(), source.properties(), split)) {
+                    if (!reader.schema().equals(schema)) {
+                        throw new IllegalStateException("Split " + split.index() + " (" + split.description() + ") has the schema "
+                                + reader.schema() + ", not the plan's " + schema);
+                    }
+                    RunSummary before = RunSummary.EMPTY;
+                    for (Optional<RecordBatch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new IllegalStateException("cancelled: another task failed");
+                        }
+                        writer.write(batch.get());
+                        RunSummary now = reader.summary();
+                        counter.add(now, before);
+                        before = now;
+                    }
+                    counter.finish(reader.summary());
+                }
+            }
+            return writer.prepare();
+        } catch (RuntimeException e) {
+            writer.abort(e);
+            throw e;
+        }
+    }
+
+    /** Rows and bytes read: in total as they go, for progress, and each finished reader's summary, for the report. */
+    private static final class Counter {
+        private final Progress progress;
+        private final AtomicLong rows = new AtomicLong();
+        private final AtomicLong bytes = new AtomicLong();
+        private final Queue<RunSummary> finished = new ConcurrentLinkedQueue<>();
+
+        Counter(Progress progress) {
+            this.progress = progress;
+        }
+
+        void add(RunSummary now, RunSummary before) {
+            progress.update(rows.addAndGet(now.rows() - before.rows()), bytes.addAndGet(now.bytes() - before.bytes()));
+        }
+
+        void finish(RunSummary last) {
+            finished.add(last);
+        }
+
+        RunSummary read() {
+            return finished.stream().reduce(RunSummary.EMPTY, RunSummary::plus);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.stageway.spi;
+
+import dev.stageway.config.ConfigurationException;
+import dev.stageway.config.Problem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A plugin bundle (zip or unpacked folder: {@code stageway-plugin.properties} and {@code lib/*.jar})
+ * as a host loads it: the bundle's jars in a {@link PluginClassLoader} of their own, its
+ * connectors found through {@link java.util.ServiceLoader}, and one {@link ConnectorRuntime}
+ * shared by them. A host needs nothing but this module on its class path; close the bundle on
+ * shutdown.
+ */
+public final class PluginBundle implements AutoCloseable {
+    /** The bundle's descriptor: name, version, spi-version, connectors. */
+    public static final String DESCRIPTOR = "stageway-plugin.properties";
+    /** The contract this SPI defines; a bundle built for another cannot be loaded. */
+    public static final String SPI_VERSION = "2";
+
+    private final Properties descriptor;
+    private final PluginClassLoader loader;
+    private final Map<String, ConnectorFactory> connectors;
+    private final Path unpacked;
+    private ConnectorRuntime runtime;
+
+    private PluginBundle(Properties descriptor, PluginClassLoader loader, Map<String, ConnectorFactory> connectors, Path unpacked) {
+        this.descriptor = descriptor;
+        this.loader = loader;
+        this.connectors = connectors;
+        this.unpacked = unpacked;
+    }
+
+    /** Opens the bundle at {@code bundle} (its zip, or the folder it unpacks to) against this SPI's own class loader. */
+    public static PluginBundle open(Path bundle) {
+        return open(bundle, PluginBundle.class.getClassLoader());
+    }
+
+    /**
+     * Opens the bundle with {@code host} as the loader it asks for the shared packages
+     * ({@link PluginClassLoader#HOST_PACKAGES}).
+     *
+     * @throws ConfigurationException when there is no bundle there or it implements another SPI version
+     */
+    public static PluginBundle open(Path bundle, ClassLoader host) {
+        if (!Files.exists(bundle)) {
+            throw new ConfigurationException(Problem.of("plugin", "no plugin bundle at " + bundle.toAbsolutePath()
+                    + "; name stageway-plugin.zip or the folder it unpacks to"));
+        }
+        try {
+            Path root = Files.isDirectory(bundle) ? bundle : unzip(bundle);
+            Path base = Files.exists(root.resolve(DESCRIPTOR)) ? root : root.resolve("stageway-plugin");
+            Properties descriptor = new Properties();
+            try (InputStream in = Files.newInputStream(base.resolve(DESCRIPTOR))) {
+                descriptor.load(in);
+            }
+            if (!SPI_VERSION.equals(descriptor.getProperty("spi-version"))) {
+                throw new ConfigurationException(Problem.of("plugin", "the bundle at " + bundle + " implements SPI version "
+                        + descriptor.getProperty("spi-version") + "; this host speaks " + SPI_VERSION));
+            }
+            List<URL> jars = new ArrayList<>();
+            try (Stream<Path> files = Files.list(base.resolve("lib"))) {
+                for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                    jars.add(jar.toUri().toURL());
+                }
+            }
+            PluginClassLoader loader = new PluginClassLoader(jars.toArray(URL[]::new), host);
+            return new PluginBundle(descriptor, loader, Connectors.load(loader), Files.isDirectory(bundle) ? null : root);
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the plugin bundle " + bundle + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path unzip(Path zip) throws IOException {
+        Path dir = Files.createTempDirectory("stageway-plugin-");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                Path target = dir.resolve(e.getName()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IOException("entry outside the bundle: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return dir;
+    }
+
+    /** The bundle's descriptor ({@link #DESCRIPTOR}). */
+    public Properties descriptor() {
+        return descriptor;
+    }
+
+    /** The bundle's connectors, by name. */
+    public Map<String, ConnectorFactory> connectors() {
+        return connectors;
+    }
+
+    /** The class loader of the bundle's jars, to find a further service of the plugin's. */
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    /**
+     * The connector named {@code name}, or a configuration error naming {@code property} (the host's
+     * setting that chose it) and listing the connectors there are.
+     */
+    public ConnectorFactory connector(String property, String name) {
+        ConnectorFactory f = connectors.get(name);
+        if (f == null) {
+            throw new ConfigurationException(Problem.of(property, "names connector '" + name + "'; the plugin offers "
+                    + String.join(", ", connectors.keySet())));
+        }
+        return f;
+    }
+
+    /** The plugin's runtime, made on first use by any of its connectors (they share it). */
+    public synchronized ConnectorRuntime runtime() {
+        if (runtime == null) {
+            runtime = connectors.values().iterator().next().newRuntime();
+        }
+        return runtime;
+    }
+
+    @Override
+    public void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        try {
+            loader.close();
+        } catch (IOException ignored) {
+            // The jars are about to be deleted.
+        }
+        if (unpacked != null) {
+            try (Stream<Path> files = Files.walk(unpacked)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // A temporary folder left behind is harmless.
+            }
+        }
+    }
+}
