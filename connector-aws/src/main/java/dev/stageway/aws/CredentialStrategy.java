@@ -15,6 +15,9 @@ public sealed interface CredentialStrategy {
     /** A one-line description for reports and the {@code check} command; never a secret. */
     String describe();
 
+    /** This strategy's credentials for a connection; assumed roles come from (and go back to) {@code sessions}. */
+    ConnectorCredentials open(AwsSettings settings, RoleSessions sessions);
+
     /** 1: the IAM user's permanent keys, used directly. */
     record StaticKeys(AccessKeys keys) implements CredentialStrategy {
         @Override
@@ -25,6 +28,11 @@ public sealed interface CredentialStrategy {
         @Override
         public String describe() {
             return "static keys of access key " + keys.accessKeyId();
+        }
+
+        @Override
+        public ConnectorCredentials open(AwsSettings settings, RoleSessions sessions) {
+            return new DirectCredentials(this, PrimaryIdentity.keys(keys));
         }
     }
 
@@ -40,6 +48,12 @@ public sealed interface CredentialStrategy {
             return "access key " + keys.accessKeyId() + " assumes " + role.roleArn()
                     + (role.externalId().isPresent() ? " with an External Id" : "");
         }
+
+        @Override
+        public ConnectorCredentials open(AwsSettings settings, RoleSessions sessions) {
+            return new AssumedCredentials(this, sessions, sessions.acquire(role, PrimaryIdentity.keys(keys), settings.region(),
+                    settings.stsEndpoint()));
+        }
     }
 
     /** 3: the EC2 instance role (IMDSv2) calls STS AssumeRole; role chaining, so at most one hour. */
@@ -54,6 +68,12 @@ public sealed interface CredentialStrategy {
             return "EC2 instance role assumes " + role.roleArn()
                     + (role.externalId().isPresent() ? " with an External Id" : "");
         }
+
+        @Override
+        public ConnectorCredentials open(AwsSettings settings, RoleSessions sessions) {
+            return new AssumedCredentials(this, sessions, sessions.acquire(role, PrimaryIdentity.instanceRole(settings.imdsEndpoint()),
+                    settings.region(), settings.stsEndpoint()));
+        }
     }
 
     /** 4: the agent's own identity (environment, container, web identity, EC2 instance role). */
@@ -66,6 +86,11 @@ public sealed interface CredentialStrategy {
         @Override
         public String describe() {
             return "the agent's own identity (environment, container or EC2 instance role)";
+        }
+
+        @Override
+        public ConnectorCredentials open(AwsSettings settings, RoleSessions sessions) {
+            return new DirectCredentials(this, PrimaryIdentity.ambient(settings.imdsEndpoint()));
         }
     }
 }

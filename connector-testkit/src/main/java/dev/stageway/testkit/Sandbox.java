@@ -41,7 +41,7 @@ public final class Sandbox implements AutoCloseable {
 
     private Sandbox(Builder b) throws Exception {
         this.config = b.config;
-        this.iam = new Iam(Clock.systemUTC(), b.sessionLifetime);
+        this.iam = new Iam(b.clock, b.sessionLifetime);
         this.kms = new Kms(iam, config.region());
         this.buckets = new Buckets();
         BlobStore store = b.dataDirectory.<BlobStore>map(SandboxDiskStore::new).orElseGet(TransientNio2BlobStore::new);
@@ -211,6 +211,7 @@ public final class Sandbox implements AutoCloseable {
     public static final class Builder {
         private SandboxConfig config = DefaultSandbox.config();
         private Optional<Duration> sessionLifetime = Optional.empty();
+        private Clock clock = Clock.systemUTC();
         private Optional<Path> dataDirectory = Optional.empty();
         private boolean redshift;
 
@@ -231,6 +232,15 @@ public final class Sandbox implements AutoCloseable {
          */
         public Builder sessionLifetime(Duration lifetime) {
             this.sessionLifetime = Optional.of(lifetime);
+            return this;
+        }
+
+        /**
+         * The clock that times credentials (issue, expiry, and the checks of both): a test that moves
+         * it moves the client's session clock with it, instead of sleeping.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock is null");
             return this;
         }
 

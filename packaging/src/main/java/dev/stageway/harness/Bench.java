@@ -54,13 +54,7 @@ final class Bench {
     record Figure(String figure, double value, String unit, double baseline, double ratio, String target) {
     }
 
-    static int run(Path bundle, List<String> args, PrintStream out) throws Exception {
-        boolean quick = args.remove("--quick");
-        boolean json = args.remove("--json");
-        Set<String> only = only(args);
-        if (!args.isEmpty()) {
-            throw new Stageway.UsageException("unexpected arguments " + args);
-        }
+    static int run(Path bundle, boolean quick, boolean json, Set<String> only, PrintStream out) throws Exception {
         long size = (quick ? 128L : 512L) * MIB;
         int rounds = quick ? 2 : 5;
         int stagingRounds = quick ? 2 : 7;
@@ -166,21 +160,15 @@ final class Bench {
 
     static final List<String> FIGURES = List.of("upload", "download", "staging", "memory", "sts-calls");
 
-    /** The figures {@code --only a,b} names (every figure without it); removes the option from {@code args}. */
-    private static Set<String> only(List<String> args) {
-        int i = args.indexOf("--only");
-        if (i < 0) {
+    /** The figures {@code --only a,b} names, or every figure. */
+    static Set<String> only(List<String> names) {
+        if (names == null || names.isEmpty()) {
             return Set.copyOf(FIGURES);
         }
-        if (i + 1 >= args.size()) {
-            throw new Stageway.UsageException("--only needs figure names, some of " + String.join(",", FIGURES));
-        }
-        Set<String> names = Set.of(args.get(i + 1).split(","));
         if (!FIGURES.containsAll(names)) {
-            throw new Stageway.UsageException("--only takes figure names from " + String.join(",", FIGURES) + ", not " + names);
+            throw new IllegalArgumentException("--only takes figure names from " + String.join(",", FIGURES) + ", not " + names);
         }
-        args.subList(i, i + 2).clear();
-        return names;
+        return Set.copyOf(names);
     }
 
     static final int STAGING_ROWS = 1_000_000;
@@ -225,13 +213,7 @@ final class Bench {
     }
 
     /** The child side of the memory figure: upload and download {@code bytes} through the plugin, print the peak heap. */
-    static int transfer(Path bundle, List<String> args, PrintStream out) throws Exception {
-        long bytes = Long.parseLong(args.get(0));
-        Map<String, String> connection = new TreeMap<>();
-        for (String kv : args.subList(1, args.size())) {
-            int eq = kv.indexOf('=');
-            connection.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+    static int transfer(Path bundle, long bytes, Map<String, String> connection, PrintStream out) throws Exception {
         byte[] chunk = new byte[MIB];
         new Random(7).nextBytes(chunk);
         // Heap pools peak at different moments, so their peaks do not add up: sample the whole heap instead.

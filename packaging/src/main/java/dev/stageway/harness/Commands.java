@@ -20,10 +20,10 @@ final class Commands {
     private Commands() {
     }
 
-    static int describe(Path bundle, List<String> args, PrintStream out) {
+    static int describe(Path bundle, String connector, PrintStream out) {
         try (PluginBundle plugin = PluginBundle.open(bundle, Commands.class.getClassLoader())) {
             Map<String, ConnectorFactory> connectors = plugin.connectors();
-            List<String> names = args.isEmpty() ? List.copyOf(connectors.keySet()) : List.of(args.get(0));
+            List<String> names = connector == null ? List.copyOf(connectors.keySet()) : List.of(connector);
             out.println("plugin " + plugin.descriptor().getProperty("name") + " " + plugin.descriptor().getProperty("version")
                     + " (SPI " + plugin.descriptor().getProperty("spi-version") + ")");
             for (String name : names) {
@@ -51,8 +51,7 @@ final class Commands {
         return d.defaultValue().map(v -> d.type().format(v)).map(v -> v.isEmpty() ? "(empty)" : v).orElse("-");
     }
 
-    static int validate(Path bundle, List<String> args, PrintStream out) {
-        Path file = file(args);
+    static int validate(Path bundle, Path file, PrintStream out) {
         Mapping mapping = Mapping.read(file);
         try (PluginBundle plugin = PluginBundle.open(bundle, Commands.class.getClassLoader())) {
             List<Problem> problems = problems(plugin, mapping);
@@ -96,8 +95,8 @@ final class Commands {
         return out;
     }
 
-    static int check(Path bundle, List<String> args, PrintStream out) {
-        Mapping mapping = Mapping.read(file(args));
+    static int check(Path bundle, Path file, PrintStream out) {
+        Mapping mapping = Mapping.read(file);
         try (PluginBundle plugin = PluginBundle.open(bundle, Commands.class.getClassLoader())) {
             List<Problem> problems = problems(plugin, mapping);
             if (!problems.isEmpty()) {
@@ -123,14 +122,9 @@ final class Commands {
         }
     }
 
-    static int run(Path bundle, List<String> args, PrintStream out) {
-        String report = Stageway.option(args, "--report");
-        String runId = Stageway.option(args, "--run-id");
-        if (runId != null && !runId.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new Stageway.UsageException("--run-id must be 1 to 64 letters, digits, '.', '_' or '-', was " + runId);
-        }
-        int parallelism = parallelism(Stageway.option(args, "--parallelism"));
-        Mapping mapping = Mapping.read(file(args));
+    /** @param runId null for a new one */
+    static int run(Path bundle, Path file, Path report, String runId, int parallelism, PrintStream out) {
+        Mapping mapping = Mapping.read(file);
         if (mapping.source().isEmpty() || mapping.target().isEmpty()) {
             throw new dev.stageway.config.ConfigurationException(Problem.of(mapping.source().isEmpty() ? "source.connector"
                     : "target.connector", "run needs both a source and a target"));
@@ -144,36 +138,11 @@ final class Commands {
                     Progress.forConsole(out));
             result.print(out);
             if (report != null) {
-                result.writeJson(Path.of(report));
+                result.writeJson(report);
                 out.println("report written to " + report);
             }
             return Stageway.OK;
         }
-    }
-
-    /** At most this many tasks at once: each holds a task's memory (parts in flight), so the bound is this many times one's. */
-    static final int MAX_PARALLELISM = 64;
-
-    private static int parallelism(String value) {
-        if (value == null) {
-            return 1;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= MAX_PARALLELISM) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // Reported below.
-        }
-        throw new Stageway.UsageException("--parallelism must be a whole number from 1 to " + MAX_PARALLELISM + ", was " + value);
-    }
-
-    static Path file(List<String> args) {
-        if (args.isEmpty()) {
-            throw new Stageway.UsageException("a mapping FILE is needed");
-        }
-        return Path.of(args.get(0));
     }
 
     static String runId(String what) {

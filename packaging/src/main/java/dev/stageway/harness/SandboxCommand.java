@@ -20,8 +20,8 @@ final class SandboxCommand {
 
     static final List<String> SECRET_KEYS = List.of("agent.secret-access-key", "redshift.password");
 
-    static int run(List<String> args, PrintStream out) {
-        Sandbox sandbox = start(args, out);
+    static int run(String config, String envFile, PrintStream out) {
+        Sandbox sandbox = start(config, envFile, out);
         try {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -41,12 +41,7 @@ final class SandboxCommand {
     }
 
     /** Starts the sandbox, prints its values (secrets masked) and writes them all with --write-env. */
-    static Sandbox start(List<String> args, PrintStream out) {
-        String config = Stageway.option(args, "--config");
-        String envFile = Stageway.option(args, "--write-env");
-        if (!args.isEmpty()) {
-            throw new Stageway.UsageException("unexpected arguments " + args);
-        }
+    static Sandbox start(String config, String envFile, PrintStream out) {
         Sandbox sandbox;
         try {
             Sandbox.Builder builder = Sandbox.builder().withRedshift();

@@ -4,11 +4,19 @@ import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.Problem;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code stageway} harness: loads the connectors from the plugin bundle, as a runtime would,
@@ -16,101 +24,64 @@ import java.util.List;
  * sandbox and the demo. Exit codes: 0 success, 2 configuration or usage error, 3 authentication
  * or authorisation failure, 4 data or storage error, 1 anything else.
  */
-public final class Stageway {
+@Command(name = "stageway", mixinStandardHelpOptions = true, versionProvider = Stageway.Version.class,
+        description = "Moves data between Amazon S3 and Amazon Redshift with the Stageway plugin.",
+        subcommands = {Subcommands.Describe.class, Subcommands.Validate.class, Subcommands.Check.class, Subcommands.Run.class,
+                Subcommands.TrustPolicyCommand.class, Subcommands.Sandbox.class, Subcommands.Demo.class, Subcommands.Bench.class,
+                Subcommands.BenchTransfer.class},
+        footer = {"", "The plugin bundle is --plugin PATH, else $STAGEWAY_PLUGIN, else stageway-plugin.zip beside the jar.",
+                "Exit codes: 0 success, 2 configuration or usage error, 3 authentication or authorisation failure, "
+                        + "4 data or storage error, 1 anything else."})
+public final class Stageway implements Callable<Integer> {
     static final int OK = 0;
     static final int USAGE = 2;
 
-    static final String USAGE_TEXT = """
-            usage: java -jar stageway.jar [--plugin PATH] [--verbose] <command> [arguments]
+    @Option(names = "--plugin", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "The plugin bundle (stageway-plugin.zip or its unpacked folder).")
+    Path plugin;
 
-            commands:
-              describe [s3|redshift]        every property: name, type, default, required, sensitive, group, description
-              validate FILE                 all problems of a mapping file, one line each; exit 0 when valid
-              check FILE                    test the connection of each side of a mapping, step by step
-              run FILE [--report FILE.json] [--run-id ID] [--parallelism N]
-                                            run a mapping, with progress and a summary; N tasks at once (default 1)
-              trust-policy --account ID [--principal-arn ARN] [--external-id ID] [--folder PATH]
-                                            the trust policy (and permissions policy) a customer installs on the role
-              sandbox [--config FILE] [--write-env FILE]
-                                            run the local sandbox (S3, STS, IMDS, Redshift) until interrupted
-              demo                          run every path on the local sandbox and show what happened
-              bench [--quick] [--json] [--only upload,staging,...]
-                                            throughput and session figures against baselines measured in the same run
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Adds Stageway's debug lines to the log (never secrets).")
+    boolean verbose;
 
-            The plugin bundle is --plugin PATH, else $STAGEWAY_PLUGIN, else stageway-plugin.zip beside the jar.
-            """;
+    final PrintStream out;
+    final PrintStream err;
 
-    private Stageway() {
+    private Stageway(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
-        boolean verbose = Arrays.asList(args).contains("--verbose");
         // Before any logger exists: quiet by default, our own debug lines with --verbose (never secrets).
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-        if (verbose) {
+        if (Arrays.asList(args).contains("--verbose")) {
             System.setProperty("org.slf4j.simpleLogger.log.dev.stageway", "debug");
         }
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs one command; returns its exit code. */
+    /** Runs one command line; returns its exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        rest.remove("--verbose");
-        Path plugin = null;
-        int p = rest.indexOf("--plugin");
-        if (p >= 0) {
-            if (p + 1 >= rest.size()) {
-                err.println("--plugin needs a path");
-                return USAGE;
-            }
-            plugin = Path.of(rest.get(p + 1));
-            rest.remove(p + 1);
-            rest.remove(p);
-        }
-        if (rest.isEmpty() || rest.get(0).equals("--help") || rest.get(0).equals("help")) {
-            (rest.isEmpty() ? err : out).print(USAGE_TEXT);
-            return rest.isEmpty() ? USAGE : OK;
-        }
-        String command = rest.remove(0);
-        try {
-            Path bundle = plugin != null ? plugin : defaultBundle();
-            return switch (command) {
-                case "describe" -> Commands.describe(bundle, rest, out);
-                case "validate" -> Commands.validate(bundle, rest, out);
-                case "check" -> Commands.check(bundle, rest, out);
-                case "run" -> Commands.run(bundle, rest, out);
-                case "trust-policy" -> TrustPolicy.command(rest, out);
-                case "sandbox" -> SandboxCommand.run(rest, out);
-                case "demo" -> Demo.run(bundle, out);
-                case "bench" -> Bench.run(bundle, rest, out);
-                case "bench-transfer" -> Bench.transfer(bundle, rest, out);   // internal: the memory figure's child JVM
-                default -> {
-                    err.println("unknown command '" + command + "'");
-                    err.print(USAGE_TEXT);
-                    yield USAGE;
-                }
-            };
-        } catch (ConfigurationException e) {
-            for (Problem problem : e.problems()) {
-                err.println(problem);
-            }
-            return ErrorKind.CONFIGURATION.exitCode();
-        } catch (UsageException e) {
-            err.println(e.getMessage());
-            err.print(USAGE_TEXT);
-            return USAGE;
-        } catch (StagewayException e) {
-            err.println(e.getMessage());
-            return e.kind().exitCode();
-        } catch (Exception e) {
-            err.println("Unexpected failure: " + e);
-            return ErrorKind.INTERNAL.exitCode();
-        }
+        CommandLine cli = new CommandLine(new Stageway(out, err));
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> failed(e, err));
+        // picocli's own answer to a bad command line (with "Did you mean" suggestions) exits with 2 too.
+        return cli.execute(args);
     }
 
-    /** The bundle beside the running jar, or named by STAGEWAY_PLUGIN. */
-    static Path defaultBundle() {
+    /** No command: the usage, as an error. */
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, err);
+        return USAGE;
+    }
+
+    /** The bundle: --plugin, else $STAGEWAY_PLUGIN, else the one beside the running jar. */
+    Path bundle() {
+        if (plugin != null) {
+            return plugin;
+        }
         String env = System.getenv("STAGEWAY_PLUGIN");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
@@ -124,27 +95,34 @@ public final class Stageway {
         }
     }
 
-    /** A command line that does not fit the command. */
-    static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
+    /** A command's failure as the user sees it: what to fix, and the exit code of its kind. */
+    private static int failed(Exception e, PrintStream err) {
+        if (e instanceof ConfigurationException c) {
+            for (Problem problem : c.problems()) {
+                err.println(problem);
+            }
+            return ErrorKind.CONFIGURATION.exitCode();
         }
+        if (e instanceof StagewayException s) {
+            err.println(s.getMessage());
+            return s.kind().exitCode();
+        }
+        err.println("Unexpected failure: " + e);
+        return ErrorKind.INTERNAL.exitCode();
     }
 
-    /** The value after {@code option} in {@code args}, removed from them; null when absent. */
-    static String option(List<String> args, String option) {
-        int i = args.indexOf(option);
-        if (i < 0) {
-            return null;
+    /** The harness's version and the plugin contract it speaks. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Stageway.class.getResourceAsStream("/stageway-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"stageway " + p.getProperty("version", "(unknown version)") + ", plugin contract (SPI) "
+                    + dev.stageway.spi.PluginBundle.SPI_VERSION};
         }
-        if (i + 1 >= args.size()) {
-            throw new UsageException(option + " needs a value");
-        }
-        String value = args.get(i + 1);
-        args.remove(i + 1);
-        args.remove(i);
-        return value;
     }
 }

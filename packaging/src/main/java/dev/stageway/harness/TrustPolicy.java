@@ -50,17 +50,9 @@ final class TrustPolicy {
     record Grant(String sid, List<String> actions, String resource, Optional<String> listPrefix) {
     }
 
-    static int command(List<String> args, PrintStream out) {
-        String account = Stageway.option(args, "--account");
-        String principal = Stageway.option(args, "--principal-arn");
-        String externalId = Stageway.option(args, "--external-id");
-        String folderText = Stageway.option(args, "--folder");
-        String stagingText = Stageway.option(args, "--staging");
-        String kmsKey = Stageway.option(args, "--kms-key");
-        boolean redshiftRole = args.remove("--redshift-role");
-        if (!args.isEmpty()) {
-            throw new Stageway.UsageException("unexpected arguments " + args);
-        }
+    /** Prints the policies for the options given (null for those not given); see {@link Subcommands.TrustPolicyCommand}. */
+    static int command(String account, String principal, String externalId, String folderText, String stagingText, String kmsKey,
+                       boolean redshiftRole, PrintStream out) {
         List<Problem> problems = new ArrayList<>();
         if (account == null || !ACCOUNT.matcher(account).matches()) {
             problems.add(Problem.of("--account", "must be the 12-digit account ID of the agent that assumes the role"));

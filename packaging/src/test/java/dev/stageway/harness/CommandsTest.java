@@ -48,8 +48,7 @@ class CommandsTest {
     @BeforeAll
     static void start() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        sandbox = SandboxCommand.start(new ArrayList<>(List.of("--write-env", dir.resolve("sandbox.env").toString())),
-                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        sandbox = SandboxCommand.start(null, dir.resolve("sandbox.env").toString(), new PrintStream(printed, true, StandardCharsets.UTF_8));
         assertFalse(printed.toString(StandardCharsets.UTF_8).contains(AGENT_SECRET_ACCESS_KEY), "secrets are masked on screen");
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(dir.resolve("sandbox.env"))) {
@@ -216,9 +215,20 @@ class CommandsTest {
     @Test
     void usageErrorsExitWith2() {
         assertEquals(2, stageway().exit());
-        assertEquals(2, stageway("frobnicate").exit());
+        Result typo = stageway("valdate");
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains("Did you mean: stageway validate"), typo.err());
         assertEquals(2, stageway("validate").exit());
-        assertEquals(0, stageway("--help").exit());
+        Result option = stageway("run", "x.properties", "--paralelism", "2");
+        assertEquals(2, option.exit());
+        assertTrue(option.err().contains("--parallelism"), option.err());
+        assertEquals(2, stageway("run", "x.properties", "--parallelism", "0").exit());
+        Result help = stageway("run", "--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().contains("--parallelism=N") && help.out().contains("--run-id=ID"), help.out());
+        Result version = stageway("--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.out().matches("stageway \\d+\\.\\d+\\.\\d+\\S*, plugin contract \\(SPI\\) 2\\s*"), version.out());
     }
 
     @Test

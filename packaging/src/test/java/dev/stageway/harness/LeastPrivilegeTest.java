@@ -115,9 +115,9 @@ class LeastPrivilegeTest {
     @Test
     void theCommandPrintsWhatThisTestInstalls() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = TrustPolicy.command(new ArrayList<>(List.of("--account", AGENT_ACCOUNT, "--external-id", CUSTOMER_EXTERNAL_ID,
-                "--folder", DATA.toString(), "--staging", STAGING.toString(), "--kms-key", customerKeyArn(), "--redshift-role")),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        int exit = Stageway.run(new String[] {"trust-policy", "--account", AGENT_ACCOUNT, "--external-id", CUSTOMER_EXTERNAL_ID,
+                "--folder", DATA.toString(), "--staging", STAGING.toString(), "--kms-key", customerKeyArn(), "--redshift-role"}, print, print);
         assertEquals(0, exit);
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains(TrustPolicy.policy(ROLE)), printed);
