@@ -9,12 +9,15 @@ final class AssumedCredentials implements ConnectorCredentials {
     private final CredentialStrategy strategy;
     private final RoleSessions sessions;
     private final RoleSession session;
+    /** The shared session's calls before this connection: it reports only those made while it was open. */
+    private final long callsBefore;
     private boolean closed;
 
     AssumedCredentials(CredentialStrategy strategy, RoleSessions sessions, RoleSession session) {
         this.strategy = strategy;
         this.sessions = sessions;
         this.session = session;
+        this.callsBefore = session.calls();
     }
 
     @Override
@@ -35,7 +38,7 @@ final class AssumedCredentials implements ConnectorCredentials {
 
     @Override
     public long stsCalls() {
-        return session.calls();
+        return session.calls() - callsBefore;
     }
 
     @Override

@@ -141,13 +141,21 @@ public final class AwsProperties {
                     + "`AWS_EC2_METADATA_SERVICE_ENDPOINT`).")
             .build();
 
+    public static final PropertyDescriptor<String> CA_BUNDLE = PropertyDescriptor.builder("aws.ca-bundle", PropertyType.STRING)
+            .group(ENDPOINTS)
+            .doc("A PEM file of the certificate authorities HTTPS connections to S3 and STS trust instead of the JVM's: for an "
+                    + "endpoint behind a TLS-inspecting proxy, an S3-compatible store, or the local sandbox (`stageway sandbox "
+                    + "--write-env` writes its own). Like the AWS CLI's `ca_bundle`.")
+            .validator(AwsHttp::problem)
+            .build();
+
     /** Keys come as a pair, and each combination maps to exactly one strategy. */
     static final Rule STRATEGY_RULE = AwsProperties::strategyProblems;
 
     /** Connection properties: credentials, region and endpoints. */
     public static final PropertyTable CONNECTION = PropertyTable.of("AWS connection", List.of(
             ACCESS_KEY, SECRET_KEY, ROLE_ARN_PROPERTY, EXTERNAL_ID_PROPERTY, USE_EC2_ROLE, DURATION,
-            SESSION_NAME_PROPERTY, SESSION_POLICY, REGION, STS_ENDPOINT, S3_ENDPOINT, S3_PATH_STYLE, IMDS_ENDPOINT),
+            SESSION_NAME_PROPERTY, SESSION_POLICY, REGION, STS_ENDPOINT, S3_ENDPOINT, S3_PATH_STYLE, IMDS_ENDPOINT, CA_BUNDLE),
             List.of(STRATEGY_RULE));
 
     /** Per source/target advanced properties that override the connection's. */

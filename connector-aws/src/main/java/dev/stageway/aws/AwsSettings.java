@@ -4,6 +4,7 @@ import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.regions.Region;
  * credential strategies and the clients need, and nothing else.
  */
 public record AwsSettings(Region region, CredentialStrategy strategy, Optional<URI> stsEndpoint,
-                          Optional<URI> s3Endpoint, boolean s3PathStyle, Optional<URI> imdsEndpoint) {
+                          Optional<URI> s3Endpoint, boolean s3PathStyle, Optional<URI> imdsEndpoint, Optional<Path> caBundle) {
 
     public AwsSettings {
         Objects.requireNonNull(region, "region is null");
@@ -23,6 +24,7 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
         Objects.requireNonNull(stsEndpoint, "stsEndpoint is null");
         Objects.requireNonNull(s3Endpoint, "s3Endpoint is null");
         Objects.requireNonNull(imdsEndpoint, "imdsEndpoint is null");
+        Objects.requireNonNull(caBundle, "caBundle is null");
     }
 
     /**
@@ -53,7 +55,8 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
         }
         return new AwsSettings(AwsRegions.parse(connection.get(AwsProperties.REGION)), strategy,
                 connection.find(AwsProperties.STS_ENDPOINT), connection.find(AwsProperties.S3_ENDPOINT),
-                connection.get(AwsProperties.S3_PATH_STYLE), connection.find(AwsProperties.IMDS_ENDPOINT));
+                connection.get(AwsProperties.S3_PATH_STYLE), connection.find(AwsProperties.IMDS_ENDPOINT),
+                connection.find(AwsProperties.CA_BUNDLE).map(Path::of));
     }
 
     /** Parses and validates both maps, reporting the problems of both at once. */

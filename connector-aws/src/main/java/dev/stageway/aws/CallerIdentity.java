@@ -16,6 +16,7 @@ public final class CallerIdentity {
                 .region(settings.region())
                 .endpointOverride(StsEndpoints.resolve(settings.region(), settings.stsEndpoint()))
                 .credentialsProvider(credentials)
+                .httpClientBuilder(AwsHttp.client(settings, 2))
                 .build()) {
             return sts.getCallerIdentity();
         } catch (SdkException e) {

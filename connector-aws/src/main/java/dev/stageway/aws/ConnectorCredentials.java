@@ -20,7 +20,7 @@ public interface ConnectorCredentials extends AwsCredentialsProvider, AutoClosea
      */
     CredentialSnapshot snapshot(Duration validFor);
 
-    /** STS AssumeRole calls made by the session behind these credentials (0 without a role). */
+    /** STS AssumeRole calls made for these credentials while they were open (by a shared session: its calls then; 0 without a role). */
     long stsCalls();
 
     @Override

@@ -51,8 +51,7 @@ public sealed interface CredentialStrategy {
 
         @Override
         public ConnectorCredentials open(AwsSettings settings, RoleSessions sessions) {
-            return new AssumedCredentials(this, sessions, sessions.acquire(role, PrimaryIdentity.keys(keys), settings.region(),
-                    settings.stsEndpoint()));
+            return new AssumedCredentials(this, sessions, sessions.acquire(role, PrimaryIdentity.keys(keys), settings));
         }
     }
 
@@ -72,7 +71,7 @@ public sealed interface CredentialStrategy {
         @Override
         public ConnectorCredentials open(AwsSettings settings, RoleSessions sessions) {
             return new AssumedCredentials(this, sessions, sessions.acquire(role, PrimaryIdentity.instanceRole(settings.imdsEndpoint()),
-                    settings.region(), settings.stsEndpoint()));
+                    settings));
         }
     }
 

@@ -2,6 +2,10 @@ package dev.stageway.aws;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +29,15 @@ public final class RoleSessions implements ConnectorRuntime {
     private final ExecutorService renewer;
     private final Clock clock;
 
+    /** An idle session goes after this long, stale or not: a run-specific session name is rarely asked for again. */
+    static final Duration IDLE_LIMIT = Duration.ofMinutes(5);
+    /** At most this many idle sessions (each with its STS client) stay; the longest idle go first. */
+    static final int MAX_IDLE = 64;
+
     private static final class Held {
         final RoleSession session;
         int holders;
+        Instant idleSince = Instant.MAX;
 
         Held(RoleSession session) {
             this.session = session;
@@ -65,10 +75,11 @@ public final class RoleSessions implements ConnectorRuntime {
         return (int) sessions.values().stream().filter(h -> h.holders > 0).count();
     }
 
-    synchronized RoleSession acquire(AssumeRoleSpec spec, PrimaryIdentity primary, Region region, Optional<URI> stsOverride) {
-        URI endpoint = StsEndpoints.resolve(region, stsOverride);
+    synchronized RoleSession acquire(AssumeRoleSpec spec, PrimaryIdentity primary, AwsSettings settings) {
+        Region region = settings.region();
+        URI endpoint = StsEndpoints.resolve(region, settings.stsEndpoint());
         RoleSessionKey key = new RoleSessionKey(primary.name(), spec.roleArn(), spec.externalId(), spec.duration(),
-                spec.sessionName(), spec.sessionPolicy(), endpoint);
+                spec.sessionName(), spec.sessionPolicy(), endpoint, settings.caBundle());
         evictStaleIdle();
         Held held = sessions.get(key);
         if (held == null) {
@@ -76,6 +87,7 @@ public final class RoleSessions implements ConnectorRuntime {
                     .region(region)
                     .endpointOverride(endpoint)
                     .credentialsProvider(primary.provider())
+                    .httpClientBuilder(AwsHttp.client(settings, 4))
                     .build();
             held = new Held(new RoleSession(key, spec, primary, sts, renewer, clock, stsCalls));
             sessions.put(key, held);
@@ -83,6 +95,7 @@ public final class RoleSessions implements ConnectorRuntime {
             primary.close();   // the held session already has its own
         }
         held.holders++;
+        held.idleSince = Instant.MAX;
         return held.session;
     }
 
@@ -92,20 +105,26 @@ public final class RoleSessions implements ConnectorRuntime {
      */
     synchronized void release(RoleSession session) {
         Held held = sessions.get(session.key());
-        if (held != null && held.session == session) {
-            held.holders--;
+        if (held != null && held.session == session && --held.holders == 0) {
+            held.idleSince = clock.instant();
         }
     }
 
-    /** Idle sessions whose credentials would need a new AssumeRole anyway: renewing is no cheaper than starting anew. */
+    /**
+     * Idle sessions whose credentials would need a new AssumeRole anyway (renewing is no cheaper than
+     * starting anew), idle for longer than {@link #IDLE_LIMIT}, or beyond {@link #MAX_IDLE}.
+     */
     private void evictStaleIdle() {
-        sessions.values().removeIf(h -> {
-            boolean evict = h.holders == 0 && h.session.isStale();
-            if (evict) {
+        Instant limit = clock.instant().minus(IDLE_LIMIT);
+        List<Held> idle = sessions.values().stream().filter(h -> h.holders == 0)
+                .sorted(Comparator.comparing((Held h) -> h.idleSince).reversed()).toList();
+        for (int i = 0; i < idle.size(); i++) {
+            Held h = idle.get(i);
+            if (i >= MAX_IDLE || h.session.isStale() || h.idleSince.isBefore(limit)) {
+                sessions.remove(h.session.key());
                 h.session.close();
             }
-            return evict;
-        });
+        }
     }
 
     @Override

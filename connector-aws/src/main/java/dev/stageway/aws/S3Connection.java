@@ -3,7 +3,6 @@ package dev.stageway.aws;
 import dev.stageway.spi.RunContext;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -33,7 +32,7 @@ public final class S3Connection implements AutoCloseable {
                     .region(settings.region())
                     .credentialsProvider(credentials)
                     .forcePathStyle(settings.s3PathStyle() || settings.s3Endpoint().map(S3Connection::needsPathStyle).orElse(false))
-                    .httpClientBuilder(ApacheHttpClient.builder().maxConnections(Math.max(16, concurrency * 2)))
+                    .httpClientBuilder(AwsHttp.client(settings, Math.max(16, concurrency * 2)))
                     .overrideConfiguration(o -> o.retryStrategy(
                             AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
             settings.s3Endpoint().ifPresent(builder::endpointOverride);

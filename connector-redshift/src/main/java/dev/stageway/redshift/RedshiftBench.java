@@ -10,6 +10,7 @@ import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
+import dev.stageway.spi.bench.StagingBench;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -23,9 +24,7 @@ import java.util.concurrent.ExecutorService;
  * staging of them (records to gzip CSV files in S3, as a load stages them). JDK types only at its
  * surface, so a host can call it across the plugin's class loader. Not an API for loading data.
  */
-public final class RedshiftBench {
-    private RedshiftBench() {
-    }
+public final class RedshiftBench implements StagingBench {
 
     static final Schema SCHEMA = Schema.of(Column.of("id", ColumnType.of(ColumnType.Kind.BIGINT)),
             Column.of("customer", ColumnType.string()), Column.of("amount", ColumnType.decimal(12, 2)),
@@ -36,8 +35,8 @@ public final class RedshiftBench {
 
     static final String[] CITIES = {"Lisboa", "Zürich", "Kraków", "München", "São Paulo", "Tōkyō", "Oslo", "Dublin"};
 
-    /** {@code count} rows of ten mixed columns, the same on every call. */
-    public static List<Object[]> rows(int count) {
+    @Override
+    public List<Object[]> rows(int count) {
         List<Object[]> rows = new ArrayList<>(count);
         LocalDate day = LocalDate.of(2026, 1, 1);
         LocalDateTime at = LocalDateTime.of(2026, 1, 1, 0, 0);
@@ -49,13 +48,13 @@ public final class RedshiftBench {
         return rows;
     }
 
-    /** The gzip level staging uses, for the baseline's encoder. */
-    public static int gzipLevel() {
+    @Override
+    public int gzipLevel() {
         return StagingFiles.GZIP_LEVEL;
     }
 
-    /** Stages {@code rows} into {@code files} files under the staging folder; returns {seconds, CSV bytes}, then removes them. */
-    public static double[] staging(Map<String, String> connection, String stagingFolder, List<Object[]> rows, int files) throws Exception {
+    @Override
+    public double[] staging(Map<String, String> connection, String stagingFolder, List<Object[]> rows, int files) throws Exception {
         try (RoleSessions sessions = new RoleSessions();
              S3Connection s3 = S3Connection.open(new RunContext("bench", sessions), AwsSettings.parse(connection, Map.of(), "bench"), 4)) {
             ExecutorService pool = Transfers.pool("bench-staging", RedshiftWrite.CONCURRENCY);

@@ -58,6 +58,9 @@ final class RedshiftSource {
             cleanup.run();
             throw new StagewayException(ErrorKind.DATABASE, false, "Cannot UNLOAD " + SqlRedactor.redact(query) + " to " + prefix
                     + ": " + SqlRedactor.redact(e.getMessage()), null);
+        } catch (RuntimeException e) {
+            cleanup.run();
+            throw e;
         }
         try {
             return unloaded(folder).plan(context, cluster.aws(), cleanup);

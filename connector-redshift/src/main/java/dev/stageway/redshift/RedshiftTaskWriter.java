@@ -1,5 +1,6 @@
 package dev.stageway.redshift;
 
+import dev.stageway.aws.S3Connection;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.StagingFiles.StagedFile;
@@ -23,7 +24,7 @@ import java.util.concurrent.ExecutorService;
  * files and nothing else.
  */
 final class RedshiftTaskWriter implements TaskWriter {
-    private final RedshiftConnection cluster;
+    private final S3Connection s3;
     private final S3Location folder;
     private final int task;
     private final int attempt;
@@ -31,17 +32,18 @@ final class RedshiftTaskWriter implements TaskWriter {
     private final StagingFiles staging;
     private boolean done;
 
-    RedshiftTaskWriter(RedshiftConnection cluster, S3Location folder, Schema schema, int files, int task, int attempt) {
-        this.cluster = cluster;
+    /** Stages through {@code s3}, which it closes when prepared or aborted. */
+    RedshiftTaskWriter(S3Connection s3, S3Location folder, Schema schema, int files, int task, int attempt) {
+        this.s3 = s3;
         this.folder = folder;
         this.task = task;
         this.attempt = attempt;
         this.pool = Transfers.pool("stageway-redshift-staging", RedshiftWrite.CONCURRENCY);
         try {
-            this.staging = new StagingFiles(cluster.s3(), folder, schema, files, RedshiftWrite.PART_SIZE, RedshiftWrite.CONCURRENCY,
-                    pool);
+            this.staging = new StagingFiles(s3, folder, schema, files, RedshiftWrite.PART_SIZE, RedshiftWrite.CONCURRENCY, pool);
         } catch (IOException | RuntimeException e) {
             pool.shutdownNow();
+            s3.close();
             throw failure(e);
         }
     }
@@ -69,6 +71,8 @@ final class RedshiftTaskWriter implements TaskWriter {
         }
         done = true;
         pool.shutdownNow();
+        long stsCalls = s3.credentials().stsCalls();
+        s3.close();
         Map<String, String> attributes = new HashMap<>();
         attributes.put("files", Integer.toString(files.size()));
         int[] longest = staging.maxStringBytes();
@@ -76,7 +80,7 @@ final class RedshiftTaskWriter implements TaskWriter {
             attributes.put("longest." + c, Integer.toString(longest[c]));
         }
         return new CommitMessage(task, attempt, new RunSummary(staging.rows(), 0, staging.bytes(), Map.of("files staged",
-                (long) files.size())), attributes, files.stream().map(f -> Map.of("url", f.url(), "bytes", Long.toString(f.bytes())))
+                (long) files.size(), "sts calls", stsCalls)), attributes, files.stream().map(f -> Map.of("url", f.url(), "bytes", Long.toString(f.bytes())))
                 .toList());
     }
 
@@ -86,9 +90,13 @@ final class RedshiftTaskWriter implements TaskWriter {
             return;
         }
         done = true;
-        staging.abort();
-        staging.delete();
-        pool.shutdownNow();
+        try {
+            staging.abort();
+            staging.delete();
+        } finally {
+            pool.shutdownNow();
+            s3.close();
+        }
     }
 
     @Override

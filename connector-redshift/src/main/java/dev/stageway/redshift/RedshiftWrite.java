@@ -1,5 +1,6 @@
 package dev.stageway.redshift;
 
+import dev.stageway.aws.S3Connection;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.RedshiftProperties.LoadMode;
@@ -16,7 +17,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,6 +49,7 @@ final class RedshiftWrite implements TargetWrite {
     /** Default staged files at most: one per slice, but each filling file may hold a part (8 MiB) of memory. */
     static final int DEFAULT_FILES_CAP = 32;
     private static final Pattern PART = Pattern.compile("/t(\\d+)-a(\\d+)/part-(\\d+)\\.csv\\.gz$");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedshiftConnection cluster;
     private final RedshiftTarget options;
@@ -54,12 +58,16 @@ final class RedshiftWrite implements TargetWrite {
     /** Files each task stages. */
     private final int files;
     private final List<TaskWriter> writers = new ArrayList<>();
-    private boolean done;
+    private final RunContext context;
+    /** This write's folder below the run's: a coordinator retried with the run id while the first lives never shares files. */
+    private final String writeId = newWriteId();
+    private volatile boolean done;
 
     RedshiftWrite(RedshiftConnection cluster, RedshiftTarget options, Schema schema, RunContext context) {
         this.cluster = cluster;
         this.options = options;
         this.schema = schema;
+        this.context = context;
         this.runId = context.runId();
         try (Connection c = cluster.jdbc()) {
             checkStagingAccess();
@@ -74,9 +82,15 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    /** Where the run's staged files go: a folder per task attempt below it. */
+    private static String newWriteId() {
+        byte[] id = new byte[4];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** Where this write's staged files go: the manifest, and a folder per task attempt below it. */
     private S3Location loadFolder() {
-        return cluster.stagingFolder(runId, "load");
+        return cluster.stagingFolder(runId, "load/" + writeId);
     }
 
     /** Fails before any record is staged when the connection's identity cannot use the staging folder. */
@@ -95,7 +109,8 @@ final class RedshiftWrite implements TargetWrite {
     public synchronized TaskWriter writerFor(int task, int attempt) {
         checkOpen();
         S3Location folder = loadFolder().child(String.format("t%05d-a%d/", task, attempt));
-        TaskWriter writer = new RedshiftTaskWriter(cluster, folder, schema, files, task, attempt);
+        TaskWriter writer = new RedshiftTaskWriter(S3Connection.open(context, cluster.aws(), CONCURRENCY), folder, schema, files, task,
+                attempt);
         writers.add(writer);
         return writer;
     }
@@ -104,9 +119,12 @@ final class RedshiftWrite implements TargetWrite {
     public synchronized RunSummary commit(List<CommitMessage> messages) {
         checkOpen();
         done = true;
+        // Writers that never prepared have nothing to load: their files go (the folder is swept after the load anyway).
+        writers.forEach(w -> w.abort(null));
         List<CommitMessage> ordered = messages.stream().sorted(Comparator.comparingInt(CommitMessage::task)).toList();
         boolean succeeded = false;
         try {
+            CommitMessage.checkOneAttemptPerTask(ordered);
             String manifest = writeManifest(ordered);
             Optional<Long> loaded = load(manifest, ordered);
             succeeded = true;
@@ -117,10 +135,10 @@ final class RedshiftWrite implements TargetWrite {
             }
             return new RunSummary(staged.rows(), 0, staged.bytes(), Map.of("files staged",
                     staged.details().getOrDefault("files staged", 0L), "tasks", (long) messages.size(), "rows loaded", loaded.get(),
-                    "sts calls", cluster.s3().credentials().stsCalls()));
+                    "sts calls", staged.details().getOrDefault("sts calls", 0L) + cluster.s3().credentials().stsCalls()));
         } finally {
             if (succeeded || !cluster.keepStagingOnFailure()) {
-                removeStaged();
+                removeStaged(ordered);
             } else {
                 LOG.warn("Load into {} failed; staged files kept in {}", options.table(), loadFolder());
             }
@@ -163,13 +181,21 @@ final class RedshiftWrite implements TargetWrite {
 
     /** The whole load in one transaction; the rows COPY reported, or empty when the run was already loaded. */
     private Optional<Long> load(String manifest, List<CommitMessage> messages) {
-        String step = "connect";
+        String step = "create the load log " + options.loadLog();
         try (Connection c = cluster.jdbc()) {
+            // In a transaction of its own, and only when missing: CREATE needs a privilege on the schema that later loads need not have.
+            if (!tableExists(c, options.loadLog())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(RedshiftStatements.createLoadLog(options.loadLog()));
+                }
+            }
+            step = "connect";
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                step = "read the load log " + options.loadLog();
-                s.execute(RedshiftStatements.createLoadLog(options.loadLog()));
-                // One load of a run at a time: a second commit of the same run waits, then finds it recorded.
+                step = "lock the load log " + options.loadLog();
+                // First in the transaction, so its snapshot follows the lock: loads sharing the log commit one after
+                // another (a retried commit of the same run waits, then finds it recorded) instead of failing with
+                // Redshift's serializable-isolation error 1023.
                 s.execute("LOCK " + options.loadLog());
                 if (loadedBefore(c)) {
                     c.rollback();
@@ -179,7 +205,7 @@ final class RedshiftWrite implements TargetWrite {
                     step = "run redshift.pre-sql";
                     s.execute(options.preSql().get());
                 }
-                if (!tableExists(c)) {
+                if (!tableExists(c, options.table())) {
                     step = "create the table";
                     s.execute(RedshiftStatements.createTable(options.table(), schema, maxStringBytes(messages)));
                 }
@@ -247,8 +273,8 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    private boolean tableExists(Connection c) throws SQLException {
-        String[] parts = options.table().toLowerCase(java.util.Locale.ROOT).split("\\.");
+    private static boolean tableExists(Connection c, String table) throws SQLException {
+        String[] parts = table.toLowerCase(java.util.Locale.ROOT).split("\\.");
         String schemaName = parts.length == 2 ? parts[0] : "public";
         String name = parts[parts.length - 1];
         try (PreparedStatement p = c.prepareStatement(
@@ -322,7 +348,7 @@ final class RedshiftWrite implements TargetWrite {
         }
         done = true;
         writers.forEach(w -> w.abort(cause));
-        removeStaged();
+        removeStaged(List.of());
         cluster.close();
     }
 
@@ -331,16 +357,32 @@ final class RedshiftWrite implements TargetWrite {
         abort(null);
     }
 
-    /** Removes everything under the run's load folder: the manifest, every attempt's files, a dead attempt's too. */
-    private void removeStaged() {
+    /**
+     * Removes what this write staged: the messages' files and the manifest by name, then whatever else
+     * is in its folder (a dead attempt's files), which takes listing.
+     */
+    private void removeStaged(List<CommitMessage> messages) {
         S3Location folder = loadFolder();
+        List<String> keys = new ArrayList<>();
+        String bucketUrl = "s3://" + folder.bucket() + "/";
+        messages.forEach(m -> m.items().forEach(file -> keys.add(file.get("url").substring(bucketUrl.length()))));
+        keys.add(folder.key("manifest.json"));
         try {
             for (S3Object o : cluster.s3().client().listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
                     .contents()) {
-                cluster.s3().client().deleteObject(b -> b.bucket(folder.bucket()).key(o.key()));
+                if (!keys.contains(o.key())) {
+                    keys.add(o.key());
+                }
             }
         } catch (SdkException e) {
-            LOG.warn("Could not remove all staged files in {}: {}", folder, e.getMessage());
+            LOG.warn("Could not list {} for files of dead attempts: {}", folder, e.getMessage());
+        }
+        for (String key : keys) {
+            try {
+                cluster.s3().client().deleteObject(b -> b.bucket(folder.bucket()).key(key));
+            } catch (SdkException e) {
+                LOG.warn("Could not remove the staged file s3://{}/{}: {}", folder.bucket(), key, e.getMessage());
+            }
         }
     }
 

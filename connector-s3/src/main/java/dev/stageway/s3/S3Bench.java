@@ -9,6 +9,7 @@ import dev.stageway.s3.transfer.UploadMemory;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.RoleSessions;
 import dev.stageway.spi.RunContext;
+import dev.stageway.spi.bench.TransferBench;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
@@ -19,12 +20,11 @@ import java.util.concurrent.ExecutorService;
  * download code. Its methods take and return JDK types only, so a host can call them across the
  * plugin's class loader. Not an API for data movement: use the connectors for that.
  */
-public final class S3Bench {
-    private S3Bench() {
-    }
+public final class S3Bench implements TransferBench {
 
-    /** Uploads {@code bytes} (a repeated chunk) to bucket/key with the S3 writer; returns seconds. */
-    public static double upload(Map<String, String> connection, String bucket, String key, long bytes, byte[] chunk,
+    /** Uploads with the upload the S3 target and Redshift staging use. */
+    @Override
+    public double upload(Map<String, String> connection, String bucket, String key, long bytes, byte[] chunk,
                                 long partSize, int concurrency) throws Exception {
         try (RoleSessions sessions = new RoleSessions();
              S3Connection c = S3Connection.open(new RunContext("bench", sessions), AwsSettings.parse(connection, Map.of(), "bench"),
@@ -45,8 +45,9 @@ public final class S3Bench {
         }
     }
 
-    /** Reads bucket/key with the S3 reader's ranged download (or one GET below the threshold); returns seconds. */
-    public static double download(Map<String, String> connection, String bucket, String key, long partSize, int concurrency)
+    /** Reads with the S3 source's ranged download. */
+    @Override
+    public double download(Map<String, String> connection, String bucket, String key, long partSize, int concurrency)
             throws Exception {
         try (RoleSessions sessions = new RoleSessions();
              S3Connection c = S3Connection.open(new RunContext("bench", sessions), AwsSettings.parse(connection, Map.of(), "bench"),

@@ -33,7 +33,7 @@ final class S3Write implements TargetWrite {
     /** Every message a task writer of this write prepared, winning or not: what an abort removes. */
     private final List<CommitMessage> prepared = new ArrayList<>();
     private final List<TaskWriter> writers = new ArrayList<>();
-    private boolean done;
+    private volatile boolean done;
 
     S3Write(RunContext context, AwsSettings settings, S3Target options, Schema schema) {
         this.context = context;
@@ -53,23 +53,43 @@ final class S3Write implements TargetWrite {
         return writer;
     }
 
+    /** A task's message: kept for an abort; one prepared after the write ended is not published, so its objects go now. */
     private synchronized void prepared(CommitMessage message) {
+        if (done) {
+            objects(List.of(message)).forEach(o -> o.abort(connection.client()));
+            throw new IllegalStateException("task " + message.task() + " prepared after the S3 write was committed or aborted");
+        }
         prepared.add(message);
+    }
+
+    private static List<StagedObject> objects(List<CommitMessage> messages) {
+        return messages.stream().flatMap(m -> m.items().stream()).map(StagedObject::fromItem).toList();
     }
 
     @Override
     public synchronized RunSummary commit(List<CommitMessage> messages) {
         checkOpen();
         done = true;
+        // Writers that never prepared (given up by the host, or still running) have nothing to publish: their uploads go.
+        writers.forEach(w -> w.abort(null));
         List<CommitMessage> ordered = messages.stream().sorted(Comparator.comparingInt(CommitMessage::task)).toList();
-        List<StagedObject> objects = ordered.stream().flatMap(m -> m.items().stream()).map(StagedObject::fromItem).toList();
+        List<StagedObject> objects;
+        try {
+            CommitMessage.checkOneAttemptPerTask(ordered);
+            objects = objects(ordered);
+        } catch (RuntimeException e) {
+            objects(messages).forEach(o -> o.abort(connection.client()));
+            abortLosers(messages);
+            connection.close();
+            throw e;
+        }
         List<StagedObject> published = new ArrayList<>();
         try {
             for (StagedObject o : objects) {
                 o.complete(connection.client(), options.objects());
                 published.add(o);
             }
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             objects.stream().filter(o -> !published.contains(o)).forEach(o -> o.abort(connection.client()));
             published.forEach(o -> deleteQuietly(o.key()));
             abortLosers(messages);
@@ -77,7 +97,7 @@ final class S3Write implements TargetWrite {
             RuntimeException failure = e instanceof S3Exception s3 && s3.statusCode() == 412 && options.failIfExists()
                     ? S3TaskWriter.exists(options.location().bucket(),
                     objects.stream().filter(o -> !published.contains(o)).findFirst().map(StagedObject::key).orElse(""))
-                    : AwsFailures.s3(e, "publish objects in " + options.location(), connection);
+                    : e instanceof SdkException sdk ? AwsFailures.s3(sdk, "publish objects in " + options.location(), connection) : e;
             connection.close();
             throw failure;
         }
@@ -91,8 +111,7 @@ final class S3Write implements TargetWrite {
 
     /** Attempts whose messages were prepared here but not committed: their uploads go. */
     private void abortLosers(List<CommitMessage> winners) {
-        prepared.stream().filter(m -> !winners.contains(m)).flatMap(m -> m.items().stream()).map(StagedObject::fromItem)
-                .forEach(o -> o.abort(connection.client()));
+        objects(prepared.stream().filter(m -> !winners.contains(m)).toList()).forEach(o -> o.abort(connection.client()));
     }
 
     @Override

@@ -69,7 +69,9 @@ class S3PureLogicTest {
     void splitsHoldWholeObjectsOfAboutTheSplitSize() {
         List<ObjectRef> objects = List.of(new ObjectRef("a", "e", 60), new ObjectRef("b", "e", 50), new ObjectRef("c", "e", 300),
                 new ObjectRef("d", "e", 10));
-        assertEquals(List.of(List.of("a", "b"), List.of("c"), List.of("d")), ObjectRef.group(objects, 100).stream()
+        assertEquals(List.of(List.of("a"), List.of("b"), List.of("c"), List.of("d")), ObjectRef.group(objects, 100).stream()
+                .map(g -> g.stream().map(ObjectRef::key).toList()).toList());
+        assertEquals(List.of(List.of("a", "b"), List.of("c"), List.of("d")), ObjectRef.group(objects, 110).stream()
                 .map(g -> g.stream().map(ObjectRef::key).toList()).toList());
         assertEquals(List.of(objects), ObjectRef.group(objects, Long.MAX_VALUE));
         assertEquals(List.of(), ObjectRef.group(List.of(), 100));

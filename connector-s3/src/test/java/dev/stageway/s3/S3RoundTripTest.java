@@ -233,6 +233,24 @@ class S3RoundTripTest {
     }
 
     @Test
+    void splitsOfObjectsWithABlankHeaderNameAgreeOnItsName() {
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("blank-name/a.csv"), RequestBody.fromString(",name\n1,a\n"));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("blank-name/b.csv"), RequestBody.fromString(",name\n2,b\n"));
+        }
+        try (SourceReader r = PlannedReader.open(fx.connector, fx.context(), fx.customerRole(),
+                props("s3.folder-path", CUSTOMER_BUCKET + "/blank-name", "s3.split-size-bytes", "1"))) {
+            assertEquals(List.of("col1", "name"), r.schema().columns().stream().map(Column::name).toList());
+            List<Object[]> rows = new ArrayList<>();
+            for (var b = r.next(); b.isPresent(); b = r.next()) {
+                rows.addAll(b.get().rows());
+            }
+            assertRows(List.of(new Object[] {"1", "a"}, new Object[] {"2", "b"}), rows);
+            assertEquals(2L, r.summary().details().get("objects"), "one split per object, each checking its header");
+        }
+    }
+
+    @Test
     void zeroByteMarkerObjectsAreSkipped() {
         try (S3Client admin = fx.admin()) {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("spark/_SUCCESS"), RequestBody.empty());

@@ -1,8 +1,10 @@
 package dev.stageway.spi;
 
 import java.io.Serializable;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one task attempt staged, sent from its {@link TaskWriter} to the coordinator's commit, possibly
@@ -21,5 +23,19 @@ public record CommitMessage(int task, int attempt, RunSummary summary, Map<Strin
     public CommitMessage {
         attributes = Map.copyOf(attributes);
         items = items.stream().map(Map::copyOf).toList();
+    }
+
+    /**
+     * Refuses messages with two of one task: a commit given them would publish a task twice (or two
+     * attempts' objects under one name).
+     */
+    public static void checkOneAttemptPerTask(List<CommitMessage> messages) {
+        Set<Integer> tasks = new HashSet<>();
+        for (CommitMessage m : messages) {
+            if (!tasks.add(m.task())) {
+                throw new IllegalArgumentException("Cannot commit two messages of task " + m.task()
+                        + ": give the commit one attempt's message per task");
+            }
+        }
     }
 }

@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,9 +29,17 @@ public final class LocalRun {
 
     /** One side of a run: a connector and its two property maps. */
     public record Side(ConnectorFactory connector, Map<String, String> connection, Map<String, String> properties) {
+        /** Names only: the maps hold secrets. */
+        @Override
+        public String toString() {
+            return "Side[" + connector.name() + ", connection " + connection.keySet() + ", properties " + properties.keySet() + "]";
+        }
     }
 
-    /** What a run did; {@code written} is empty when the source held nothing and the target was not touched. */
+    /**
+     * What a run did: {@code read} adds up planning's figures and every split reader's; {@code written}
+     * is empty when the source held nothing and the target was not touched.
+     */
     public record Result(Schema schema, int splits, int tasks, RunSummary planned, RunSummary read, Optional<RunSummary> written) {
     }
 
@@ -57,13 +66,13 @@ public final class LocalRun {
                 Counter counter = new Counter(progress);
                 List<CommitMessage> messages;
                 try {
-                    messages = runTasks(tasks, parallelism, (task, splits) -> runTask(context, source, plan.schema(),
+                    messages = runTasks(tasks, parallelism, counter, (task, splits) -> runTask(context, source, plan.schema(),
                             write.writerFor(task, 0), splits, counter));
                 } catch (RuntimeException e) {
                     write.abort(e);
                     throw e;
                 }
-                return new Result(plan.schema(), plan.splits().size(), tasks.size(), plan.summary(), counter.read(),
+                return new Result(plan.schema(), plan.splits().size(), tasks.size(), plan.summary(), counter.read().plus(plan.summary()),
                         Optional.of(write.commit(messages)));
             }
         }
@@ -82,7 +91,7 @@ public final class LocalRun {
     }
 
     /** Runs every task on {@code threads} threads; on the first failure, cancels the rest and throws it. */
-    private static List<CommitMessage> runTasks(List<List<Split>> tasks, int threads, Task body) {
+    private static List<CommitMessage> runTasks(List<List<Split>> tasks, int threads, Counter counter, Task body) {
         if (tasks.size() == 1) {
             return List.of(call(body, 0, tasks.get(0)));
         }
@@ -93,15 +102,16 @@ public final class LocalRun {
             return t;
         });
         try {
-            List<Future<CommitMessage>> futures = new ArrayList<>();
+            CompletionService<CommitMessage> done = new ExecutorCompletionService<>(pool);
             for (int i = 0; i < tasks.size(); i++) {
                 int task = i;
-                futures.add(pool.submit(() -> call(body, task, tasks.get(task))));
+                done.submit(() -> call(body, task, tasks.get(task)));
             }
+            // In the order tasks end: the first failure stops the run at once, not when the tasks before it end.
             List<CommitMessage> messages = new ArrayList<>();
-            for (Future<CommitMessage> f : futures) {
+            for (int i = 0; i < tasks.size(); i++) {
                 try {
-                    messages.add(f.get());
+                    messages.add(done.take().get());
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
@@ -110,9 +120,13 @@ public final class LocalRun {
                 }
             }
             return messages;
+        } catch (RuntimeException e) {
+            counter.cancel();
+            throw e;
         } finally {
-            // On failure the other tasks stop at their next batch and abort their own writers.
-            pool.shutdownNow();
+            // On failure the other tasks stop at their next batch and abort their own writers. They are not
+            // interrupted: an interrupted thread's calls to S3 fail at once, and its aborts with them.
+            pool.shutdown();
             try {
                 pool.awaitTermination(5, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
@@ -133,7 +147,7 @@ public final class LocalRun {
 
     private static CommitMessage runTask(RunContext context, Side source, Schema schema, TaskWriter writer, List<Split> splits,
                                          Counter counter) {
-        try (writer) {
+        try {
             for (Split split : splits) {
                 try (SourceReader reader = source.connector().openReader(context, source.connection(), source.properties(), split)) {
                     if (!reader.schema().equals(schema)) {
@@ -142,7 +156,7 @@ public final class LocalRun {
                     }
                     RunSummary before = RunSummary.EMPTY;
                     for (Optional<RecordBatch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
-                        if (Thread.currentThread().isInterrupted()) {
+                        if (counter.cancelled()) {
                             throw new IllegalStateException("cancelled: another task failed");
                         }
                         writer.write(batch.get());
@@ -157,15 +171,21 @@ public final class LocalRun {
         } catch (RuntimeException e) {
             writer.abort(e);
             throw e;
+        } finally {
+            writer.close();
         }
     }
 
-    /** Rows and bytes read: in total as they go, for progress, and each finished reader's summary, for the report. */
+    /**
+     * Rows and bytes read: in total as they go, for progress, and each finished reader's summary, for
+     * the report; and whether the run was given up, which the tasks look at between batches.
+     */
     private static final class Counter {
         private final Progress progress;
         private final AtomicLong rows = new AtomicLong();
         private final AtomicLong bytes = new AtomicLong();
         private final Queue<RunSummary> finished = new ConcurrentLinkedQueue<>();
+        private volatile boolean cancelled;
 
         Counter(Progress progress) {
             this.progress = progress;
@@ -177,6 +197,14 @@ public final class LocalRun {
 
         void finish(RunSummary last) {
             finished.add(last);
+        }
+
+        void cancel() {
+            cancelled = true;
+        }
+
+        boolean cancelled() {
+            return cancelled;
         }
 
         RunSummary read() {

@@ -5,7 +5,6 @@ import dev.stageway.config.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +60,11 @@ public final class PluginBundle implements AutoCloseable {
             throw new ConfigurationException(Problem.of("plugin", "no plugin bundle at " + bundle.toAbsolutePath()
                     + "; name stageway-plugin.zip or the folder it unpacks to"));
         }
+        Path unpacked = null;
+        PluginClassLoader loader = null;
         try {
-            Path root = Files.isDirectory(bundle) ? bundle : unzip(bundle);
+            unpacked = Files.isDirectory(bundle) ? null : unzip(bundle);
+            Path root = unpacked != null ? unpacked : bundle;
             Path base = Files.exists(root.resolve(DESCRIPTOR)) ? root : root.resolve("stageway-plugin");
             Properties descriptor = new Properties();
             try (InputStream in = Files.newInputStream(base.resolve(DESCRIPTOR))) {
@@ -78,12 +80,16 @@ public final class PluginBundle implements AutoCloseable {
                     jars.add(jar.toUri().toURL());
                 }
             }
-            PluginClassLoader loader = new PluginClassLoader(jars.toArray(URL[]::new), host);
-            return new PluginBundle(descriptor, loader, Connectors.load(loader), Files.isDirectory(bundle) ? null : root);
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open the plugin bundle " + bundle + ": " + e.getMessage(), e);
+            loader = new PluginClassLoader(jars.toArray(URL[]::new), host);
+            return new PluginBundle(descriptor, loader, Connectors.load(loader), unpacked);
+        } catch (IOException | RuntimeException e) {
+            // Nothing of a bundle that failed to open stays: its class loader and unpacked files go.
+            closeQuietly(loader);
+            delete(unpacked);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("Cannot open the plugin bundle " + bundle + ": " + e.getMessage(), io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -116,9 +122,24 @@ public final class PluginBundle implements AutoCloseable {
         return connectors;
     }
 
-    /** The class loader of the bundle's jars, to find a further service of the plugin's. */
+    /** The class loader of the bundle's jars. */
     public ClassLoader loader() {
         return loader;
+    }
+
+    /**
+     * The bundle's one implementation of a further service the SPI defines (such as
+     * {@link dev.stageway.spi.bench.TransferBench}), found with {@link java.util.ServiceLoader}.
+     *
+     * @throws IllegalStateException when the bundle offers none, or more than one
+     */
+    public <T> T service(Class<T> type) {
+        List<T> found = java.util.ServiceLoader.load(type, loader).stream().map(java.util.ServiceLoader.Provider::get).toList();
+        if (found.size() != 1) {
+            throw new IllegalStateException("The plugin bundle offers " + found.size() + " implementations of " + type.getName()
+                    + "; a host needs exactly one");
+        }
+        return found.get(0);
     }
 
     /**
@@ -147,17 +168,29 @@ public final class PluginBundle implements AutoCloseable {
         if (runtime != null) {
             runtime.close();
         }
+        closeQuietly(loader);
+        delete(unpacked);
+    }
+
+    private static void closeQuietly(PluginClassLoader loader) {
+        if (loader == null) {
+            return;
+        }
         try {
             loader.close();
         } catch (IOException ignored) {
             // The jars are about to be deleted.
         }
-        if (unpacked != null) {
-            try (Stream<Path> files = Files.walk(unpacked)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // A temporary folder left behind is harmless.
-            }
+    }
+
+    private static void delete(Path unpacked) {
+        if (unpacked == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(unpacked)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A temporary folder left behind is harmless.
         }
     }
 }

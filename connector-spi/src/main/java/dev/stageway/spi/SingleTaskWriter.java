@@ -24,7 +24,8 @@ public final class SingleTaskWriter implements AutoCloseable {
 
     public static SingleTaskWriter open(ConnectorFactory connector, RunContext context, Map<String, String> connection,
                                         Map<String, String> target, Schema schema) {
-        return new SingleTaskWriter(connector.openWrite(context, connection, target, schema));
+        RunContext oneTask = new RunContext(context.runId(), context.runtime(), 1);
+        return new SingleTaskWriter(connector.openWrite(oneTask, connection, target, schema));
     }
 
     public void write(RecordBatch batch) {
@@ -49,13 +50,19 @@ public final class SingleTaskWriter implements AutoCloseable {
     }
 
     public void abort(Throwable cause) {
-        task.abort(cause);
-        write.abort(cause);
+        try {
+            task.abort(cause);
+        } finally {
+            write.abort(cause);
+        }
     }
 
     @Override
     public void close() {
-        task.close();
-        write.close();
+        try {
+            task.close();
+        } finally {
+            write.close();
+        }
     }
 }

@@ -35,8 +35,6 @@ final class Demo {
 
     static int run(Path bundle, PrintStream out) {
         long started = System.nanoTime();
-        // The connectors reach the sandbox's S3 over HTTPS, as S3 is reached (SSE-KMS requires it).
-        SandboxCertificate.trustInThisJvm();
         out.println("Starting the local sandbox (S3, STS, IMDSv2, Redshift stand-in)...");
         try (Sandbox sandbox = Sandbox.builder().withRedshift().build();
              PluginBundle plugin = PluginBundle.open(bundle, Demo.class.getClassLoader())) {
@@ -131,9 +129,10 @@ final class Demo {
     }
 
     static Map<String, String> endpoints(Sandbox sandbox, Map<String, String> credentials) {
+        // Over HTTPS, as S3 is reached (SSE-KMS requires it), trusting the sandbox's certificate as a CA bundle.
         return with(credentials, "aws.region", sandbox.region(), "aws.s3.endpoint", sandbox.s3TlsEndpoint().toString(),
                 "aws.sts.endpoint", sandbox.stsEndpoint().toString(), "aws.imds.endpoint", sandbox.imdsEndpoint().toString(),
-                "aws.s3.path-style-access", "true");
+                "aws.s3.path-style-access", "true", "aws.ca-bundle", SandboxCertificate.caBundle().toString());
     }
 
     static Map<String, String> redshift(Sandbox sandbox, Map<String, String> credentials) {

@@ -2,6 +2,7 @@ package dev.stageway.harness;
 
 import dev.stageway.testkit.DefaultSandbox;
 import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.s3.SandboxCertificate;
 import dev.stageway.testkit.SandboxConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,6 +57,10 @@ final class SandboxCommand {
             throw new IllegalStateException("Cannot start the sandbox: " + e.getMessage(), e);
         }
         Map<String, String> env = env(sandbox);
+        // The certificate of the HTTPS endpoint, for mappings to name as aws.ca-bundle: beside the env file, where it stays.
+        Path caBundle = envFile == null ? SandboxCertificate.caBundle()
+                : SandboxCertificate.writePem(Path.of(envFile).toAbsolutePath().resolveSibling("sandbox-ca.pem"));
+        env.put("aws.ca-bundle", caBundle.toString());
         out.println("Local sandbox running (Ctrl-C to stop):");
         // Even the sandbox's own secrets are not printed; --write-env writes them for mappings to use.
         env.forEach((k, v) -> out.println("  " + k + "=" + (SECRET_KEYS.contains(k) ? "[hidden]" : v)));

@@ -207,7 +207,7 @@ final class Subcommands {
 
         @Override
         public Integer call() throws Exception {
-            return dev.stageway.harness.Bench.transfer(top.bundle(), bytes, connection, top.out);
+            return HeapProbe.child(top.bundle(), bytes, connection, top.out);
         }
     }
 }

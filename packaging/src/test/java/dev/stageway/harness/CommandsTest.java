@@ -56,7 +56,8 @@ class CommandsTest {
         }
         env = new TreeMap<>();
         p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
-        assertEquals(List.of("agent.access-key-id", "agent.secret-access-key", "aws.imds.endpoint", "aws.region", "aws.s3.endpoint",
+        assertEquals(List.of("agent.access-key-id", "agent.secret-access-key", "aws.ca-bundle", "aws.imds.endpoint", "aws.region",
+                "aws.s3.endpoint",
                 "aws.s3.tls-endpoint", "aws.sts.endpoint", "customer.bucket", "customer.external-id", "customer.kms-key-arn",
                 "customer.role-arn", "customer.secure-bucket", "redshift.iam-role", "redshift.jdbc-url", "redshift.password",
                 "redshift.user", "staging.bucket"), List.copyOf(env.keySet()));

@@ -4,6 +4,7 @@ import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.s3.SandboxCertificate;
 import dev.stageway.testkit.iam.Policy;
 import dev.stageway.testkit.iam.PolicyKind;
 import dev.stageway.testkit.iam.Role;
@@ -253,6 +254,7 @@ class LeastPrivilegeTest {
         p.put("aws.s3.endpoint", sandbox.s3TlsEndpoint().toString());
         p.put("aws.sts.endpoint", sandbox.stsEndpoint().toString());
         p.put("aws.s3.path-style-access", "true");
+        p.put("aws.ca-bundle", SandboxCertificate.caBundle().toString());
         return p;
     }
 

@@ -190,10 +190,8 @@ public final class CsvObjectReader implements SourceReader {
             return new Schema(List.of());
         }
         CsvFields firstRecord = records.nextRecord();
-        List<String> first = firstRecord.fields();
         List<Column> columns = new ArrayList<>();
-        for (int i = 0; i < first.size(); i++) {
-            String name = options.csv().header() && first.get(i) != null && !first.get(i).isBlank() ? first.get(i) : "col" + (i + 1);
+        for (String name : columnNames(firstRecord.fields())) {
             columns.add(Column.of(name, ColumnType.string()));
         }
         try {
@@ -207,6 +205,16 @@ public final class CsvObjectReader implements SourceReader {
         return schema;
     }
 
+    /** The column names a first record gives: the header's, with {@code colN} for a blank one (and for every one without a header). */
+    private List<String> columnNames(List<String> first) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            String field = first.get(i);
+            names.add(options.csv().header() && field != null && !field.isBlank() ? field : "col" + (i + 1));
+        }
+        return names;
+    }
+
     /** Every object's header must match the first object's. */
     private void checkHeader() {
         if (!options.csv().header() || !records.hasNextSafely()) {
@@ -214,7 +222,7 @@ public final class CsvObjectReader implements SourceReader {
         }
         List<String> header = records.nextRecord().fields();
         List<String> expected = schema.columns().stream().map(Column::name).toList();
-        if (!header.equals(expected)) {
+        if (!columnNames(header).equals(expected)) {
             throw new StagewayException(ErrorKind.DATA, "Cannot read " + where() + ": its header " + header
                     + " differs from the first object's " + expected);
         }

@@ -41,8 +41,8 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
                         : group.size() + " objects from s3://" + location.bucket() + "/" + group.get(0).key();
                 splits.add(new Split(splits.size(), what, bytes, header(schema), group.stream().map(ObjectRef::toItem).toList()));
             }
-            RunSummary listed = new RunSummary(0, 0, 0, Map.of("objects", (long) objects.size(), "splits", (long) splits.size(),
-                    "sts calls", s3.credentials().stsCalls()));
+            // Objects are counted by the readers that read them.
+            RunSummary listed = new RunSummary(0, 0, 0, Map.of("splits", (long) splits.size(), "sts calls", s3.credentials().stsCalls()));
             return new Plan(schema, List.copyOf(splits), listed, cleanup);
         }
     }

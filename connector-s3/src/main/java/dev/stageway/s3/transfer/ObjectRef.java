@@ -25,21 +25,21 @@ public record ObjectRef(String key, String eTag, long size) {
     }
 
     /**
-     * Groups objects, in order, into runs of about {@code splitBytes} each: an object is never cut,
-     * and a run closes once it holds at least that many bytes.
+     * Groups objects, in order, into runs of at most {@code splitBytes} each; an object is never cut,
+     * so one larger than that is a run of its own.
      */
     public static List<List<ObjectRef>> group(List<ObjectRef> objects, long splitBytes) {
         List<List<ObjectRef>> groups = new ArrayList<>();
         List<ObjectRef> current = new ArrayList<>();
         long bytes = 0;
         for (ObjectRef o : objects) {
-            current.add(o);
-            bytes += o.size();
-            if (bytes >= splitBytes) {
+            if (!current.isEmpty() && bytes + o.size() > splitBytes) {
                 groups.add(current);
                 current = new ArrayList<>();
                 bytes = 0;
             }
+            current.add(o);
+            bytes += o.size();
         }
         if (!current.isEmpty()) {
             groups.add(current);

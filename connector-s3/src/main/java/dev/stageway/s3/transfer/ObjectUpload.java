@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * Streams bytes into one S3 object. Full parts are uploaded in parallel, as many at a time as
  * its {@link UploadMemory} allows, while more bytes arrive, so memory stays bounded whatever
  * the object's size. Nothing is visible until the {@link PendingObject} that {@link #finish}
- * returns is committed; any failure, or {@link #abort()}, aborts the multipart upload so no parts
- * stay behind.
+ * returns is committed (in this process), or the {@link StagedObject} that {@link #stage} returns is
+ * completed (in any process); any failure, {@link #abort()}, or closing it unfinished aborts the
+ * multipart upload so no parts stay behind.
  */
 public final class ObjectUpload extends OutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectUpload.class);

@@ -2,7 +2,6 @@ package dev.stageway.testkit.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +15,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The self-signed certificate (and its key) the S3 stand-in's TLS endpoint presents, for
@@ -68,15 +64,30 @@ public final class SandboxCertificate {
         }
     }
 
-    /** Writes {@link #trustStore()} as a PKCS12 file (password {@link #PASSWORD}), for {@code javax.net.ssl.trustStore}. */
-    public static void writeTrustStore(Path file) {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            trustStore().store(out, PASSWORD.toCharArray());
+    /** Writes the certificate as PEM, the CA bundle a client names to trust the sandbox ({@code aws.ca-bundle}). */
+    public static Path writePem(Path file) {
+        try (InputStream in = resource("sandbox-tls.crt")) {
+            Files.write(file, in.readAllBytes());
+            return file;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot write the sandbox trust store", e);
+            throw new UncheckedIOException("Cannot write the sandbox certificate to " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Path caBundle;
+
+    /** The certificate as a PEM file for this JVM's clients to name as their CA bundle; written once, removed at exit. */
+    public static synchronized Path caBundle() {
+        if (caBundle == null) {
+            try {
+                Path file = Files.createTempFile("stageway-sandbox-ca-", ".pem");
+                file.toFile().deleteOnExit();
+                caBundle = writePem(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write the sandbox certificate: " + e.getMessage(), e);
+            }
+        }
+        return caBundle;
     }
 
     private static KeyStore emptyStore() throws GeneralSecurityException {
@@ -95,33 +106,5 @@ public final class SandboxCertificate {
             throw new IllegalStateException("the testkit jar lacks " + name);
         }
         return in;
-    }
-
-    /** The JVM-wide system properties that make the JDK's default TLS trust the sandbox certificate. */
-    public static final List<String> TRUST_PROPERTIES = List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType",
-            "javax.net.ssl.trustStorePassword");
-
-    /**
-     * Makes this JVM's default TLS trust the sandbox certificate (and only it), as a program that
-     * reaches the sandbox's HTTPS endpoint through the JDK's default trust needs: writes a trust
-     * store to a temporary file and points the {@code javax.net.ssl.trustStore*} properties at it.
-     * Must happen before the JVM's first TLS connection, which fixes the default trust.
-     *
-     * @return each property's previous value (null when unset), to restore
-     */
-    public static Map<String, String> trustInThisJvm() {
-        try {
-            Path file = Files.createTempFile("stageway-sandbox-trust-", ".p12");
-            file.toFile().deleteOnExit();
-            writeTrustStore(file);
-            Map<String, String> before = new HashMap<>();
-            List<String> values = List.of(file.toString(), "PKCS12", PASSWORD);
-            for (int i = 0; i < TRUST_PROPERTIES.size(); i++) {
-                before.put(TRUST_PROPERTIES.get(i), System.setProperty(TRUST_PROPERTIES.get(i), values.get(i)));
-            }
-            return before;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the sandbox trust store: " + e.getMessage(), e);
-        }
     }
 }

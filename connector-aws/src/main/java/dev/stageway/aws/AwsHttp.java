@@ -1,0 +1,74 @@
+package dev.stageway.aws;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+
+/**
+ * The HTTP client every AWS client of a connection uses (S3, STS): one place decides its TLS trust,
+ * the JVM's default, or the certificate authorities of {@code aws.ca-bundle} instead.
+ */
+public final class AwsHttp {
+    private AwsHttp() {
+    }
+
+    /** A client for {@code settings}, holding up to {@code maxConnections} connections. */
+    public static ApacheHttpClient.Builder client(AwsSettings settings, int maxConnections) {
+        ApacheHttpClient.Builder builder = ApacheHttpClient.builder().maxConnections(maxConnections);
+        settings.caBundle().ifPresent(bundle -> {
+            TrustManager[] trust = trustManagers(bundle);
+            builder.tlsTrustManagersProvider(() -> trust);
+        });
+        return builder;
+    }
+
+    /** What is wrong with a CA bundle file, for offline validation; empty when it holds certificates. */
+    static Optional<String> problem(String path) {
+        try {
+            certificates(Path.of(path));
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static TrustManager[] trustManagers(Path bundle) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (Certificate c : certificates(bundle)) {
+                store.setCertificateEntry("ca-" + n++, c);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot trust the certificates of " + bundle + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Collection<? extends Certificate> certificates(Path bundle) {
+        try (InputStream in = Files.newInputStream(bundle)) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("holds no certificate; give a PEM file of the certificate authorities to trust");
+            }
+            return certificates;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot be read: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("is not a PEM file of certificates: " + e.getMessage());
+        }
+    }
+}
