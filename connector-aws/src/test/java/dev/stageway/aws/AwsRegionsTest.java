@@ -14,6 +14,7 @@ class AwsRegionsTest {
         assertEquals(Region.SA_EAST_1, AwsRegions.parse("South America (Sao Paulo)"));
         assertEquals(Region.US_GOV_WEST_1, AwsRegions.parse("us-gov-west-1"));
         assertEquals(Region.EU_CENTRAL_1, AwsRegions.parse("Europe (Frankfurt)"));
+        assertEquals(Region.of("mars-north-9"), AwsRegions.parse("mars-north-9"), "a well-formed code not known yet is used, with a warning");
     }
 
     @Test

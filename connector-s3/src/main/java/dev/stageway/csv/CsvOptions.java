@@ -14,13 +14,19 @@ import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * CSV options shared by the S3 source and target (RFC 4180: a quote inside a quoted field is
  * doubled). Writing quotes every non-null value, so an empty string ({@code ""}) and a null (the
  * null marker, unquoted) never read back as each other.
  */
-public record CsvOptions(char delimiter, char quote, String nullValue, boolean header, Charset charset) {
+public record CsvOptions(char delimiter, char quote, String nullValue, boolean header, Charset charset, boolean replaceInvalid) {
+
+    /** Invalid characters fail the read. */
+    public CsvOptions(char delimiter, char quote, String nullValue, boolean header, Charset charset) {
+        this(delimiter, quote, nullValue, header, charset, false);
+    }
 
     static final String GROUP = "CSV format";
 
@@ -57,6 +63,16 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
                     : Optional.of("must be a character encoding this JVM knows, such as UTF-8 or ISO-8859-1"))
             .build();
 
+    public enum InvalidCharacters { FAIL, REPLACE }
+
+    public static final PropertyDescriptor<InvalidCharacters> INVALID_CHARACTERS = PropertyDescriptor.builder(
+                    "csv.invalid-characters", PropertyType.oneOf(InvalidCharacters.class))
+            .group(GROUP).defaultValue(InvalidCharacters.FAIL)
+            .doc("What bytes that are not valid in `csv.encoding` do when read: `fail` stops with a data error naming the object "
+                    + "and line (with `s3.on-bad-row=skip`, the rest of that object is skipped as rejected); `replace` reads each "
+                    + "invalid sequence as U+FFFD and counts them in the summary. Data is never changed silently.")
+            .build();
+
     static final Rule DISTINCT_CHARACTERS = p -> {
         List<Problem> problems = new ArrayList<>();
         Optional<Character> d = p.find(DELIMITER).flatMap(CsvOptions::oneChar);
@@ -73,7 +89,7 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
     };
 
     public static final PropertyTable TABLE = PropertyTable.of("CSV format",
-            List.of(DELIMITER, QUOTE, NULL_VALUE, HEADER, ENCODING), List.of(DISTINCT_CHARACTERS));
+            List.of(DELIMITER, QUOTE, NULL_VALUE, HEADER, ENCODING, INVALID_CHARACTERS), List.of(DISTINCT_CHARACTERS));
 
     /** The one character {@code v} names ({@code \\t} is a tab); a line break is never one: it ends records. */
     static Optional<Character> oneChar(String v) {
@@ -85,7 +101,8 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
 
     public static CsvOptions from(ParsedProperties p) {
         return new CsvOptions(oneChar(p.get(DELIMITER)).orElseThrow(), oneChar(p.get(QUOTE)).orElseThrow(),
-                p.get(NULL_VALUE), p.get(HEADER), Charset.forName(p.get(ENCODING)));
+                p.get(NULL_VALUE), p.get(HEADER), Charset.forName(p.get(ENCODING)),
+                p.get(INVALID_CHARACTERS) == InvalidCharacters.REPLACE);
     }
 
     /** A writer of rows as lines in this format; the header line is the caller's first row. */
@@ -95,11 +112,19 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
 
     /** A reader of records in this format; the header line, if any, is its first record. */
     public CsvReader<CsvFields> reader(InputStream in) {
+        return reader(in, new LongAdder());
+    }
+
+    /**
+     * A reader of records in this format, whose invalid characters (with {@link #replaceInvalid}) are
+     * added to {@code replaced}; without it, they fail the read.
+     */
+    public CsvReader<CsvFields> reader(InputStream in, LongAdder replaced) {
         // Field counts are checked by the source itself, which knows the schema and the bad-row policy;
         // a quote left open at the end is an error, not a value swallowing the rest of a truncated object.
         // Empty lines come through: in a one-column file they are nulls (see CsvFields#blank).
         return CsvReader.builder().fieldSeparator(delimiter).quoteCharacter(quote).skipEmptyLines(false)
                 .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .allowUnclosedQuote(false).build(new CsvFields.Handler(nullValue), in, charset);
+                .allowUnclosedQuote(false).build(new CsvFields.Handler(nullValue), new CheckedDecoder(in, charset, replaceInvalid, replaced));
     }
 }

@@ -251,6 +251,26 @@ class S3RoundTripTest {
     }
 
     @Test
+    void bytesNotValidInTheEncodingFailOrAreReplacedAndCountedNeverSilently() {
+        byte[] latin1 = "id,name\n1,caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("latin1/a.csv"), RequestBody.fromBytes(latin1));
+        }
+        StagewayException e = assertThrows(StagewayException.class,
+                () -> fx.read(fx.customerRole(), props("s3.folder-path", CUSTOMER_BUCKET + "/latin1")));
+        assertEquals(ErrorKind.DATA, e.kind());
+        assertTrue(e.getMessage().startsWith("Invalid characters in s3://customer-data/latin1/a.csv, line 2: bytes that are not "
+                + "valid UTF-8 (set csv.invalid-characters=replace"), e.getMessage());
+        assertRows(List.<Object[]>of(new Object[] {"1", "caf\u00e9"}), fx.read(fx.customerRole(),
+                props("s3.folder-path", CUSTOMER_BUCKET + "/latin1", "csv.encoding", "ISO-8859-1")));
+        try (SourceReader r = PlannedReader.open(fx.connector, fx.context(), fx.customerRole(),
+                props("s3.folder-path", CUSTOMER_BUCKET + "/latin1", "csv.invalid-characters", "replace"))) {
+            assertArrayEquals(new Object[] {"1", "caf\uFFFD"}, r.next().orElseThrow().rows().get(0));
+            assertEquals(1L, r.summary().details().get("invalid characters replaced"));
+        }
+    }
+
+    @Test
     void zeroByteMarkerObjectsAreSkipped() {
         try (S3Client admin = fx.admin()) {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("spark/_SUCCESS"), RequestBody.empty());

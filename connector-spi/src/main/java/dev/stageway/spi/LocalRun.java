@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one source into one target in this process, as any host runs the contract: plan the source,
@@ -48,10 +49,27 @@ public final class LocalRun {
         void update(long rows, long bytes);
     }
 
+    /** The host asked the run to stop (an interrupted command); it was aborted as a failure is: nothing was published. */
+    public static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("the run was stopped before its commit: nothing was published");
+        }
+    }
+
     private LocalRun() {
     }
 
     public static Result run(RunContext context, Side source, Side target, int parallelism, Progress progress) {
+        return run(context, source, target, parallelism, progress, () -> false);
+    }
+
+    /**
+     * Runs, looking at {@code stop} between batches and before the commit: once it says so, the run is
+     * aborted and {@link Stopped} thrown. A commit already under way finishes.
+     */
+    public static Result run(RunContext context, Side source, Side target, int parallelism, Progress progress, BooleanSupplier stop) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("Cannot run with a parallelism of " + parallelism);
         }
@@ -61,13 +79,19 @@ public final class LocalRun {
                 // An empty source (no objects, no rows): nothing to write, and no target to touch.
                 return new Result(plan.schema(), plan.splits().size(), 0, plan.summary(), RunSummary.EMPTY, Optional.empty());
             }
+            if (stop.getAsBoolean()) {
+                throw new Stopped();
+            }
             RunContext writing = new RunContext(context.runId(), context.runtime(), tasks.size());
             try (TargetWrite write = target.connector().openWrite(writing, target.connection(), target.properties(), plan.schema())) {
-                Counter counter = new Counter(progress);
+                Counter counter = new Counter(progress, stop);
                 List<CommitMessage> messages;
                 try {
                     messages = runTasks(tasks, parallelism, counter, (task, splits) -> runTask(context, source, plan.schema(),
                             write.writerFor(task, 0), splits, counter));
+                    if (stop.getAsBoolean()) {
+                        throw new Stopped();
+                    }
                 } catch (RuntimeException e) {
                     write.abort(e);
                     throw e;
@@ -156,6 +180,9 @@ public final class LocalRun {
                     }
                     RunSummary before = RunSummary.EMPTY;
                     for (Optional<RecordBatch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
+                        if (counter.stopped()) {
+                            throw new Stopped();
+                        }
                         if (counter.cancelled()) {
                             throw new IllegalStateException("cancelled: another task failed");
                         }
@@ -185,10 +212,16 @@ public final class LocalRun {
         private final AtomicLong rows = new AtomicLong();
         private final AtomicLong bytes = new AtomicLong();
         private final Queue<RunSummary> finished = new ConcurrentLinkedQueue<>();
+        private final BooleanSupplier stop;
         private volatile boolean cancelled;
 
-        Counter(Progress progress) {
+        Counter(Progress progress, BooleanSupplier stop) {
             this.progress = progress;
+            this.stop = stop;
+        }
+
+        boolean stopped() {
+            return stop.getAsBoolean();
         }
 
         void add(RunSummary now, RunSummary before) {

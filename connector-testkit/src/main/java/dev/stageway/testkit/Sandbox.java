@@ -156,6 +156,11 @@ public final class Sandbox implements AutoCloseable {
         s3.throttleNext(requests);
     }
 
+    /** Holds every S3 request this long before answering it (zero: not at all), as real S3's first byte takes time. */
+    public void s3Latency(Duration latency) {
+        s3.latency(latency);
+    }
+
     /** The sandbox's KMS: its keys, and each account's {@code aws/s3} key once used. */
     public Kms kms() {
         return kms;

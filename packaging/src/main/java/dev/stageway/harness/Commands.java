@@ -6,6 +6,7 @@ import dev.stageway.config.PropertyDescriptor;
 import dev.stageway.config.PropertyTable;
 import dev.stageway.spi.CheckStep;
 import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.LocalRun;
 import dev.stageway.spi.RunContext;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -134,8 +135,22 @@ final class Commands {
             if (!problems.isEmpty()) {
                 throw new dev.stageway.config.ConfigurationException(problems);
             }
-            RunResult result = MappingRun.run(plugin, mapping, runId != null ? runId : runId("run"), parallelism,
-                    Progress.forConsole(out));
+            RunResult result;
+            try (Interruption interruption = Interruption.install()) {
+                try {
+                    result = MappingRun.run(plugin, mapping, runId != null ? runId : runId("run"), parallelism, Progress.forConsole(out),
+                            interruption::requested);
+                } catch (LocalRun.Stopped e) {
+                    out.println("interrupted: nothing was published");
+                    return interruption.exitCode();
+                }
+                if (interruption.requested()) {
+                    // The signal came while the commit ran: it finished, and what it published stays.
+                    out.println("interrupted: the run had already published what follows");
+                    result.print(out);
+                    return interruption.exitCode();
+                }
+            }
             result.print(out);
             if (report != null) {
                 result.writeJson(report);

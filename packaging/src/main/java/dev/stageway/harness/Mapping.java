@@ -3,16 +3,11 @@ package dev.stageway.harness;
 import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.Problem;
 import dev.stageway.spi.ConnectorFactory;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -43,15 +38,7 @@ record Mapping(Optional<Side> source, Optional<Side> target) {
     }
 
     static Mapping read(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new ConfigurationException(Problem.of(file.toString(), "cannot be read: " + e.getMessage()));
-        }
-        Map<String, String> all = new TreeMap<>();
-        p.stringPropertyNames().forEach(k -> all.put(k, p.getProperty(k)));
-        return of(all);
+        return of(MappingFile.read(file));
     }
 
     static Mapping of(Map<String, String> all) {

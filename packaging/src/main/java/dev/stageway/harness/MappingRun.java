@@ -5,6 +5,7 @@ import dev.stageway.spi.LocalRun;
 import dev.stageway.spi.PluginBundle;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
+import java.util.function.BooleanSupplier;
 
 /** Runs one mapping in this process with the plugin's contract: plan, tasks, one commit; what a runtime does. */
 final class MappingRun {
@@ -12,6 +13,11 @@ final class MappingRun {
     }
 
     static RunResult run(PluginBundle plugin, Mapping mapping, String runId, int parallelism, Progress progress) {
+        return run(plugin, mapping, runId, parallelism, progress, () -> false);
+    }
+
+    /** @param stop asked between batches: once true, the run is aborted and {@link LocalRun.Stopped} thrown */
+    static RunResult run(PluginBundle plugin, Mapping mapping, String runId, int parallelism, Progress progress, BooleanSupplier stop) {
         Mapping.Side from = mapping.source().orElseThrow();
         Mapping.Side to = mapping.target().orElseThrow();
         ConnectorFactory source = plugin.connector("source.connector", from.connector());
@@ -20,7 +26,7 @@ final class MappingRun {
         try {
             LocalRun.Result r = LocalRun.run(new RunContext(runId, plugin.runtime()),
                     new LocalRun.Side(source, from.connection(source), from.own(source, true)),
-                    new LocalRun.Side(target, to.connection(target), to.own(target, false)), parallelism, progress::update);
+                    new LocalRun.Side(target, to.connection(target), to.own(target, false)), parallelism, progress::update, stop);
             return new RunResult(runId, from.connector(), to.connector(), r.splits(), r.tasks(), r.read(),
                     r.written().orElse(RunSummary.EMPTY), (System.nanoTime() - started) / 1_000_000);
         } finally {

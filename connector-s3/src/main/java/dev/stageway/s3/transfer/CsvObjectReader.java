@@ -4,6 +4,7 @@ import dev.stageway.aws.S3Connection;
 import dev.stageway.aws.AwsFailures;
 import dev.stageway.csv.CsvFields;
 import dev.stageway.csv.CsvOptions;
+import dev.stageway.csv.InvalidCharactersException;
 import dev.stageway.s3.transfer.RangedDownload;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.Transfers;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -67,6 +69,8 @@ public final class CsvObjectReader implements SourceReader {
     private Records records;
     /** The first record of a header-less object, read for the schema and still to be delivered. */
     private CsvFields pushBack;
+    /** Invalid characters replaced (csv.invalid-characters=replace). */
+    private final LongAdder replaced = new LongAdder();
     private long rows;
     private long rejected;
     private long bytes;
@@ -144,8 +148,12 @@ public final class CsvObjectReader implements SourceReader {
 
     @Override
     public RunSummary summary() {
-        return new RunSummary(rows, rejected, bytes, Map.of("objects", (long) objectCount, "sts calls",
+        Map<String, Long> details = new java.util.TreeMap<>(Map.of("objects", (long) objectCount, "sts calls",
                 connection.credentials().stsCalls()));
+        if (replaced.sum() > 0) {
+            details.put("invalid characters replaced", replaced.sum());
+        }
+        return new RunSummary(rows, rejected, bytes, details);
     }
 
     @Override
@@ -175,7 +183,7 @@ public final class CsvObjectReader implements SourceReader {
                     : connection.client().getObject(b -> b.bucket(bucket).key(object.key()).ifMatch(object.eTag()));
             bytes += object.size();
             stream = options.compression().gzip(object.key()) ? new GZIPInputStream(in, TEXT_BUFFER) : in;
-            parser = options.csv().reader(stream);
+            parser = options.csv().reader(stream, replaced);
             records = new Records(parser.iterator());
             return true;
         } catch (SdkException e) {
@@ -318,22 +326,25 @@ public final class CsvObjectReader implements SourceReader {
         }
 
         private boolean malformed(RuntimeException e) {
-            String problem = where() + " after line " + lastLine + ": " + rootMessage(e);
+            Throwable root = root(e);
+            String problem = root instanceof InvalidCharactersException invalid
+                    ? "Invalid characters in " + where() + ", line " + invalid.line() + ": " + root.getMessage()
+                    : "Malformed CSV in " + where() + " after line " + lastLine + ": " + root.getMessage();
             if (!options.skipBadRows()) {
-                throw new StagewayException(ErrorKind.DATA, false, "Malformed CSV in " + problem, e);
+                throw new StagewayException(ErrorKind.DATA, false, problem, e);
             }
-            // The parser cannot resynchronise after broken quoting: the rest of this object is one rejected row.
+            // The parser cannot resynchronise after broken quoting or undecodable bytes: the rest of this object is one rejected row.
             rejected++;
-            LOG.warn("Skipped the rest of {}: malformed CSV: {}", where(), rootMessage(e));
+            LOG.warn("Skipped the rest of {}: {}", where(), problem);
             return false;
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable root(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return String.valueOf(t.getMessage());
+        return t;
     }
 }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.gaul.s3proxy.S3ProxyHandler;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -44,9 +45,12 @@ final class S3Gateway extends HttpServlet {
     private final transient MultipartChecks multipart;
     private final transient SandboxOperations own;
     private final transient AtomicInteger slowDowns;
+    private final transient AtomicLong latencyMillis;
     private final transient ThreadLocal<RequestScope> current = new ThreadLocal<>();
 
-    S3Gateway(Iam iam, Kms kms, Buckets buckets, BlobStore store, S3StandIn.Handler handler, String region, AtomicInteger slowDowns) {
+    S3Gateway(Iam iam, Kms kms, Buckets buckets, BlobStore store, S3StandIn.Handler handler, String region, AtomicInteger slowDowns,
+              AtomicLong latencyMillis) {
+        this.latencyMillis = latencyMillis;
         this.iam = iam;
         this.kms = kms;
         this.buckets = buckets;
@@ -69,6 +73,14 @@ final class S3Gateway extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        long latency = latencyMillis.get();
+        if (latency > 0) {
+            try {
+                Thread.sleep(latency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             iam.count("s3 throttled");
             req.getInputStream().transferTo(OutputStream.nullOutputStream());

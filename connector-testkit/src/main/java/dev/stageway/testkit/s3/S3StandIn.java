@@ -7,7 +7,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -40,6 +42,7 @@ public final class S3StandIn implements AutoCloseable {
     private final ServerConnector tlsConnector;
     private final BlobStore blobStore;
     private final AtomicInteger slowDowns = new AtomicInteger();
+    private final AtomicLong latencyMillis = new AtomicLong();
 
     public S3StandIn(Iam iam, Kms kms, Buckets buckets, BlobStore blobStore, String region) throws Exception {
         this.blobStore = blobStore;
@@ -71,7 +74,7 @@ public final class S3StandIn implements AutoCloseable {
         server.addConnector(tlsConnector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new S3Gateway(iam, kms, buckets, blobStore, handler, region, slowDowns)), "/*");
+        context.addServlet(new ServletHolder(new S3Gateway(iam, kms, buckets, blobStore, handler, region, slowDowns, latencyMillis)), "/*");
         server.setHandler(context);
         server.start();
     }
@@ -83,6 +86,11 @@ public final class S3StandIn implements AutoCloseable {
     /** The same S3 over HTTPS, presenting {@link SandboxCertificate}. */
     public URI tlsEndpoint() {
         return URI.create("https://127.0.0.1:" + tlsConnector.getLocalPort());
+    }
+
+    /** Holds every request this long before answering it, as S3's first byte takes tens of milliseconds. */
+    public void latency(Duration latency) {
+        latencyMillis.set(latency.toMillis());
     }
 
     /** Answers the next {@code requests} requests with 503 SlowDown, as S3 does when throttling. */
