@@ -64,7 +64,8 @@ public final class S3ConnectorFactory implements ConnectorFactory {
             return CheckStep.ofProblems(problems);
         }
         List<CheckStep> steps = new ArrayList<>();
-        S3Location folder = S3Location.parse(side.get(S3Properties.FOLDER_PATH.name()));
+        S3Location folder = S3Location.parse((asSource ? S3Properties.SOURCE : S3Properties.TARGET).parse(side)
+                .get(S3Properties.FOLDER_PATH));
         AwsSettings settings = AwsSettings.parse(connection, AwsProperties.ADVANCED.select(side), context.runId());
         try (S3Connection s3 = S3Connection.open(context, settings, 1)) {
             S3Checks.add(steps, s3, folder, !asSource, context.runId());
@@ -77,14 +78,14 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     @Override
     public List<Problem> validateSource(Map<String, String> connection, Map<String, String> source) {
         List<Problem> problems = new ArrayList<>(ConnectorFactory.super.validateSource(connection, source));
-        regionProblem(connection, source).ifPresent(problems::add);
+        regionProblem(connection, source, S3Properties.SOURCE).ifPresent(problems::add);
         return problems;
     }
 
     @Override
     public List<Problem> validateTarget(Map<String, String> connection, Map<String, String> target) {
         List<Problem> problems = new ArrayList<>(ConnectorFactory.super.validateTarget(connection, target));
-        regionProblem(connection, target).ifPresent(problems::add);
+        regionProblem(connection, target, S3Properties.TARGET).ifPresent(problems::add);
         return problems;
     }
 
@@ -110,13 +111,12 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     }
 
     /** A region named in the folder URL must be the connection's, or every request would be redirected. */
-    private static Optional<Problem> regionProblem(Map<String, String> connection, Map<String, String> side) {
-        String folder = side.get(S3Properties.FOLDER_PATH.name());
-        if (folder == null || folder.isBlank() || !AwsProperties.CONNECTION.validate(connection).isEmpty()) {
-            return Optional.empty();
+    private static Optional<Problem> regionProblem(Map<String, String> connection, Map<String, String> side, PropertyTable table) {
+        if (!table.validate(side).isEmpty() || !AwsProperties.CONNECTION.validate(connection).isEmpty()) {
+            return Optional.empty();   // reported by the tables' own checks
         }
         try {
-            var location = S3Location.parse(folder);
+            var location = S3Location.parse(table.parse(side).get(S3Properties.FOLDER_PATH));
             var region = AwsSettings.parse(connection, Map.of(), "validate").region();
             if (location.region().isPresent() && !location.region().get().equals(region)) {
                 return Optional.of(new Problem(List.of(S3Properties.FOLDER_PATH.name(), AwsProperties.REGION.name()),

@@ -117,6 +117,14 @@ public final class PropertyTable {
         }
         for (PropertyDescriptor<?> d : descriptors.values()) {
             String text = raw.get(d.name());
+            try {
+                // Secrets by reference (${env:...}, ${file:...}) resolve here, so every host and connector gets the value.
+                text = text == null ? null : References.SYSTEM.resolve(text);
+            } catch (IllegalArgumentException e) {
+                given.add(d.name());
+                problems.add(Problem.of(d.name(), e.getMessage()));
+                continue;
+            }
             if (text == null || text.isBlank()) {
                 if (d.required()) {
                     problems.add(Problem.of(d.name(), "is required: " + firstSentence(d.documentation())));

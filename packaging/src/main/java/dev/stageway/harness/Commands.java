@@ -27,6 +27,7 @@ final class Commands {
             List<String> names = connector == null ? List.copyOf(connectors.keySet()) : List.of(connector);
             out.println("plugin " + plugin.descriptor().getProperty("name") + " " + plugin.descriptor().getProperty("version")
                     + " (SPI " + plugin.descriptor().getProperty("spi-version") + ")");
+            out.println("any value may be ${env:NAME}, ${file:PATH} or ${file:PATH:KEY} (secrets by reference; $${ writes a literal ${)");
             for (String name : names) {
                 ConnectorFactory f = plugin.connector("describe", name);
                 out.println();

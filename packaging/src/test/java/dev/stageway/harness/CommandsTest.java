@@ -187,6 +187,27 @@ class CommandsTest {
     }
 
     @Test
+    void secretsGivenByReferenceAreResolvedAndNeverPrinted() throws Exception {
+        Path secret = Files.writeString(dir.resolve("agent.secret"), env.get("agent.secret-access-key") + "\n");
+        Path cluster = Files.writeString(dir.resolve("cluster.properties"), "password=" + env.get("redshift.password") + "\n");
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.aws.secret-access-key", "${file:" + secret + "}");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        m.putAll(redshiftTarget("by_reference"));
+        m.put("target.aws.secret-access-key", "${file:" + secret + "}");
+        m.put("target.redshift.password", "${file:" + cluster + ":password}");
+        Result r = stageway("run", mapping("references.properties", m).toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("done: 3 rows read, 3 written"), r.out());
+        assertFalse(r.all().contains(env.get("agent.secret-access-key")) || r.all().contains(env.get("redshift.password")), r.all());
+        m.put("target.redshift.password", "${env:STAGEWAY_TEST_NO_SUCH_VARIABLE}");
+        Result missing = stageway("validate", mapping("references-missing.properties", m).toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.out().contains("target.redshift.password: refers to ${env:STAGEWAY_TEST_NO_SUCH_VARIABLE}, which cannot be "
+                + "resolved: the environment variable STAGEWAY_TEST_NO_SUCH_VARIABLE is not set"), missing.all());
+    }
+
+    @Test
     void anEmptySourceIsNothingToDoAndLeavesTheTargetAlone() throws Exception {
         Map<String, String> m = customerSide("source", "s3");
         m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/nothing-here/");
