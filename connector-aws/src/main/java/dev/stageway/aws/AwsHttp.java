@@ -10,6 +10,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.Properties;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -30,6 +31,33 @@ public final class AwsHttp {
             builder.tlsTrustManagersProvider(() -> trust);
         });
         return builder;
+    }
+
+    private static final String VERSION = version();
+
+    /**
+     * What every request of a connection says it is: the product, its version, and the run, so the
+     * role owner's CloudTrail attributes each request to a run even where runs share a role session.
+     */
+    public static String userAgent(AwsSettings settings) {
+        return "stageway/" + VERSION + " run/" + settings.runId().replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    /** For clients that serve many runs (a shared role session's STS client). */
+    static String userAgent() {
+        return "stageway/" + VERSION;
+    }
+
+    private static String version() {
+        Properties p = new Properties();
+        try (InputStream in = AwsHttp.class.getResourceAsStream("/stageway-aws.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // The version is only informative.
+        }
+        return p.getProperty("version", "unknown");
     }
 
     /** What is wrong with a CA bundle file, for offline validation; empty when it holds certificates. */

@@ -94,8 +94,9 @@ public final class AwsProperties {
 
     public static final PropertyDescriptor<String> SESSION_NAME_PROPERTY = PropertyDescriptor.builder("aws.role-session-name", PropertyType.STRING)
             .group(CREDENTIALS)
-            .doc("Role session name shown in the role owner's CloudTrail. Default: `stageway-` followed by the run's id. "
-                    + "2 to 64 characters of letters, digits and `+=,.@-_`.")
+            .doc("Role session name shown in the role owner's CloudTrail. Default: `stageway-` and a digest of the caller and "
+                    + "the role, the same for every run of a tenant on an agent, so runs share a session (each request's User-Agent, "
+                    + "`stageway/<version> run/<run id>`, names its run). 2 to 64 characters of letters, digits and `+=,.@-_`.")
             .dependsOn("aws.role-arn")
             .validator(v -> SESSION_NAME.matcher(v).matches() ? Optional.empty()
                     : Optional.of("must be 2 to 64 characters, each a letter, digit or one of _+=,.@-"))

@@ -4,6 +4,10 @@ import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +20,8 @@ import software.amazon.awssdk.regions.Region;
  * credential strategies and the clients need, and nothing else.
  */
 public record AwsSettings(Region region, CredentialStrategy strategy, Optional<URI> stsEndpoint,
-                          Optional<URI> s3Endpoint, boolean s3PathStyle, Optional<URI> imdsEndpoint, Optional<Path> caBundle) {
+                          Optional<URI> s3Endpoint, boolean s3PathStyle, Optional<URI> imdsEndpoint, Optional<Path> caBundle,
+                          String runId) {
 
     public AwsSettings {
         Objects.requireNonNull(region, "region is null");
@@ -25,6 +30,7 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
         Objects.requireNonNull(s3Endpoint, "s3Endpoint is null");
         Objects.requireNonNull(imdsEndpoint, "imdsEndpoint is null");
         Objects.requireNonNull(caBundle, "caBundle is null");
+        Objects.requireNonNull(runId, "runId is null");
     }
 
     /**
@@ -43,7 +49,8 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
                 .map(id -> new AccessKeys(id, connection.get(AwsProperties.SECRET_KEY)));
         Optional<AssumeRoleSpec> role = connection.find(AwsProperties.ROLE_ARN_PROPERTY).map(arn -> new AssumeRoleSpec(arn,
                 connection.find(AwsProperties.EXTERNAL_ID_PROPERTY), Duration.ofSeconds(seconds),
-                connection.find(AwsProperties.SESSION_NAME_PROPERTY).orElseGet(() -> defaultSessionName(runId)),
+                connection.find(AwsProperties.SESSION_NAME_PROPERTY).orElseGet(() -> defaultSessionName(
+                        keys.map(AccessKeys::accessKeyId).orElse("ec2-instance-role"), arn)),
                 connection.find(AwsProperties.SESSION_POLICY)));
         CredentialStrategy strategy;
         if (role.isPresent()) {
@@ -56,7 +63,7 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
         return new AwsSettings(AwsRegions.parse(connection.get(AwsProperties.REGION)), strategy,
                 connection.find(AwsProperties.STS_ENDPOINT), connection.find(AwsProperties.S3_ENDPOINT),
                 connection.get(AwsProperties.S3_PATH_STYLE), connection.find(AwsProperties.IMDS_ENDPOINT),
-                connection.find(AwsProperties.CA_BUNDLE).map(Path::of));
+                connection.find(AwsProperties.CA_BUNDLE).map(Path::of), runId);
     }
 
     /** Parses and validates both maps, reporting the problems of both at once. */
@@ -70,9 +77,17 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
         return from(AwsProperties.CONNECTION.parse(connection), AwsProperties.ADVANCED.parse(advanced), runId);
     }
 
-    /** {@code stageway-<run id>}, reduced to the characters and length STS accepts. */
-    static String defaultSessionName(String runId) {
-        String cleaned = ("stageway-" + runId).replaceAll("[^\\w+=,.@-]", "-");
-        return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
+    /**
+     * {@code stageway-} and a short digest of the caller and the role: the same for every run of a
+     * tenant on an agent, so its runs share one session (one AssumeRole, not one per run, which STS
+     * would throttle), and distinct per tenant. Runs are told apart by the User-Agent instead.
+     */
+    static String defaultSessionName(String caller, String roleArn) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((caller + "|" + roleArn).getBytes(StandardCharsets.UTF_8));
+            return "stageway-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 }

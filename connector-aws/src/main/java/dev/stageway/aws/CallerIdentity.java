@@ -1,6 +1,7 @@
 package dev.stageway.aws;
 
 import java.util.Optional;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -17,6 +18,7 @@ public final class CallerIdentity {
                 .endpointOverride(StsEndpoints.resolve(settings.region(), settings.stsEndpoint()))
                 .credentialsProvider(credentials)
                 .httpClientBuilder(AwsHttp.client(settings, 2))
+                .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent(settings)))
                 .build()) {
             return sts.getCallerIdentity();
         } catch (SdkException e) {

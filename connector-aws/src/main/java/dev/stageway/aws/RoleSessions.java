@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.stageway.spi.ConnectorRuntime;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -29,8 +30,8 @@ public final class RoleSessions implements ConnectorRuntime {
     private final ExecutorService renewer;
     private final Clock clock;
 
-    /** An idle session goes after this long, stale or not: a run-specific session name is rarely asked for again. */
-    static final Duration IDLE_LIMIT = Duration.ofMinutes(5);
+    /** An idle session goes after this long by default, stale or not. */
+    static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
     /** At most this many idle sessions (each with its STS client) stay; the longest idle go first. */
     static final int MAX_IDLE = 64;
 
@@ -88,6 +89,7 @@ public final class RoleSessions implements ConnectorRuntime {
                     .endpointOverride(endpoint)
                     .credentialsProvider(primary.provider())
                     .httpClientBuilder(AwsHttp.client(settings, 4))
+                    .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent()))
                     .build();
             held = new Held(new RoleSession(key, spec, primary, sts, renewer, clock, stsCalls));
             sessions.put(key, held);

@@ -3,6 +3,7 @@ package dev.stageway.aws;
 import dev.stageway.spi.RunContext;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -34,7 +35,8 @@ public final class S3Connection implements AutoCloseable {
                     .forcePathStyle(settings.s3PathStyle() || settings.s3Endpoint().map(S3Connection::needsPathStyle).orElse(false))
                     .httpClientBuilder(AwsHttp.client(settings, Math.max(16, concurrency * 2)))
                     .overrideConfiguration(o -> o.retryStrategy(
-                            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+                            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+                            .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent(settings)));
             settings.s3Endpoint().ifPresent(builder::endpointOverride);
             return new S3Connection(settings, credentials, builder.build());
         } catch (RuntimeException e) {

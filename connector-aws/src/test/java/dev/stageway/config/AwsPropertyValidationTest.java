@@ -157,12 +157,16 @@ class AwsPropertyValidationTest {
     }
 
     @Test
-    void defaultSessionNameIdentifiesTheRunWithinStsLimits() {
-        AwsSettings s = AwsSettings.parse(props("aws.access-key-id", "AKIAIOSFODNN7EXAMPLE", "aws.secret-access-key", SECRET,
-                "aws.role-arn", "arn:aws:iam::123456789012:role/r"), Map.of(), "mapping orders/2026 #" + "x".repeat(80));
-        String name = s.strategy().assumeRole().get().sessionName();
-        assertTrue(name.startsWith("stageway-mapping-orders-2026--"), name);
-        assertEquals(64, name.length());
-        assertTrue(name.matches("[\\w+=,.@-]{2,64}"));
+    void defaultSessionNameIsOneTenantsOnAgentAcrossRuns() {
+        Map<String, String> tenant = props("aws.access-key-id", "AKIAIOSFODNN7EXAMPLE", "aws.secret-access-key", SECRET,
+                "aws.role-arn", "arn:aws:iam::123456789012:role/r");
+        String name = AwsSettings.parse(tenant, Map.of(), "run-1").strategy().assumeRole().get().sessionName();
+        assertTrue(name.matches("stageway-[0-9a-f]{16}"), name);
+        assertEquals(name, AwsSettings.parse(tenant, Map.of(), "run-2").strategy().assumeRole().get().sessionName(),
+                "every run of a tenant shares the session");
+        tenant.put("aws.role-arn", "arn:aws:iam::210987654321:role/r");
+        assertNotEquals(name, AwsSettings.parse(tenant, Map.of(), "run-1").strategy().assumeRole().get().sessionName());
+        tenant.put("aws.role-session-name", "nightly-orders");
+        assertEquals("nightly-orders", AwsSettings.parse(tenant, Map.of(), "run-1").strategy().assumeRole().get().sessionName());
     }
 }

@@ -25,6 +25,8 @@ final class CheckedDecoder extends Reader {
     private final LongAdder replaced;
     private boolean eof;
     private boolean flushed;
+    /** The second char of a pair a one-char read could not take, or -1. */
+    private int pending = -1;
     /** Line breaks decoded so far: the line an invalid sequence is on. */
     private long lines;
 
@@ -40,6 +42,21 @@ final class CheckedDecoder extends Reader {
     public int read(char[] cbuf, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
+        }
+        if (pending >= 0) {
+            cbuf[off] = (char) pending;
+            pending = -1;
+            return 1;
+        }
+        if (len == 1) {
+            // A character outside the BMP decodes to two chars at once: decode into room for both.
+            char[] two = new char[2];
+            int n = read(two, 0, 2);
+            if (n > 0) {
+                cbuf[off] = two[0];
+                pending = n == 2 ? two[1] : -1;
+            }
+            return n < 0 ? -1 : 1;
         }
         CharBuffer out = CharBuffer.wrap(cbuf, off, len);
         while (out.position() == off) {

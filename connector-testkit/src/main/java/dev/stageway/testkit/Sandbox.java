@@ -186,6 +186,11 @@ public final class Sandbox implements AutoCloseable {
         return iam.counterSum("s3:AbortMultipartUpload ");
     }
 
+    /** S3 requests whose User-Agent names run {@code runId} ({@code run/<id>}), as CloudTrail would show them. */
+    public long s3RequestsOfRun(String runId) {
+        return iam.counter("s3 run " + runId);
+    }
+
     /** S3 requests made with credentials of {@code principalArn}. */
     public long s3Requests(String principalArn) {
         return iam.counterSum("s3 " + principalArn + " ");

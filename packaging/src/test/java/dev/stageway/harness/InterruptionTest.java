@@ -57,8 +57,7 @@ class InterruptionTest {
                         System.getProperty("java.class.path"), Stageway.class.getName(), "--plugin",
                         Path.of("target", "stageway-plugin.zip").toAbsolutePath().toString(), "run", mapping.toString(), "--run-id", runId)
                         .redirectErrorStream(true).start();
-                String session = "arn:aws:sts::" + CUSTOMER_ACCOUNT + ":assumed-role/" + CUSTOMER_ROLE + "/stageway-" + runId;
-                for (int i = 0; i < 600 && sandbox.s3Requests(session) < 20 && run.isAlive(); i++) {
+                for (int i = 0; i < 600 && sandbox.s3RequestsOfRun(runId) < 20 && run.isAlive(); i++) {
                     Thread.sleep(50);
                 }
                 assertTrue(run.isAlive(), "the run was still reading when signalled");

@@ -243,6 +243,7 @@ class ParallelRunTest {
         assertTrue(again.out().contains("run nightly-2026-11-28 was already loaded into the target: nothing was done"), again.out());
         assertEquals(List.of("1200"), rows("SELECT COUNT(*) FROM retried_orders"));
         assertEquals(List.of("nightly-2026-11-28"), rows("SELECT run_id FROM stageway_load_log WHERE target_table = 'retried_orders'"));
+        assertTrue(sandbox.s3RequestsOfRun("nightly-2026-11-28") > 0, "each request's User-Agent names its run");
         Result next = stageway(mapping, "--run-id", "nightly-2026-11-29");
         assertEquals(0, next.exit(), next.out());
         assertEquals(List.of("2400"), rows("SELECT COUNT(*) FROM retried_orders"), "another run id loads again");

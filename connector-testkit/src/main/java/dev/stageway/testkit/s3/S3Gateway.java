@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
 import org.gaul.s3proxy.S3ProxyHandler;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -46,6 +48,7 @@ final class S3Gateway extends HttpServlet {
     private final transient SandboxOperations own;
     private final transient AtomicInteger slowDowns;
     private final transient AtomicLong latencyMillis;
+    private static final Pattern RUN = Pattern.compile("\\brun/(\\S+)");
     private final transient ThreadLocal<RequestScope> current = new ThreadLocal<>();
 
     S3Gateway(Iam iam, Kms kms, Buckets buckets, BlobStore store, S3StandIn.Handler handler, String region, AtomicInteger slowDowns,
@@ -73,6 +76,11 @@ final class S3Gateway extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        // As CloudTrail records the User-Agent: which run a request says it belongs to.
+        Matcher run = RUN.matcher(String.valueOf(req.getHeader("User-Agent")));
+        if (run.find()) {
+            iam.count("s3 run " + run.group(1));
+        }
         long latency = latencyMillis.get();
         if (latency > 0) {
             try {
