@@ -37,7 +37,7 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
      * Builds settings from parsed connection properties (which passed {@link AwsProperties#CONNECTION}'s
      * rules) and the source's or target's advanced properties, whose duration overrides the connection's.
      *
-     * @param runId identifies the run in the default role session name
+     * @param runId identifies the run in the User-Agent of its requests
      */
     public static AwsSettings from(ParsedProperties connection, ParsedProperties advanced, String runId) {
         boolean overridden = advanced.isSet(AwsProperties.DURATION);

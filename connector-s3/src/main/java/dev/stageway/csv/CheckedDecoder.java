@@ -25,6 +25,8 @@ final class CheckedDecoder extends Reader {
     private final LongAdder replaced;
     private boolean eof;
     private boolean flushed;
+    /** Invalid bytes met after chars still to hand out: thrown by the read after those. */
+    private InvalidCharactersException failure;
     /** The second char of a pair a one-char read could not take, or -1. */
     private int pending = -1;
     /** Line breaks decoded so far: the line an invalid sequence is on. */
@@ -60,6 +62,9 @@ final class CheckedDecoder extends Reader {
         }
         CharBuffer out = CharBuffer.wrap(cbuf, off, len);
         while (out.position() == off) {
+            if (failure != null) {
+                throw failure;
+            }
             if (flushed) {
                 return -1;
             }
@@ -68,8 +73,12 @@ final class CheckedDecoder extends Reader {
             countLines(cbuf, before, out.position());
             if (result.isError()) {
                 if (!replace) {
-                    throw new InvalidCharactersException(lines + 1, "bytes that are not valid " + decoder.charset().name()
+                    failure = new InvalidCharactersException(lines + 1, "bytes that are not valid " + decoder.charset().name()
                             + " (set csv.invalid-characters=replace to read each such sequence as U+FFFD, counted in the summary)");
+                    continue;   // what was decoded before them is handed out first
+                }
+                if (!out.hasRemaining()) {
+                    break;   // no room for the replacement: the next read makes it
                 }
                 bytes.position(bytes.position() + result.length());
                 out.put('\uFFFD');

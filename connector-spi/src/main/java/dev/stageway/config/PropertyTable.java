@@ -116,10 +116,11 @@ public final class PropertyTable {
             }
         }
         for (PropertyDescriptor<?> d : descriptors.values()) {
-            String text = raw.get(d.name());
+            String written = raw.get(d.name());
+            String text;
             try {
-                // Secrets by reference (${env:...}, ${file:...}) resolve here, so every host and connector gets the value.
-                text = text == null ? null : References.SYSTEM.resolve(text);
+                // Secrets by reference (${env:...}, ${file:...}) resolve here, for the connectors of hosts that enable them.
+                text = written == null || !References.enabled() ? written : References.SYSTEM.resolve(written);
             } catch (IllegalArgumentException e) {
                 given.add(d.name());
                 problems.add(Problem.of(d.name(), e.getMessage()));
@@ -135,7 +136,9 @@ public final class PropertyTable {
             try {
                 values.put(d.name(), d.parse(text.strip()));
             } catch (IllegalArgumentException e) {
-                problems.add(Problem.of(d.name(), e.getMessage()));
+                // A validator may quote the value it refused: one read through a reference is shown as the reference.
+                String message = text.equals(written) || text.isBlank() ? e.getMessage() : e.getMessage().replace(text.strip(), written);
+                problems.add(Problem.of(d.name(), message));
             }
         }
         ParsedProperties parsed = new ParsedProperties(values, given, descriptors);

@@ -15,8 +15,14 @@ import java.util.function.UnaryOperator;
  * clear text. Only these two prefixes resolve: any other {@code ${...}} stays as written (IAM
  * policy variables such as {@code ${aws:username}} in a session policy), and {@code $${} writes a
  * literal {@code ${}. A reference that cannot be resolved is named in the error, never a value.
+ *
+ * <p>Off until the host turns it on ({@link #enable()}): a host whose properties come from its
+ * operator (the {@code stageway} harness, a Spark job) does; a runtime that takes properties from
+ * tenants must not, or a tenant could read the agent's own environment and files.
  */
-final class References {
+public final class References {
+    private static volatile boolean enabled;
+
     private final UnaryOperator<String> environment;
 
     References(UnaryOperator<String> environment) {
@@ -24,6 +30,15 @@ final class References {
     }
 
     static final References SYSTEM = new References(System::getenv);
+
+    /** Turns secrets by reference on for every property table in this JVM. */
+    public static void enable() {
+        enabled = true;
+    }
+
+    static boolean enabled() {
+        return enabled;
+    }
 
     /** {@code value} with its references resolved; an {@link IllegalArgumentException} names one that cannot be. */
     String resolve(String value) {
@@ -61,12 +76,11 @@ final class References {
             return v;
         }
         String spec = body.substring(5);
-        Path whole = Path.of(spec);
-        if (Files.isRegularFile(whole)) {
-            return content(reference, whole);
+        if (isFile(spec)) {
+            return content(reference, Path.of(spec));
         }
         int colon = spec.lastIndexOf(':');
-        if (colon <= 0 || !Files.isRegularFile(Path.of(spec.substring(0, colon)))) {
+        if (colon <= 0 || !isFile(spec.substring(0, colon))) {
             throw unresolved(reference, "there is no such file");
         }
         Properties p = new Properties();
@@ -80,6 +94,14 @@ final class References {
             throw unresolved(reference, "the file has no key " + key);
         }
         return p.getProperty(key);
+    }
+
+    private static boolean isFile(String path) {
+        try {
+            return Files.isRegularFile(Path.of(path));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     private static String content(String reference, Path file) {

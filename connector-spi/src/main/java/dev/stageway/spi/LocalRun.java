@@ -44,9 +44,13 @@ public final class LocalRun {
     public record Result(Schema schema, int splits, int tasks, RunSummary planned, RunSummary read, Optional<RunSummary> written) {
     }
 
-    /** Told of progress from the tasks' threads: rows and bytes read so far by all tasks. */
+    /** Told of progress from the tasks' threads: rows and bytes read so far by all tasks; then that the commit starts. */
     public interface Progress {
         void update(long rows, long bytes);
+
+        /** The commit starts: from now on the run publishes, and is no longer stopped. */
+        default void committing() {
+        }
     }
 
     /** The host asked the run to stop (an interrupted command); it was aborted as a failure is: nothing was published. */
@@ -75,12 +79,12 @@ public final class LocalRun {
         }
         try (SourcePlan plan = source.connector().planSource(context, source.connection(), source.properties())) {
             List<List<Split>> tasks = tasks(plan.splits(), parallelism);
+            if (stop.getAsBoolean()) {
+                throw new Stopped();
+            }
             if (plan.schema().size() == 0) {
                 // An empty source (no objects, no rows): nothing to write, and no target to touch.
                 return new Result(plan.schema(), plan.splits().size(), 0, plan.summary(), RunSummary.EMPTY, Optional.empty());
-            }
-            if (stop.getAsBoolean()) {
-                throw new Stopped();
             }
             RunContext writing = new RunContext(context.runId(), context.runtime(), tasks.size());
             try (TargetWrite write = target.connector().openWrite(writing, target.connection(), target.properties(), plan.schema())) {
@@ -96,6 +100,7 @@ public final class LocalRun {
                     write.abort(e);
                     throw e;
                 }
+                progress.committing();
                 return new Result(plan.schema(), plan.splits().size(), tasks.size(), plan.summary(), counter.read().plus(plan.summary()),
                         Optional.of(write.commit(messages)));
             }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,11 @@ class ReferencesTest {
 
     @TempDir
     Path dir;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void aHostThatEnablesThem() {
+        References.enable();
+    }
 
     @Test
     void environmentAndFileReferencesResolveAnywhereInAValue() throws Exception {
@@ -45,7 +51,13 @@ class ReferencesTest {
     }
 
     @Test
-    void aTableResolvesBeforeParsingAndNamesTheProperty() {
+    void aTableResolvesBeforeParsingOnceTheHostEnablesItAndNeverQuotesAResolvedValue() throws Exception {
+        Path secret = Files.writeString(dir.resolve("pw"), "hunter2\n");
+        PropertyTable quoting = PropertyTable.of("t", List.of(PropertyDescriptor.builder("code", PropertyType.STRING)
+                .doc("A code.").validator(v -> Optional.of("must be a code, was '" + v + "'")).build()), List.of());
+        String problem = quoting.validate(Map.of("code", "${file:" + secret + "}")).get(0).toString();
+        assertFalse(problem.contains("hunter2"), problem);
+        assertTrue(problem.contains("${file:" + secret + "}"), problem);
         PropertyTable table = PropertyTable.of("t", List.of(PropertyDescriptor.builder("db.password", PropertyType.SECRET)
                 .required().doc("The password.").build()), List.of());
         assertEquals(List.of("db.password: refers to ${env:STAGEWAY_TEST_UNSET_VARIABLE}, which cannot be resolved: the "

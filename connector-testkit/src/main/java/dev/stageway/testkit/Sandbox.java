@@ -188,7 +188,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** S3 requests whose User-Agent names run {@code runId} ({@code run/<id>}), as CloudTrail would show them. */
     public long s3RequestsOfRun(String runId) {
-        return iam.counter("s3 run " + runId);
+        return iam.counter("s3 run " + runId.replaceAll("[^A-Za-z0-9._-]", "-"));
     }
 
     /** S3 requests made with credentials of {@code principalArn}. */

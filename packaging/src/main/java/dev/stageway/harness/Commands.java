@@ -137,10 +137,11 @@ final class Commands {
                 throw new dev.stageway.config.ConfigurationException(problems);
             }
             RunResult result;
-            try (Interruption interruption = Interruption.install()) {
+            int exit = Stageway.OK;
+            try (Interruption interruption = Interruption.install(System.err)) {
                 try {
                     result = MappingRun.run(plugin, mapping, runId != null ? runId : runId("run"), parallelism, Progress.forConsole(out),
-                            interruption::requested);
+                            interruption::requested, interruption::committing);
                 } catch (LocalRun.Stopped e) {
                     out.println("interrupted: nothing was published");
                     return interruption.exitCode();
@@ -148,8 +149,7 @@ final class Commands {
                 if (interruption.requested()) {
                     // The signal came while the commit ran: it finished, and what it published stays.
                     out.println("interrupted: the run had already published what follows");
-                    result.print(out);
-                    return interruption.exitCode();
+                    exit = interruption.exitCode();
                 }
             }
             result.print(out);
@@ -157,7 +157,7 @@ final class Commands {
                 result.writeJson(report);
                 out.println("report written to " + report);
             }
-            return Stageway.OK;
+            return exit;
         }
     }
 

@@ -13,11 +13,15 @@ final class MappingRun {
     }
 
     static RunResult run(PluginBundle plugin, Mapping mapping, String runId, int parallelism, Progress progress) {
-        return run(plugin, mapping, runId, parallelism, progress, () -> false);
+        return run(plugin, mapping, runId, parallelism, progress, () -> false, () -> { });
     }
 
-    /** @param stop asked between batches: once true, the run is aborted and {@link LocalRun.Stopped} thrown */
-    static RunResult run(PluginBundle plugin, Mapping mapping, String runId, int parallelism, Progress progress, BooleanSupplier stop) {
+    /**
+     * @param stop       asked between batches: once true, the run is aborted and {@link LocalRun.Stopped} thrown
+     * @param committing told when the commit starts, after which the run is not stopped
+     */
+    static RunResult run(PluginBundle plugin, Mapping mapping, String runId, int parallelism, Progress progress, BooleanSupplier stop,
+                         Runnable committing) {
         Mapping.Side from = mapping.source().orElseThrow();
         Mapping.Side to = mapping.target().orElseThrow();
         ConnectorFactory source = plugin.connector("source.connector", from.connector());
@@ -26,7 +30,17 @@ final class MappingRun {
         try {
             LocalRun.Result r = LocalRun.run(new RunContext(runId, plugin.runtime()),
                     new LocalRun.Side(source, from.connection(source), from.own(source, true)),
-                    new LocalRun.Side(target, to.connection(target), to.own(target, false)), parallelism, progress::update, stop);
+                    new LocalRun.Side(target, to.connection(target), to.own(target, false)), parallelism, new LocalRun.Progress() {
+                        @Override
+                        public void update(long rows, long bytes) {
+                            progress.update(rows, bytes);
+                        }
+
+                        @Override
+                        public void committing() {
+                            committing.run();
+                        }
+                    }, stop);
             return new RunResult(runId, from.connector(), to.connector(), r.splits(), r.tasks(), r.read(),
                     r.written().orElse(RunSummary.EMPTY), (System.nanoTime() - started) / 1_000_000);
         } finally {

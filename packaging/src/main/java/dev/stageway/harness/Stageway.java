@@ -2,6 +2,7 @@ package dev.stageway.harness;
 
 import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.Problem;
+import dev.stageway.config.References;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import java.io.IOException;
@@ -62,6 +63,8 @@ public final class Stageway implements Callable<Integer> {
 
     /** Runs one command line; returns its exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        // Mapping files are the operator's own: their ${env:...} and ${file:...} references resolve.
+        References.enable();
         CommandLine cli = new CommandLine(new Stageway(out, err));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

@@ -29,6 +29,14 @@ class InterruptionTest {
     @TempDir
     Path dir;
 
+    /** Whether this JVM inherited SIGINT ignored (the JVM then refuses to handle it, as will the child it starts). */
+    static boolean interruptIgnored() {
+        sun.misc.Signal interrupt = new sun.misc.Signal("INT");
+        sun.misc.SignalHandler before = sun.misc.Signal.handle(interrupt, sun.misc.SignalHandler.SIG_DFL);
+        sun.misc.Signal.handle(interrupt, before);
+        return before == sun.misc.SignalHandler.SIG_IGN;
+    }
+
     @Test
     void aSignalAbortsTheRunAndExitsWithItsCode() throws Exception {
         try (Sandbox sandbox = Sandbox.start();
@@ -51,7 +59,10 @@ class InterruptionTest {
             m.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
             Path mapping = Files.writeString(dir.resolve("slow.properties"), text.toString());
 
-            for (String signal : List.of("TERM", "INT")) {
+            // A JVM started with SIGINT ignored (a background job of a non-interactive shell, as CI may run us) cannot
+            // handle it, and neither can a run it starts: Ctrl-C is then tried only where it can arrive.
+            List<String> signals = interruptIgnored() ? List.of("TERM") : List.of("TERM", "INT");
+            for (String signal : signals) {
                 String runId = "interrupted-" + signal.toLowerCase();
                 Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                         System.getProperty("java.class.path"), Stageway.class.getName(), "--plugin",
