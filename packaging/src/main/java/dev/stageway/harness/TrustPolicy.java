@@ -5,7 +5,9 @@ import dev.stageway.config.Problem;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -88,6 +90,14 @@ final class TrustPolicy {
             out.println("The key policy of " + kmsKey + " must also allow the role: either name it, or keep the statement that gives the "
                     + "key's account (arn:aws:iam::<account>:root) kms:* so IAM policies such as the one above apply.");
         }
+        for (var rules : lifecycleRules(folder, staging).entrySet()) {
+            out.println();
+            out.println("Lifecycle configuration of bucket " + rules.getKey() + ", so multipart uploads an agent that crashed left open "
+                    + "are aborted after " + ABORT_AFTER_DAYS + " days (a run that fails or is interrupted aborts its own): S3 > the "
+                    + "bucket > Management > Lifecycle rules, or aws s3api put-bucket-lifecycle-configuration --bucket "
+                    + rules.getKey() + " --lifecycle-configuration file://rules.json (it replaces the bucket's rules: merge any it has):");
+            out.println(rules.getValue());
+        }
         if (redshiftRole) {
             out.println();
             out.println("Trust policy of the role attached to the cluster for redshift.copy-auth=iam-role:");
@@ -97,6 +107,28 @@ final class TrustPolicy {
             out.println(policy(redshiftPermissions(staging.get(), Optional.ofNullable(kmsKey))));
         }
         return Stageway.OK;
+    }
+
+    /** Days after which S3 aborts an upload still open: well beyond any run, as a long one keeps its uploads open. */
+    static final int ABORT_AFTER_DAYS = 7;
+
+    /** Per bucket, the lifecycle configuration that aborts incomplete multipart uploads under the folders given. */
+    static Map<String, String> lifecycleRules(Optional<Folder> folder, Optional<Folder> staging) {
+        Map<String, List<String>> prefixes = new TreeMap<>();
+        for (Optional<Folder> f : List.of(folder, staging)) {
+            f.ifPresent(x -> prefixes.computeIfAbsent(x.bucket(), b -> new ArrayList<>()).add(x.prefix()));
+        }
+        Map<String, String> configurations = new TreeMap<>();
+        prefixes.forEach((bucket, list) -> {
+            List<String> rules = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                rules.add("    {\n      \"ID\": \"stageway-abort-incomplete-uploads" + (i == 0 ? "" : "-" + (i + 1)) + "\",\n"
+                        + "      \"Filter\": {\"Prefix\": \"" + list.get(i) + "\"},\n      \"Status\": \"Enabled\",\n"
+                        + "      \"AbortIncompleteMultipartUpload\": {\"DaysAfterInitiation\": " + ABORT_AFTER_DAYS + "}\n    }");
+            }
+            configurations.put(bucket, "{\n  \"Rules\": [\n" + String.join(",\n", rules) + "\n  ]\n}");
+        });
+        return configurations;
     }
 
     private static Optional<Folder> folder(String option, String text, List<Problem> problems) {

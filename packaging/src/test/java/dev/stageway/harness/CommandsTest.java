@@ -261,6 +261,10 @@ class CommandsTest {
         assertTrue(r.out().contains("\"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"tenant-42\"}}"), r.out());
         assertTrue(r.out().contains("\"Resource\": \"arn:aws:s3:::data/in/*\""), r.out());
         assertTrue(r.out().contains("{\"StringLike\": {\"s3:prefix\": [\"in/*\"]}}"), r.out());
+        Result both = stageway("trust-policy", "--account", "111122223333", "--folder", "s3://data/in", "--staging", "data/stage/");
+        String lifecycle = both.out().substring(both.out().indexOf("Lifecycle configuration of bucket data"));
+        assertTrue(lifecycle.contains("\"Filter\": {\"Prefix\": \"in/\"}") && lifecycle.contains("\"Filter\": {\"Prefix\": \"stage/\"}")
+                && lifecycle.contains("\"AbortIncompleteMultipartUpload\": {\"DaysAfterInitiation\": 7}"), both.out());
         Result user = stageway("trust-policy", "--account", "111122223333", "--principal-arn",
                 "arn:aws:iam::111122223333:user/stageway-agent");
         assertTrue(user.out().contains("\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:user/stageway-agent\"}"), user.out());
