@@ -17,7 +17,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One connection's Redshift side: a small HikariCP pool of the Redshift JDBC driver's
@@ -25,6 +31,7 @@ import java.util.Map;
  * UNLOAD are authorised.
  */
 final class RedshiftConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedshiftConnection.class);
     private static final long CONNECT_TIMEOUT_MILLIS = 15_000;
 
 
@@ -118,6 +125,30 @@ final class RedshiftConnection implements AutoCloseable {
     S3Location stagingFolder(String runId, String purpose) {
         String safe = runId.replaceAll("[^A-Za-z0-9._-]", "-");
         return staging.child(safe + "/" + purpose + "/");
+    }
+
+    /**
+     * Removes a staging folder: {@code known} keys by name (no listing needed), then whatever else
+     * listing finds there (files of attempts that died). Best effort: a failure is logged, not thrown.
+     */
+    void removeFolder(S3Location folder, List<String> known) {
+        List<String> keys = new ArrayList<>(known);
+        try {
+            for (S3Object o : s3.client().listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix())).contents()) {
+                if (!keys.contains(o.key())) {
+                    keys.add(o.key());
+                }
+            }
+        } catch (SdkException e) {
+            LOG.warn("Could not list {} for staged files: {}", folder, e.getMessage());
+        }
+        for (String key : keys) {
+            try {
+                s3.client().deleteObject(b -> b.bucket(folder.bucket()).key(key));
+            } catch (SdkException e) {
+                LOG.warn("Could not remove the staged file s3://{}/{}: {}", folder.bucket(), key, e.getMessage());
+            }
+        }
     }
 
     boolean keepStagingOnFailure() {

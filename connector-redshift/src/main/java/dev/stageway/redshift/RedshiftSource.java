@@ -14,10 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import java.util.List;
 
 /**
  * A table or query as a source: planning UNLOADs it (CSV, header, gzip) to the run's staging
@@ -25,7 +22,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * plan removes the unloaded files.
  */
 final class RedshiftSource {
-    private static final Logger LOG = LoggerFactory.getLogger(RedshiftSource.class);
     private static final long SPLIT_BYTES = 128L * 1024 * 1024;
     private static final long PART_SIZE = 8L * 1024 * 1024;
     private static final int CONCURRENCY = 4;
@@ -47,7 +43,7 @@ final class RedshiftSource {
         String prefix = "s3://" + folder.bucket() + "/" + folder.prefix();
         Runnable cleanup = () -> {
             try {
-                deleteUnloaded(cluster, folder);
+                cluster.removeFolder(folder, List.of());
             } finally {
                 cluster.close();
             }
@@ -67,17 +63,6 @@ final class RedshiftSource {
         } catch (RuntimeException e) {
             cleanup.run();
             throw e;
-        }
-    }
-
-    private static void deleteUnloaded(RedshiftConnection cluster, S3Location folder) {
-        try {
-            for (S3Object o : cluster.s3().client().listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
-                    .contents()) {
-                cluster.s3().client().deleteObject(b -> b.bucket(folder.bucket()).key(o.key()));
-            }
-        } catch (SdkException e) {
-            LOG.warn("Could not remove all unloaded files in {}: {}", folder, e.getMessage());
         }
     }
 }

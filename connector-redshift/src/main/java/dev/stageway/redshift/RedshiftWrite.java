@@ -31,7 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Loads records into a Redshift table. Task writers stage gzip CSV files in S3, each attempt in a
@@ -367,23 +366,7 @@ final class RedshiftWrite implements TargetWrite {
         String bucketUrl = "s3://" + folder.bucket() + "/";
         messages.forEach(m -> m.items().forEach(file -> keys.add(file.get("url").substring(bucketUrl.length()))));
         keys.add(folder.key("manifest.json"));
-        try {
-            for (S3Object o : cluster.s3().client().listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
-                    .contents()) {
-                if (!keys.contains(o.key())) {
-                    keys.add(o.key());
-                }
-            }
-        } catch (SdkException e) {
-            LOG.warn("Could not list {} for files of dead attempts: {}", folder, e.getMessage());
-        }
-        for (String key : keys) {
-            try {
-                cluster.s3().client().deleteObject(b -> b.bucket(folder.bucket()).key(key));
-            } catch (SdkException e) {
-                LOG.warn("Could not remove the staged file s3://{}/{}: {}", folder.bucket(), key, e.getMessage());
-            }
-        }
+        cluster.removeFolder(folder, keys);
     }
 
     private void checkOpen() {

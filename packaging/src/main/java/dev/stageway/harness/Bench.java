@@ -8,7 +8,6 @@ import dev.stageway.spi.PluginBundle;
 import dev.stageway.spi.bench.StagingBench;
 import dev.stageway.spi.bench.TransferBench;
 import dev.stageway.testkit.Sandbox;
-import dev.stageway.testkit.s3.SandboxCertificate;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,8 +45,7 @@ final class Bench {
         List<Figure> figures = new ArrayList<>();
         Map<String, String> credentials = credentials();
         try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
-            Map<String, String> connection = new TreeMap<>(credentials);
-            connection.putAll(endpoints(sandbox));
+            Map<String, String> connection = Demo.endpoints(sandbox, credentials);
             if (only.contains("upload") || only.contains("download")) {
                 // The download reads what the upload wrote.
                 TransferBaseline.measure(sandbox, plugin.service(TransferBench.class), connection, size, rounds).stream()
@@ -94,21 +92,14 @@ final class Bench {
         return Set.copyOf(names);
     }
 
-    /** The customer role through the agent's keys, trusting the sandbox's certificate. */
+    /** The customer role through the agent's keys. */
     private static Map<String, String> credentials() {
         Map<String, String> m = new TreeMap<>();
         m.put("aws.access-key-id", AGENT_ACCESS_KEY_ID);
         m.put("aws.secret-access-key", AGENT_SECRET_ACCESS_KEY);
         m.put("aws.role-arn", roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE));
         m.put("aws.external-id", CUSTOMER_EXTERNAL_ID);
-        m.put("aws.ca-bundle", SandboxCertificate.caBundle().toString());
         return m;
-    }
-
-    /** Where a sandbox answers, over HTTPS. */
-    static Map<String, String> endpoints(Sandbox sandbox) {
-        return Map.of("aws.region", sandbox.region(), "aws.s3.endpoint", sandbox.s3TlsEndpoint().toString(), "aws.sts.endpoint",
-                sandbox.stsEndpoint().toString(), "aws.s3.path-style-access", "true");
     }
 
     /** A job shorter than one session: read the uploaded object's folder as CSV lines and write them back. */

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
 /** The memory figure: the peak heap of the plugin's transfers, each run in a child JVM with a small heap. */
 final class HeapProbe {
@@ -32,8 +31,7 @@ final class HeapProbe {
     static Figure measure(Path bundle, Map<String, String> connection) throws Exception {
         Path data = java.nio.file.Files.createTempDirectory("stageway-bench-");
         try (Sandbox sandbox = Sandbox.builder().dataDirectory(data).build()) {
-            Map<String, String> here = new TreeMap<>(connection);
-            here.putAll(Bench.endpoints(sandbox));
+            Map<String, String> here = Demo.endpoints(sandbox, connection);
             long small = peakHeap(bundle, here, 256L * MIB);
             long large = peakHeap(bundle, here, 2048L * MIB);
             return figure("memory", large / (double) MIB, "MiB", small / (double) MIB, "<= 1.1, 2 GiB with " + CHILD_HEAP);
