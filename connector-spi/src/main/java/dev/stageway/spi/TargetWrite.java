@@ -34,6 +34,11 @@ public interface TargetWrite extends AutoCloseable {
     /** Gives up: nothing becomes visible, and everything any attempt staged is removed. */
     void abort(Throwable cause);
 
+    /** Gives up without a cause to keep: {@link #abort(Throwable)} with none. */
+    default void abort() {
+        abort(null);
+    }
+
     /** Aborts unless committed. */
     @Override
     void close();

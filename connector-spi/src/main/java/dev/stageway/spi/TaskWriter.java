@@ -16,6 +16,11 @@ public interface TaskWriter extends AutoCloseable {
     /** Gives up this attempt: removes only what it staged. {@code cause} is kept for logs. */
     void abort(Throwable cause);
 
+    /** Gives up without a cause to keep: {@link #abort(Throwable)} with none. */
+    default void abort() {
+        abort(null);
+    }
+
     /** Aborts unless prepared. */
     @Override
     void close();
