@@ -57,7 +57,7 @@ final class S3Gateway extends HttpServlet {
         this.iam = iam;
         this.kms = kms;
         this.buckets = buckets;
-        this.uploads = new Uploads();
+        this.uploads = new Uploads(iam.clock());
         this.store = store;
         this.handler = handler;
         this.authentication = new S3Authentication(iam, region);
@@ -244,6 +244,7 @@ final class S3Gateway extends HttpServlet {
 
     /** An upload id must name an open upload of this very key, or S3 answers NoSuchUpload. */
     private void requireUpload(S3Request r, String bucket) {
+        own.applyLifecycle(bucket);
         String id = r.param("uploadId").orElse("");
         String key = r.key().get();
         boolean open = uploads.get(id, bucket, key).isPresent()

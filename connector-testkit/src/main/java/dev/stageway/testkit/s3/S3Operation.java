@@ -21,7 +21,7 @@ record S3Operation(String name, String action, Scope scope, Handling handling) {
     enum Handling {
         /** s3proxy, behind the sandbox's checks. */
         PROXY,
-        /** The sandbox itself (bucket policies, listing uploads with their initiators, object tags). */
+        /** The sandbox itself (bucket policies and lifecycle rules, listing uploads with their initiators, object tags). */
         SANDBOX,
         /** Authorised as S3 would, then refused: the sandbox does not model what it does. */
         REFUSED
@@ -43,7 +43,7 @@ record S3Operation(String name, String action, Scope scope, Handling handling) {
                     Handling.REFUSED)),
             Map.entry("lifecycle", new Config("GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration",
                     "PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration", "DeleteBucketLifecycle",
-                    "s3:PutLifecycleConfiguration", Handling.REFUSED)),
+                    "s3:PutLifecycleConfiguration", Handling.SANDBOX)),
             Map.entry("tagging", new Config("GetBucketTagging", "s3:GetBucketTagging", "PutBucketTagging", "s3:PutBucketTagging",
                     "DeleteBucketTagging", "s3:PutBucketTagging", Handling.REFUSED)),
             Map.entry("cors", new Config("GetBucketCors", "s3:GetBucketCORS", "PutBucketCors", "s3:PutBucketCORS",

@@ -105,7 +105,7 @@ final class SandboxBlobStore extends ForwardingBlobStore {
         boolean fullObject = r.header("x-amz-checksum-type").map("FULL_OBJECT"::equalsIgnoreCase)
                 .orElse(algorithm.map("CRC64NVME"::equalsIgnoreCase).orElse(false));
         uploads.started(upload.id(), new Uploads.Upload(request.bucket(), request.key(), scope.identity().principal(),
-                algorithm, fullObject, r.header("x-amz-server-side-encryption"), scope.kmsKeyArn(),
+                uploads.now(), algorithm, fullObject, r.header("x-amz-server-side-encryption"), scope.kmsKeyArn(),
                 new java.util.concurrent.ConcurrentHashMap<>()));
         return upload;
     }
@@ -140,7 +140,8 @@ final class SandboxBlobStore extends ForwardingBlobStore {
         return done;
     }
 
-    private static SdkChecksum checksum(String algorithm) {
+    /** A fresh checksum of S3's algorithm {@code algorithm} ({@code CRC32}, ...; CRC32 for one it does not name). */
+    static SdkChecksum checksum(String algorithm) {
         return SdkChecksum.forAlgorithm(switch (algorithm.toUpperCase(java.util.Locale.ROOT)) {
             case "CRC32C" -> DefaultChecksumAlgorithm.CRC32C;
             case "CRC64NVME" -> DefaultChecksumAlgorithm.CRC64NVME;

@@ -10,22 +10,28 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
  * The operations the sandbox answers itself, because s3proxy keeps no record of what they
- * report: bucket policies (which the sandbox's IAM evaluates), bucket creation (which account
- * owns the bucket), the bucket's region, the initiators of multipart uploads, and object tags
- * (the sandbox keeps none, so an object's tag set is truthfully empty).
+ * report: bucket policies (which the sandbox's IAM evaluates), lifecycle configurations (whose
+ * AbortIncompleteMultipartUpload rules it applies), bucket creation (which account owns the
+ * bucket), the bucket's region, the initiators of multipart uploads, and object tags (the sandbox
+ * keeps none, so an object's tag set is truthfully empty).
  */
 final class SandboxOperations {
     private static final String XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -65,6 +71,23 @@ final class SandboxOperations {
             }
             case "DeleteBucketPolicy" -> {
                 buckets.setPolicy(bucket, Optional.empty());
+                resp.setStatus(204);
+            }
+            case "GetBucketLifecycleConfiguration" -> {
+                Lifecycle l = buckets.lifecycle(bucket).orElseThrow(() -> new S3Error(404, "NoSuchLifecycleConfiguration",
+                        "The lifecycle configuration does not exist", Map.of("BucketName", bucket)));
+                resp.setHeader("x-amz-transition-default-minimum-object-size", "all_storage_classes_128K");
+                send(resp, 200, "application/xml", l.xml());
+            }
+            case "PutBucketLifecycleConfiguration" -> {
+                byte[] body = req.getInputStream().readAllBytes();
+                verifyRequiredChecksum(r, body, "Put Bucket Lifecycle");
+                buckets.setLifecycle(bucket, Optional.of(Lifecycle.parse(body)));
+                resp.setHeader("x-amz-transition-default-minimum-object-size", "all_storage_classes_128K");
+                resp.setStatus(200);
+            }
+            case "DeleteBucketLifecycle" -> {
+                buckets.setLifecycle(bucket, Optional.empty());
                 resp.setStatus(204);
             }
             case "GetBucketLocation" -> send(resp, 200, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
@@ -120,8 +143,68 @@ final class SandboxOperations {
         resp.setStatus(200);
     }
 
+    /**
+     * Aborts the bucket's uploads its lifecycle rules have expired. S3 does this in the
+     * background; the sandbox does it before anything could see such an upload: a listing, or a
+     * request naming an upload.
+     */
+    void applyLifecycle(String bucket) {
+        Optional<Lifecycle> lifecycle = buckets.lifecycle(bucket);
+        if (lifecycle.isEmpty()) {
+            return;
+        }
+        Instant now = uploads.now();
+        for (MultipartUpload u : store.listMultipartUploads(bucket)) {
+            Instant initiated = uploads.get(u.uploadId()).map(Uploads.Upload::initiated).orElse(u.initiated());
+            if (initiated != null && lifecycle.get().abortAt(u.key(), initiated).filter(at -> !at.isAfter(now)).isPresent()) {
+                store.abortMultipartUpload(new org.gaul.s3proxy.blobstore.domain.MultipartUpload(u.uploadId(),
+                        CreateMultipartUploadRequest.builder().bucket(bucket).key(u.key()).build()));
+                uploads.ended(u.uploadId());
+            }
+        }
+    }
+
+    /**
+     * The integrity check S3 requires of some bucket configuration writes: a Content-MD5 or an
+     * {@code x-amz-checksum-*} header, which must match the body.
+     */
+    private static void verifyRequiredChecksum(S3Request r, byte[] body, String what) {
+        Optional<String> md5 = r.header("Content-MD5");
+        Optional<String> algorithm = r.headers().keySet().stream()
+                .filter(h -> h.startsWith("x-amz-checksum-") && !h.equals("x-amz-checksum-type") && !h.equals("x-amz-checksum-mode"))
+                .map(h -> h.substring("x-amz-checksum-".length()).toUpperCase(Locale.ROOT)).findFirst();
+        if (md5.isEmpty() && algorithm.isEmpty()) {
+            throw new S3Error(400, "InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for " + what + " requests");
+        }
+        if (algorithm.isPresent()) {
+            if (!List.of("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256").contains(algorithm.get())) {
+                throw new S3Error(400, "InvalidRequest", "Value for x-amz-checksum-" + algorithm.get().toLowerCase(Locale.ROOT)
+                        + " header is invalid.");
+            }
+            var checksum = SandboxBlobStore.checksum(algorithm.get());
+            checksum.update(body, 0, body.length);
+            String given = r.header("x-amz-checksum-" + algorithm.get().toLowerCase(Locale.ROOT)).orElse("");
+            if (!Base64.getEncoder().encodeToString(checksum.getChecksumBytes()).equals(given)) {
+                throw new S3Error(400, "BadDigest", "The " + algorithm.get() + " you specified did not match the calculated checksum.");
+            }
+        }
+        if (md5.isPresent()) {
+            byte[] digest;
+            try {
+                digest = MessageDigest.getInstance("MD5").digest(body);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            if (!Base64.getEncoder().encodeToString(digest).equals(md5.get())) {
+                throw new S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.",
+                        Map.of("ExpectedDigest", md5.get()));
+            }
+        }
+    }
+
     /** ListMultipartUploads, naming each upload's real initiator. */
     private void listUploads(S3Request r, String bucket, HttpServletResponse resp) throws IOException {
+        applyLifecycle(bucket);
         if (r.param("delimiter").filter(d -> !d.isEmpty()).isPresent()) {
             throw S3Error.notModelled("ListMultipartUploads with a delimiter");
         }
@@ -165,7 +248,8 @@ final class SandboxOperations {
             element(x, "ID", canonicalId(owner));
             x.append("</Owner>");
             element(x, "StorageClass", "STANDARD");
-            element(x, "Initiated", Optional.ofNullable(u.initiated()).orElse(Instant.EPOCH).truncatedTo(ChronoUnit.MILLIS).toString());
+            Instant initiated = known.map(Uploads.Upload::initiated).or(() -> Optional.ofNullable(u.initiated())).orElse(Instant.EPOCH);
+            element(x, "Initiated", initiated.truncatedTo(ChronoUnit.MILLIS).toString());
             known.flatMap(Uploads.Upload::checksumAlgorithm).ifPresent(a -> element(x, "ChecksumAlgorithm", a));
             x.append("</Upload>");
         }

@@ -25,6 +25,8 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -227,6 +229,55 @@ class ProtocolConformanceTest {
                         },
                         () -> put(user("admin"), SECURE, true, b -> b.serverSideEncryption(ServerSideEncryption.AES256)),
                         403, "AccessDenied", "with an explicit deny in a resource-based policy"),
+                new Rule("A lifecycle rule must have an action, and AbortIncompleteMultipartUpload a positive number of days",
+                        () -> lifecycle(LifecycleRule.builder().id("abort").filter(f -> f.prefix("up/")).status(ExpirationStatus.ENABLED)
+                                .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(7)).build()),
+                        () -> lifecycle(LifecycleRule.builder().id("abort").filter(f -> f.prefix("up/")).status(ExpirationStatus.ENABLED)
+                                .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(0)).build()),
+                        400, "InvalidArgument", "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer"),
+                new Rule("Lifecycle rule IDs are unique within a bucket",
+                        () -> lifecycle(abortRule("a", "up/"), abortRule("b", "down/")),
+                        () -> lifecycle(abortRule("a", "up/"), abortRule("a", "down/")),
+                        400, "InvalidArgument", "Rule ID must be unique"),
+                new Rule("A bucket without a lifecycle configuration answers 404 NoSuchLifecycleConfiguration",
+                        () -> {
+                            lifecycle(abortRule("a", "up/"), abortRule("b", ""));
+                            try (S3Client s3 = aws.s3(user("admin"))) {
+                                var rules = s3.getBucketLifecycleConfiguration(b -> b.bucket(DATA)).rules();
+                                assertEquals(List.of("a", "b"), rules.stream().map(LifecycleRule::id).toList());
+                                assertEquals(7, rules.get(0).abortIncompleteMultipartUpload().daysAfterInitiation());
+                                assertEquals("up/", rules.get(0).filter().prefix());
+                            }
+                        },
+                        () -> {
+                            try (S3Client s3 = aws.s3(user("admin"))) {
+                                s3.deleteBucketLifecycle(b -> b.bucket(DATA));
+                                s3.getBucketLifecycleConfiguration(b -> b.bucket(DATA));
+                            }
+                        }, 404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"),
+                new Rule("Reading a bucket's lifecycle configuration needs s3:GetLifecycleConfiguration",
+                        () -> {
+                            lifecycle(abortRule("a", "up/"));
+                            try (S3Client s3 = aws.s3(user("admin"))) {
+                                s3.getBucketLifecycleConfiguration(b -> b.bucket(DATA));
+                            }
+                        },
+                        () -> {
+                            try (S3Client s3 = aws.s3(user("reader"))) {
+                                s3.getBucketLifecycleConfiguration(b -> b.bucket(DATA));
+                            }
+                        }, 403, "AccessDenied", "s3:GetLifecycleConfiguration on resource: \"arn:aws:s3:::conf-data\""),
+                new Rule("Listing multipart uploads needs s3:ListBucketMultipartUploads (s3:ListBucket is not enough)",
+                        () -> {
+                            try (S3Client s3 = aws.s3(user("admin"))) {
+                                s3.listMultipartUploads(b -> b.bucket(DATA).prefix("allowed/"));
+                            }
+                        },
+                        () -> {
+                            try (S3Client s3 = aws.s3(user("lister"))) {
+                                s3.listMultipartUploads(b -> b.bucket(DATA).prefix("allowed/"));
+                            }
+                        }, 403, "AccessDenied", "s3:ListBucketMultipartUploads"),
                 new Rule("No key id means the account's aws/s3 key",
                         () -> {
                             try (S3Client s3 = aws.s3(user("admin"))) {
@@ -255,6 +306,17 @@ class ProtocolConformanceTest {
         try (S3Client s3 = aws.s3(who)) {
             String id = s3.createMultipartUpload(b -> b.bucket(DATA).key("up/abort")).uploadId();
             s3.abortMultipartUpload(b -> b.bucket(DATA).key("up/abort").uploadId(id));
+        }
+    }
+
+    private static LifecycleRule abortRule(String id, String prefix) {
+        return LifecycleRule.builder().id(id).filter(f -> f.prefix(prefix)).status(ExpirationStatus.ENABLED)
+                .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(7)).build();
+    }
+
+    private static void lifecycle(LifecycleRule... rules) {
+        try (S3Client s3 = aws.s3(user("admin"))) {
+            s3.putBucketLifecycleConfiguration(b -> b.bucket(DATA).lifecycleConfiguration(c -> c.rules(rules)));
         }
     }
 
