@@ -83,9 +83,18 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
      * would throttle), and distinct per tenant. Runs are told apart by the User-Agent instead.
      */
     static String defaultSessionName(String caller, String roleArn) {
+        return DEFAULT_SESSION_NAME_PREFIX + digest(caller, roleArn);
+    }
+
+    static final String DEFAULT_SESSION_NAME_PREFIX = "stageway-";
+
+    /** Every default session name: the prefix and 16 hex digits. */
+    static final java.util.regex.Pattern DEFAULT_SESSION_NAME = java.util.regex.Pattern.compile("stageway-[0-9a-f]{16}");
+
+    private static String digest(String caller, String roleArn) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest((caller + "|" + roleArn).getBytes(StandardCharsets.UTF_8));
-            return "stageway-" + HexFormat.of().formatHex(digest, 0, 8);
+            return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

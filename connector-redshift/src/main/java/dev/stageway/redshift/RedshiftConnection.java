@@ -3,13 +3,13 @@ package dev.stageway.redshift;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.RedshiftProperties.CopyAuth;
 import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.CsvObjectSource;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.spi.RunContext;
 import java.sql.Connection;
@@ -19,6 +19,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +54,7 @@ final class RedshiftConnection implements AutoCloseable {
 
     static RedshiftConnection open(RunContext context, Map<String, String> connection, Map<String, String> side, int concurrency) {
         ParsedProperties p = RedshiftProperties.CONNECTION.parse(connection);
-        AwsSettings aws = AwsSettings.parse(AwsProperties.CONNECTION.select(connection), AwsProperties.ADVANCED.select(side),
-                context.runId());
+        AwsSettings aws = CsvObjectSource.settings(context, connection, side);
         S3Connection s3 = S3Connection.open(context, aws, concurrency);
         try {
             // The driver's own DataSource: DriverManager does not see drivers inside a plugin's class loader.
@@ -119,6 +121,29 @@ final class RedshiftConnection implements AutoCloseable {
         }
         return RedshiftStatements.credentials(s3.credentials().snapshot(
                 Duration.ofSeconds(properties.get(RedshiftProperties.CREDENTIAL_VALIDITY))));
+    }
+
+    /** The staging path, under which every run has its folder. */
+    S3Location staging() {
+        return staging;
+    }
+
+    /**
+     * The shapes of what runs put under the staging path (relative to it): a load's folder with
+     * its manifest and one folder of part files per task attempt ({@link RedshiftWrite},
+     * {@link StagingFiles}), UNLOAD's files ({@link RedshiftSource}), and the connection check's
+     * probe. The first group is the folder that one run's use of it made.
+     */
+    private static final Pattern STAGED = Pattern.compile("([A-Za-z0-9._-]+/load/[0-9a-f]{8}/)(manifest\\.json|t\\d{5}-a\\d+/part-\\d{5}\\.csv\\.gz)"
+            + "|([A-Za-z0-9._-]+/unload/)[^/]+|([A-Za-z0-9._-]+/check/)\\.stageway-check-[A-Za-z0-9._-]+");
+
+    /** The run's folder a key under the staging path (relative to it) belongs to; empty for a key no run made. */
+    static Optional<String> stagedFolder(String relativeKey) {
+        Matcher m = STAGED.matcher(relativeKey);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(4));
     }
 
     /** A folder of the staging path for one run's files. */

@@ -23,6 +23,10 @@ import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.Split;
 import dev.stageway.spi.TargetWrite;
+import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.Leftovers;
+import dev.stageway.spi.Leftover;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +73,7 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
         List<CheckStep> steps = new ArrayList<>();
         try (RedshiftConnection cluster = RedshiftConnection.open(context, connection, side, 1)) {
             S3Checks.add(steps, cluster.s3(), cluster.stagingFolder(context.runId(), "check"), true, context.runId());
+            S3Checks.lifecycle(steps, cluster.s3(), cluster.staging());
             S3Checks.step(steps, "select 1 on " + RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL), () -> {
                 try (Connection c = cluster.jdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("select 1")) {
                     r.next();
@@ -81,6 +86,24 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
             steps.add(CheckStep.failed("open the Redshift connection", e.getMessage(), "check the connection properties"));
         }
         return steps;
+    }
+
+    /**
+     * What runs left under the staging path, as a source (UNLOAD) or a target (loads) alike:
+     * uploads of staged files still open, then the folders of runs whose newest file is older.
+     * Needs no database connection.
+     */
+    @Override
+    public List<Leftover> cleanUp(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource,
+                                  Instant before, boolean dryRun) {
+        ConfigurationException.throwIfAny(asSource ? validateSource(connection, side) : validateTarget(connection, side));
+        S3Location staging = S3Location.parse(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.STAGING_PATH));
+        try (S3Connection s3 = S3Connection.open(context, CsvObjectSource.settings(context, connection, side), 1)) {
+            List<Leftover> found = new ArrayList<>(Leftovers.uploads(s3, staging,
+                    key -> RedshiftConnection.stagedFolder(key).isPresent(), before, dryRun));
+            found.addAll(Leftovers.folders(s3, staging, RedshiftConnection::stagedFolder, before, dryRun));
+            return found;
+        }
     }
 
     @Override

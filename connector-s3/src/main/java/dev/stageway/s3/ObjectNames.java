@@ -35,6 +35,15 @@ final class ObjectNames {
         return new ObjectNames(String.format("%s-t%05d", stem, task), extension, numbered);
     }
 
+    /**
+     * Whether {@code name} is one a write with these names could give any of its objects: of any
+     * task, numbered or not (a later run may have rolled over where this one would not).
+     */
+    boolean couldBe(String name) {
+        return java.util.regex.Pattern.matches(java.util.regex.Pattern.quote(stem) + "(-t\\d{5})?(-\\d{5})?"
+                + java.util.regex.Pattern.quote(extension), name);
+    }
+
     /** The name of object {@code sequence} (from 1). */
     String name(int sequence) {
         return numbered ? String.format("%s-%05d%s", stem, sequence, extension) : stem + extension;

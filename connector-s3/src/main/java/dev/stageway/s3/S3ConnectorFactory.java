@@ -19,6 +19,9 @@ import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.Split;
 import dev.stageway.spi.TargetWrite;
+import dev.stageway.s3.transfer.Leftovers;
+import dev.stageway.spi.Leftover;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,9 @@ public final class S3ConnectorFactory implements ConnectorFactory {
         AwsSettings settings = AwsSettings.parse(connection, AwsProperties.ADVANCED.select(side), context.runId());
         try (S3Connection s3 = S3Connection.open(context, settings, 1)) {
             S3Checks.add(steps, s3, folder, !asSource, context.runId());
+            if (!asSource) {
+                S3Checks.lifecycle(steps, s3, folder);
+            }
         } catch (RuntimeException e) {
             steps.add(CheckStep.failed("open the S3 connection", e.getMessage(), "check the AWS connection properties"));
         }
@@ -108,6 +114,21 @@ public final class S3ConnectorFactory implements ConnectorFactory {
         ConfigurationException.throwIfAny(validateTarget(connection, target));
         return new S3Write(context, CsvObjectSource.settings(context, connection, target),
                 S3Properties.target(S3Properties.TARGET.parse(target)), schema);
+    }
+
+    /** A target's uploads left open: those of its object names that Stageway started as this connection. */
+    @Override
+    public List<Leftover> cleanUp(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource,
+                                  Instant before, boolean dryRun) {
+        if (asSource) {
+            ConfigurationException.throwIfAny(validateSource(connection, side));
+            return List.of();   // reading leaves nothing behind
+        }
+        ConfigurationException.throwIfAny(validateTarget(connection, side));
+        S3Target target = S3Properties.target(S3Properties.TARGET.parse(side));
+        try (S3Connection s3 = S3Connection.open(context, CsvObjectSource.settings(context, connection, side), 1)) {
+            return Leftovers.uploads(s3, target.location(), name -> target.names().couldBe(name), before, dryRun);
+        }
     }
 
     /** A region named in the folder URL must be the connection's, or every request would be redirected. */

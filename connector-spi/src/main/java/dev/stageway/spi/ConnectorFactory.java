@@ -2,6 +2,7 @@ package dev.stageway.spi;
 
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyTable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,4 +78,18 @@ public interface ConnectorFactory {
      * @throws dev.stageway.error.StagewayException       when the target cannot be reached
      */
     TargetWrite openWrite(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema);
+
+    /**
+     * Finds what runs of this connector left behind under a source's ({@code asSource}) or a
+     * target's locations when their process died (a run that fails or is stopped removes its own),
+     * made before {@code before}, and removes it unless {@code dryRun}. Only what the connector
+     * recognises as its own is touched. A connector that leaves nothing behind finds nothing.
+     *
+     * @throws dev.stageway.config.ConfigurationException with every problem, before any network call
+     * @throws dev.stageway.error.StagewayException       when the locations cannot be listed
+     */
+    default List<Leftover> cleanUp(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource,
+                                   Instant before, boolean dryRun) {
+        return List.of();
+    }
 }

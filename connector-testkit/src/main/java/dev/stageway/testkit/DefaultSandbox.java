@@ -2,6 +2,10 @@ package dev.stageway.testkit;
 
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The typical multi-tenant picture: an agent account (its IAM user, its EC2 instance role and
@@ -97,6 +101,13 @@ public final class DefaultSandbox {
     }
 
     /** The customer's KMS key, which {@link #CUSTOMER_SECURE_BUCKET} encrypts with by default. */
+    /** An S3 client of the customer's administrator (who owns the customer's buckets), over plain HTTP. */
+    public static S3Client customerAdminS3(Sandbox sandbox) {
+        return S3Client.builder().region(Region.of(sandbox.region())).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
+                        CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
+    }
+
     public static String customerKeyArn() {
         return "arn:aws:kms:" + REGION + ":" + CUSTOMER_ACCOUNT + ":key/" + CUSTOMER_KMS_KEY_ID;
     }
@@ -124,10 +135,15 @@ public final class DefaultSandbox {
                 + (prefix.isEmpty() ? "" : ",\"Condition\":{\"StringLike\":{\"s3:prefix\":\"" + prefix + "*\"}}") + "}";
     }
 
-    /** What the connectors do in a folder, and nothing more: list, read, write, abort their uploads, delete. */
+    /**
+     * What the connectors do in a folder, and nothing more: list, read, write, abort their
+     * uploads, delete; and, on its bucket, what cleanup and the connection check need: list the
+     * open uploads, read the lifecycle rules (neither action can be limited to a prefix).
+     */
     private static String folder(String bucket, String prefix) {
         return list(bucket, prefix) + ",{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:AbortMultipartUpload\","
-                + "\"s3:DeleteObject\"],\"Resource\":\"" + objects(bucket, prefix) + "\"}";
+                + "\"s3:DeleteObject\"],\"Resource\":\"" + objects(bucket, prefix) + "\"},{\"Effect\":\"Allow\",\"Action\":["
+                + "\"s3:ListBucketMultipartUploads\",\"s3:GetLifecycleConfiguration\"],\"Resource\":\"arn:aws:s3:::" + bucket + "\"}";
     }
 
     private static String useKey(String keyArn) {

@@ -112,11 +112,12 @@ final class Commands {
                 boolean asSource = side.prefix().equals("source");
                 out.println(side.prefix() + " (" + side.connector() + "):");
                 for (CheckStep step : f.check(context, side.connection(f), side.own(f, asSource), asSource)) {
-                    out.println("  [" + (step.passed() ? "pass" : "FAIL") + "] " + step.name() + ": " + step.detail());
-                    if (!step.passed()) {
+                    out.println("  [" + (step.warns() ? "warn" : step.passed() ? "pass" : "FAIL") + "] " + step.name() + ": "
+                            + step.detail());
+                    if (!step.hint().isEmpty()) {
                         out.println("         hint: " + step.hint());
-                        allPassed = false;
                     }
+                    allPassed &= step.passed();
                 }
             }
             out.println(allPassed ? "all checks passed" : "some checks failed");

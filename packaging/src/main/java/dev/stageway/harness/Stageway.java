@@ -28,7 +28,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "stageway", mixinStandardHelpOptions = true, versionProvider = Stageway.Version.class,
         description = "Moves data between Amazon S3 and Amazon Redshift with the Stageway plugin.",
         subcommands = {Subcommands.Describe.class, Subcommands.Validate.class, Subcommands.Check.class, Subcommands.Run.class,
-                Subcommands.TrustPolicyCommand.class, Subcommands.Sandbox.class, Subcommands.Demo.class, Subcommands.Bench.class,
+                Subcommands.CleanupCommand.class, Subcommands.TrustPolicyCommand.class, Subcommands.Sandbox.class, Subcommands.Demo.class, Subcommands.Bench.class,
                 Subcommands.BenchTransfer.class},
         footer = {"", "The plugin bundle is --plugin PATH, else $STAGEWAY_PLUGIN, else stageway-plugin.zip beside the jar.",
                 "Exit codes: 0 success, 2 configuration or usage error, 3 authentication or authorisation failure, "

@@ -102,6 +102,29 @@ final class Subcommands {
         }
     }
 
+    @Command(name = "cleanup", mixinStandardHelpOptions = true,
+            description = "Aborts the multipart uploads and removes the staging folders that runs of a mapping left behind when their "
+                    + "process died, and nothing else; prints what it removed.")
+    static final class CleanupCommand implements Callable<Integer> {
+        @ParentCommand
+        Stageway top;
+
+        @Parameters(paramLabel = "FILE", description = "The mapping file: its target's folder and its staging paths are searched.")
+        Path file;
+
+        @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "24h", description = "Only what was made longer ago "
+                + "than this: a number and s, m, h or d (default 24h, which spares runs still going).")
+        String olderThan;
+
+        @Option(names = "--dry-run", description = "Lists what would be removed; removes nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return Cleanup.run(top.bundle(), file, Cleanup.age(olderThan), dryRun, top.out);
+        }
+    }
+
     @Command(name = "trust-policy", mixinStandardHelpOptions = true,
             description = "The trust policy (and least-privilege permissions) a customer installs on the role Stageway assumes.")
     static final class TrustPolicyCommand implements Callable<Integer> {

@@ -165,14 +165,17 @@ final class TrustPolicy {
      * What the role Stageway assumes needs. The data folder: list it (the S3 source, the
      * connection check), read it (the source), write it (the target, in parts), abort uploads a
      * failed write started, delete (the check's probe, and objects a failed commit had already
-     * published). The staging folder: the same, for staged files, COPY reading them with the
-     * session's credentials, UNLOAD writing and the read that follows it. The KMS key: data keys
-     * for SSE-KMS writes, decryption for reads and for multipart writes.
+     * published), list the bucket's open uploads (cleanup) and read its lifecycle rules (the
+     * check). The staging folder: the same, for staged files, COPY reading them with the
+     * session's credentials, UNLOAD writing and the read that follows it, and cleanup removing
+     * dead runs' folders. The KMS key: data keys for SSE-KMS writes, decryption for reads and for
+     * multipart writes.
      */
     static List<Grant> permissions(Optional<Folder> folder, Optional<Folder> staging, Optional<String> kmsKey) {
         List<Grant> grants = new ArrayList<>();
         folder.ifPresent(f -> grants.addAll(folderGrants("Folder", f)));
         staging.ifPresent(s -> grants.addAll(folderGrants("Staging", s)));
+        grants.addAll(bucketGrants(folder, staging));
         kmsKey.ifPresent(k -> {
             grants.add(new Grant("EncryptWithKey", List.of("kms:GenerateDataKey"), k, Optional.empty()));
             grants.add(new Grant("DecryptWithKey", List.of("kms:Decrypt"), k, Optional.empty()));
@@ -187,6 +190,22 @@ final class TrustPolicy {
                 new Grant("Write" + name, List.of("s3:PutObject"), f.objects(), Optional.empty()),
                 new Grant("AbortUploadsIn" + name, List.of("s3:AbortMultipartUpload"), f.objects(), Optional.empty()),
                 new Grant("DeleteIn" + name, List.of("s3:DeleteObject"), f.objects(), Optional.empty()));
+    }
+
+    /**
+     * Per bucket of the folders: listing its open uploads (cleanup) and reading its lifecycle rules
+     * (the connection check). S3 offers no prefix condition for either, so they are the bucket's.
+     */
+    private static List<Grant> bucketGrants(Optional<Folder> folder, Optional<Folder> staging) {
+        List<String> buckets = java.util.stream.Stream.of(folder, staging).flatMap(Optional::stream).map(Folder::bucketArn).distinct()
+                .toList();
+        List<Grant> grants = new ArrayList<>();
+        for (int i = 0; i < buckets.size(); i++) {
+            String n = i == 0 ? "" : String.valueOf(i + 1);
+            grants.add(new Grant("ListOpenUploads" + n, List.of("s3:ListBucketMultipartUploads"), buckets.get(i), Optional.empty()));
+            grants.add(new Grant("ReadLifecycleRules" + n, List.of("s3:GetLifecycleConfiguration"), buckets.get(i), Optional.empty()));
+        }
+        return grants;
     }
 
     /**

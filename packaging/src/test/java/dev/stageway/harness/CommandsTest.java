@@ -24,10 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Every command end to end through the bundle, with its exit code, and a canary secret that never shows. */
@@ -61,9 +58,7 @@ class CommandsTest {
                 "aws.s3.tls-endpoint", "aws.sts.endpoint", "customer.bucket", "customer.external-id", "customer.kms-key-arn",
                 "customer.role-arn", "customer.secure-bucket", "redshift.iam-role", "redshift.jdbc-url", "redshift.password",
                 "redshift.user", "staging.bucket"), List.copyOf(env.keySet()));
-        try (S3Client admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
-                        CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {
+        try (S3Client admin = customerAdminS3(sandbox)) {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/in/a.csv"), RequestBody.fromString("id,name\n1,a\n2,b\n3,\"c, d\"\n"));
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/bad/a.csv"), RequestBody.fromString("id,name\nx,a\n"));
         }

@@ -14,10 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -40,9 +37,7 @@ class InterruptionTest {
     @Test
     void aSignalAbortsTheRunAndExitsWithItsCode() throws Exception {
         try (Sandbox sandbox = Sandbox.start();
-             S3Client admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
-                             CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {
+             S3Client admin = customerAdminS3(sandbox)) {
             for (int i = 0; i < 150; i++) {
                 String key = String.format("slow/part-%03d.csv", i);
                 admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(key), RequestBody.fromString("id,name\n1,a\n2,b\n"));

@@ -32,10 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -59,9 +56,7 @@ class ParallelRunTest {
     static void start() throws Exception {
         sandbox = Sandbox.builder().withRedshift().build();
         plugin = PluginBundle.open(BUNDLE);
-        admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
-                        CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
+        admin = customerAdminS3(sandbox);
         for (int i = 0; i < OBJECTS; i++) {
             StringBuilder csv = new StringBuilder("id,name\n");
             for (int r = 0; r < ROWS_PER_OBJECT; r++) {

@@ -17,10 +17,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -100,9 +97,7 @@ class SpiOnlyHostTest {
                 source.toString()), "the host compiles against connector-spi alone");
 
         try (Sandbox sandbox = Sandbox.builder().withRedshift().build();
-             S3Client admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
-                             CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
+             S3Client admin = customerAdminS3(sandbox);
              URLClassLoader host = new URLClassLoader(new URL[] {classes.toUri().toURL(), spiOnly.get(0).toUri().toURL(),
                      spiOnly.get(1).toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             for (int i = 0; i < 3; i++) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -212,16 +213,24 @@ public final class ObjectUpload extends OutputStream {
         abortUpload(s3, bucket, key, uploadId);
     }
 
-    /** Aborts a multipart upload, retrying: its parts are billed until it is gone. */
+    /**
+     * Aborts a multipart upload, retrying what may pass: its parts are billed until it is gone. An
+     * upload S3 no longer has (404) is gone already; a refusal (403) will not change on retry.
+     */
     static void abortUpload(S3Client s3, String bucket, String key, String uploadId) {
         for (int attempt = 1; ; attempt++) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
                 return;
             } catch (SdkException e) {
-                if (attempt == ABORT_ATTEMPTS) {
-                    LOG.error("Could not abort multipart upload {} of s3://{}/{} after {} attempts; its parts stay until a "
-                            + "bucket lifecycle rule removes them: {}", uploadId, bucket, key, attempt, e.getMessage());
+                int status = e instanceof AwsServiceException ase ? ase.statusCode() : 0;
+                if (status == 404) {
+                    LOG.debug("Multipart upload {} of s3://{}/{} was already gone", uploadId, bucket, key);
+                    return;
+                }
+                if (attempt == ABORT_ATTEMPTS || status == 403) {
+                    LOG.error("Could not abort multipart upload {} of s3://{}/{}; its parts stay until `stageway cleanup` or a "
+                            + "bucket lifecycle rule removes them: {}", uploadId, bucket, key, e.getMessage());
                     return;
                 }
                 sleepQuietly(200L << attempt);

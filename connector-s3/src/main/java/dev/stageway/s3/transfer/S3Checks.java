@@ -7,9 +7,14 @@ import dev.stageway.error.StagewayException;
 import dev.stageway.spi.CheckStep;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
+import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
 
 /** The connection-test steps every S3-backed connector shares. */
 public final class S3Checks {
@@ -39,6 +44,57 @@ public final class S3Checks {
                 return "written and removed";
             }, "the identity needs s3:PutObject and s3:DeleteObject on the folder");
         }
+    }
+
+    /**
+     * Whether a lifecycle rule of the folder's bucket aborts multipart uploads left open under the
+     * folder (by an agent that died mid-run); a warning when none does, or when the rules cannot
+     * be read.
+     */
+    public static void lifecycle(List<CheckStep> steps, S3Connection s3, S3Location folder) {
+        String name = "lifecycle rule aborting incomplete uploads under " + folder;
+        String advice = "install the rule `stageway trust-policy --folder` or `--staging` prints, or run `stageway cleanup` regularly";
+        List<LifecycleRule> rules;
+        try {
+            rules = s3.client().getBucketLifecycleConfiguration(b -> b.bucket(folder.bucket())).rules();
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                steps.add(CheckStep.warning(name, "the bucket has no lifecycle configuration: uploads left open by an agent that died "
+                        + "are billed until removed", advice));
+            } else {
+                steps.add(CheckStep.warning(name, "cannot read the bucket's lifecycle configuration (" + e.awsErrorDetails().errorCode()
+                        + "; it needs s3:GetLifecycleConfiguration on arn:aws:s3:::" + folder.bucket() + ")", advice));
+            }
+            return;
+        } catch (SdkException e) {
+            steps.add(CheckStep.warning(name, "cannot read the bucket's lifecycle configuration: " + e.getMessage(), advice));
+            return;
+        }
+        Optional<LifecycleRule> covering = rules.stream().filter(r -> r.status() == ExpirationStatus.ENABLED
+                && r.abortIncompleteMultipartUpload() != null && ruleCovers(r, folder.prefix())).findFirst();
+        steps.add(covering.map(r -> CheckStep.passed(name, "rule " + r.id() + " aborts them "
+                        + r.abortIncompleteMultipartUpload().daysAfterInitiation() + " days after they start"))
+                .orElseGet(() -> CheckStep.warning(name, "no enabled rule of the bucket aborts incomplete multipart uploads under the "
+                        + "folder: uploads left open by an agent that died are billed until removed", advice)));
+    }
+
+    /** A rule applies to every upload under {@code prefix}: its own prefix contains it, and it filters on nothing else. */
+    @SuppressWarnings("deprecation")   // Rule.prefix: the legacy form, which rules may still use
+    private static boolean ruleCovers(LifecycleRule rule, String prefix) {
+        LifecycleRuleFilter f = rule.filter();
+        if (f == null) {
+            return prefix.startsWith(rule.prefix() == null ? "" : rule.prefix());
+        }
+        if (f.tag() != null || f.objectSizeGreaterThan() != null || f.objectSizeLessThan() != null) {
+            return false;
+        }
+        var and = f.and();
+        if (and != null && (and.hasTags() && !and.tags().isEmpty() || and.objectSizeGreaterThan() != null
+                || and.objectSizeLessThan() != null)) {
+            return false;
+        }
+        String own = and != null ? and.prefix() : f.prefix();
+        return prefix.startsWith(own == null ? "" : own);
     }
 
     /** Runs one step; false when it failed. */

@@ -161,16 +161,16 @@ class PolicyConformanceTest {
                         () -> {
                             try (S3Client s3 = aws.s3(user("reader"))) {
                                 var e = assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
-                                        () -> s3.getBucketLifecycleConfiguration(b -> b.bucket(DATA)));
+                                        () -> s3.getBucketTagging(b -> b.bucket(DATA)));
                                 assertEquals("AccessDenied", e.awsErrorDetails().errorCode());
-                                assertTrue(e.awsErrorDetails().errorMessage().contains("s3:GetLifecycleConfiguration"));
+                                assertTrue(e.awsErrorDetails().errorMessage().contains("s3:GetBucketTagging"));
                             }
                         },
                         () -> {
                             try (S3Client s3 = aws.s3(user("admin"))) {
-                                s3.getBucketLifecycleConfiguration(b -> b.bucket(DATA));
+                                s3.getBucketTagging(b -> b.bucket(DATA));
                             }
-                        }, 501, "NotImplemented", "GetBucketLifecycleConfiguration"),
+                        }, 501, "NotImplemented", "GetBucketTagging"),
                 new Rule("CopyObject needs s3:GetObject on the source and s3:PutObject on the destination (aws s3 cp between buckets)",
                         () -> {
                             try (S3Client s3 = aws.s3(user("notaction"))) {
