@@ -14,6 +14,7 @@ import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.SingleTaskWriter;
 import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.faults.Fault;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ class S3CredentialsTest {
         try (Sandbox sandbox = Sandbox.start()) {
             SandboxFixture fx = new SandboxFixture(sandbox);
             try {
-                sandbox.throttleS3(2);
+                sandbox.faults().arm(Fault.of(Fault.Kind.SLOW_DOWN).times(2));
                 assertRoundTrip(fx, fx.customerRole(), CUSTOMER_BUCKET, "throttled");
                 assertEquals(2, sandbox.iam().counter("s3 throttled"));
             } finally {

@@ -13,6 +13,7 @@ import dev.stageway.testkit.s3.nio2blob.SandboxDiskStore;
 import dev.stageway.testkit.sts.StsStandIn;
 import java.net.URI;
 import java.nio.file.Path;
+import dev.stageway.testkit.faults.Faults;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,12 +39,14 @@ public final class Sandbox implements AutoCloseable {
     private final StsStandIn sts;
     private final ImdsStandIn imds;
     private final Optional<RedshiftStandIn> redshift;
+    private final Faults faults;
 
     private Sandbox(Builder b) throws Exception {
         this.config = b.config;
         this.iam = new Iam(b.clock, b.sessionLifetime);
         this.kms = new Kms(iam, config.region());
         this.buckets = new Buckets();
+        this.faults = new Faults(b.clock);
         BlobStore store = b.dataDirectory.<BlobStore>map(SandboxDiskStore::new).orElseGet(TransientNio2BlobStore::new);
         for (SandboxConfig.Account a : config.accounts()) {
             String id = a.accountId();
@@ -76,8 +79,8 @@ public final class Sandbox implements AutoCloseable {
         S3StandIn s3Started = null;
         StsStandIn stsStarted = null;
         try {
-            s3Started = new S3StandIn(iam, kms, buckets, store, config.region());
-            stsStarted = new StsStandIn(iam, config.region());
+            s3Started = new S3StandIn(iam, kms, buckets, store, config.region(), faults);
+            stsStarted = new StsStandIn(iam, config.region(), faults);
             Optional<Role> instanceRole = config.instanceProfile().map(ip -> iam.role(ip.roleArn()).orElseThrow(() ->
                     new IllegalArgumentException("sandbox file: InstanceProfile role " + ip.roleArn() + " is not defined")));
             this.imds = new ImdsStandIn(iam, instanceRole,
@@ -98,7 +101,7 @@ public final class Sandbox implements AutoCloseable {
             SandboxConfig.RedshiftCluster spec = config.redshift().orElseThrow(() ->
                     new IllegalArgumentException("sandbox file: a Redshift stand-in was asked for but the file has no Redshift section"));
             try {
-                cluster = Optional.of(new RedshiftStandIn(iam, config.region(), s3.tlsEndpoint(), sts.endpoint(), spec));
+                cluster = Optional.of(new RedshiftStandIn(iam, config.region(), s3.tlsEndpoint(), sts.endpoint(), spec, faults));
             } catch (Exception e) {
                 imds.close();
                 sts.close();
@@ -151,9 +154,9 @@ public final class Sandbox implements AutoCloseable {
         return redshift.orElseThrow(() -> new IllegalStateException("this sandbox was built without withRedshift()"));
     }
 
-    /** Makes S3 answer the next {@code requests} requests with 503 SlowDown. */
-    public void throttleS3(int requests) {
-        s3.throttleNext(requests);
+    /** The faults its stand-ins inject: arm one to make S3, STS or Redshift fail as they can. */
+    public Faults faults() {
+        return faults;
     }
 
     /** Holds every S3 request this long before answering it (zero: not at all), as real S3's first byte takes time. */

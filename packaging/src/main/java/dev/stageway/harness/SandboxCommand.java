@@ -2,6 +2,8 @@ package dev.stageway.harness;
 
 import dev.stageway.testkit.DefaultSandbox;
 import dev.stageway.testkit.Sandbox;
+import dev.stageway.testkit.faults.Fault;
+import dev.stageway.testkit.faults.Faults;
 import dev.stageway.testkit.s3.SandboxCertificate;
 import dev.stageway.testkit.SandboxConfig;
 import java.io.IOException;
@@ -21,8 +23,18 @@ final class SandboxCommand {
 
     static final List<String> SECRET_KEYS = List.of("agent.secret-access-key", "redshift.password");
 
-    static int run(String config, String envFile, PrintStream out) {
+    static int run(String config, String envFile, String faultsFile, PrintStream out) {
+        List<Fault> faults;
+        try {
+            faults = faultsFile == null ? List.of() : Faults.read(Path.of(faultsFile));
+        } catch (IllegalArgumentException e) {
+            throw new dev.stageway.config.ConfigurationException(dev.stageway.config.Problem.of("--faults", e.getMessage()));
+        }
         Sandbox sandbox = start(config, envFile, out);
+        for (Fault f : faults) {
+            sandbox.faults().arm(f);
+            out.println("fault armed: " + f);
+        }
         try {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -170,9 +170,13 @@ final class Subcommands {
         @Option(names = "--write-env", paramLabel = "FILE", description = "Writes the endpoints and sandbox credentials a mapping needs.")
         String envFile;
 
+        @Option(names = "--faults", paramLabel = "FILE", description = "Arms the faults in this JSON file (S3 errors, resets, truncated "
+                + "or slow answers; STS throttling or outage; Redshift dropped connections and error 1023).")
+        String faults;
+
         @Override
         public Integer call() {
-            return SandboxCommand.run(config, envFile, top.out);
+            return SandboxCommand.run(config, envFile, faults, top.out);
         }
     }
 

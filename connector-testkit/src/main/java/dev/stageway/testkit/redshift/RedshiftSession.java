@@ -12,7 +12,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import dev.stageway.testkit.faults.Fault;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -160,6 +162,26 @@ final class RedshiftSession implements Runnable {
 
     private void query(Message m) throws IOException {
         String sql = m.text();
+        Optional<Fault> fault = cluster.faults().redshift(RedshiftSql.statementKind(sql));
+        if (fault.isPresent()) {
+            cluster.iam().count("redshift fault " + fault.get().kind());
+            switch (fault.get().kind()) {
+                case DROP -> throw new IOException("connection dropped by an injected fault");
+                case DROP_AFTER -> {
+                    forward(m);
+                    for (Message r = PgWire.read(backendIn); r != null && r.type() != 'Z'; r = PgWire.read(backendIn)) {
+                        // carried out; the client never hears of it
+                    }
+                    throw new IOException("connection dropped after the statement by an injected fault");
+                }
+                case SERIALIZATION_ERROR -> {
+                    fail("XX000", "1023", "Serializable isolation violation on table - 100310, transactions forming the cycle are: "
+                            + "8472, 8456 (pid:" + backendPid + ")");
+                    return;
+                }
+                default -> { }
+            }
+        }
         if (transaction == 'E' && (RedshiftSql.isCopyFromS3(sql) || RedshiftSql.isUnload(sql))) {
             // Redshift refuses it before reading anything; the backend, still in the failed transaction, answers so.
             fail("25P02", "current transaction is aborted, commands ignored until end of transaction block");
@@ -217,9 +239,14 @@ final class RedshiftSession implements Runnable {
      * so an open transaction is aborted there too, and the client sees {@code message}.
      */
     void fail(String sqlState, String message) throws IOException {
+        fail(sqlState, message, "");
+    }
+
+    /** As {@link #fail(String, String)}, with Redshift's DETAIL line. */
+    void fail(String sqlState, String message, String detail) throws IOException {
         String tag = "$stageway$";
         PgWire.query(backendOut, "DO " + tag + "BEGIN RAISE EXCEPTION USING ERRCODE = '" + sqlState + "', MESSAGE = "
-                + quote(message) + "; END" + tag);
+                + quote(message) + (detail.isEmpty() ? "" : ", DETAIL = " + quote(detail)) + "; END" + tag);
         relayUntilReady();
     }
 

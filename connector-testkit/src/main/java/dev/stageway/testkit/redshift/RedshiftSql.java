@@ -53,6 +53,19 @@ final class RedshiftSql {
         return false;
     }
 
+    /**
+     * What a statement is, as faults name it: its first word in upper case ({@code COPY},
+     * {@code COMMIT}, {@code LOCK}, ...), with {@code END} as the {@code COMMIT} it is.
+     */
+    static String statementKind(String sql) {
+        List<Token> t = tokenize(sql);
+        if (t.isEmpty()) {
+            return "";
+        }
+        String first = t.get(0).text().toUpperCase(java.util.Locale.ROOT);
+        return first.equals("END") ? "COMMIT" : first;
+    }
+
     static boolean isUnload(String sql) {
         List<Token> t = tokenize(sql);
         return !t.isEmpty() && t.get(0).is("UNLOAD");

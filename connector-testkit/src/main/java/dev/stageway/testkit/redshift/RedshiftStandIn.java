@@ -1,6 +1,7 @@
 package dev.stageway.testkit.redshift;
 
 import dev.stageway.testkit.SandboxConfig;
+import dev.stageway.testkit.faults.Faults;
 import dev.stageway.testkit.iam.Iam;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -32,6 +33,7 @@ public final class RedshiftStandIn implements AutoCloseable {
     public static final String DATABASE = "dev";
 
     private final Iam iam;
+    private final Faults faults;
     private final String region;
     private final URI s3Endpoint;
     private final URI stsEndpoint;
@@ -41,8 +43,10 @@ public final class RedshiftStandIn implements AutoCloseable {
     private final ServerSocket listener;
     private final ExecutorService sessions;
 
-    public RedshiftStandIn(Iam iam, String region, URI s3Endpoint, URI stsEndpoint, SandboxConfig.RedshiftCluster spec) throws IOException {
+    public RedshiftStandIn(Iam iam, String region, URI s3Endpoint, URI stsEndpoint, SandboxConfig.RedshiftCluster spec, Faults faults)
+            throws IOException {
         this.iam = iam;
+        this.faults = faults;
         this.region = region;
         this.s3Endpoint = s3Endpoint;
         this.stsEndpoint = stsEndpoint;
@@ -139,6 +143,10 @@ public final class RedshiftStandIn implements AutoCloseable {
 
     String identifier() {
         return spec.clusterIdentifier();
+    }
+
+    Faults faults() {
+        return faults;
     }
 
     Iam iam() {

@@ -1,5 +1,7 @@
 package dev.stageway.testkit.s3;
 
+import dev.stageway.testkit.faults.Fault;
+import dev.stageway.testkit.faults.Faults;
 import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.iam.Identity;
 import dev.stageway.testkit.kms.Kms;
@@ -17,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,12 +47,12 @@ final class S3Gateway extends HttpServlet {
     private final transient S3Authorizer authorizer;
     private final transient MultipartChecks multipart;
     private final transient SandboxOperations own;
-    private final transient AtomicInteger slowDowns;
+    private final transient Faults faults;
     private final transient AtomicLong latencyMillis;
     private static final Pattern RUN = Pattern.compile("\\brun/(\\S+)");
     private final transient ThreadLocal<RequestScope> current = new ThreadLocal<>();
 
-    S3Gateway(Iam iam, Kms kms, Buckets buckets, BlobStore store, S3StandIn.Handler handler, String region, AtomicInteger slowDowns,
+    S3Gateway(Iam iam, Kms kms, Buckets buckets, BlobStore store, S3StandIn.Handler handler, String region, Faults faults,
               AtomicLong latencyMillis) {
         this.latencyMillis = latencyMillis;
         this.iam = iam;
@@ -64,7 +65,7 @@ final class S3Gateway extends HttpServlet {
         this.authorizer = new S3Authorizer(iam, buckets, region);
         this.multipart = new MultipartChecks(uploads);
         this.own = new SandboxOperations(store, buckets, uploads, region);
-        this.slowDowns = slowDowns;
+        this.faults = faults;
         // s3proxy checks the signature again and serves the request from the blob store this request's scope gives.
         handler.setBlobStoreLocator((accessKeyId, bucket, key) -> {
             RequestScope scope = current.get();
@@ -81,21 +82,28 @@ final class S3Gateway extends HttpServlet {
         if (run.find()) {
             iam.count("s3 run " + run.group(1));
         }
-        long latency = latencyMillis.get();
-        if (latency > 0) {
-            try {
-                Thread.sleep(latency);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        sleep(latencyMillis.get());
+        S3Request r = S3Request.of(req);
+        Optional<Fault> fault = faults.s3(S3Operation.classify(r).map(S3Operation::name).orElse(""), r.key().orElse(""));
+        if (fault.isPresent()) {
+            iam.count("s3 fault " + fault.get().kind());
+            switch (fault.get().kind()) {
+                case INTERNAL_ERROR, SLOW_DOWN -> {
+                    req.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    boolean slowDown = fault.get().kind() == Fault.Kind.SLOW_DOWN;
+                    handler.error(req, resp, slowDown ? "SlowDown" : "InternalError", slowDown ? 503 : 500,
+                            slowDown ? "Please reduce your request rate." : "We encountered an internal error. Please try again.", Map.of());
+                    return;
+                }
+                case RESET -> {
+                    Truncating.dropConnection(req);
+                    return;
+                }
+                case SLOW -> sleep(fault.get().delay().toMillis());
+                case TRUNCATE -> resp = new Truncating(req, resp);
+                default -> { }
             }
         }
-        if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            iam.count("s3 throttled");
-            req.getInputStream().transferTo(OutputStream.nullOutputStream());
-            handler.error(req, resp, "SlowDown", 503, "Please reduce your request rate.", Map.of());
-            return;
-        }
-        S3Request r = S3Request.of(req);
         try {
             Optional<S3Authentication.Signed> signed = authentication.authenticate(r);
             Identity who = S3Authorizer.identity(signed);
@@ -124,6 +132,16 @@ final class S3Gateway extends HttpServlet {
         } catch (KmsException e) {
             req.getInputStream().transferTo(OutputStream.nullOutputStream());   // as S3 relays KMS's refusal
             handler.error(req, resp, e.code(), e.status(), e.getMessage(), Map.of());
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.stageway.testkit.s3;
 
+import dev.stageway.testkit.faults.Faults;
 import dev.stageway.testkit.iam.Iam;
 import dev.stageway.testkit.kms.Kms;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -41,10 +41,9 @@ public final class S3StandIn implements AutoCloseable {
     private final ServerConnector connector;
     private final ServerConnector tlsConnector;
     private final BlobStore blobStore;
-    private final AtomicInteger slowDowns = new AtomicInteger();
     private final AtomicLong latencyMillis = new AtomicLong();
 
-    public S3StandIn(Iam iam, Kms kms, Buckets buckets, BlobStore blobStore, String region) throws Exception {
+    public S3StandIn(Iam iam, Kms kms, Buckets buckets, BlobStore blobStore, String region, Faults faults) throws Exception {
         this.blobStore = blobStore;
         Handler handler = new Handler(blobStore);
         QueuedThreadPool pool = new QueuedThreadPool(64);
@@ -74,7 +73,7 @@ public final class S3StandIn implements AutoCloseable {
         server.addConnector(tlsConnector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new S3Gateway(iam, kms, buckets, blobStore, handler, region, slowDowns, latencyMillis)), "/*");
+        context.addServlet(new ServletHolder(new S3Gateway(iam, kms, buckets, blobStore, handler, region, faults, latencyMillis)), "/*");
         server.setHandler(context);
         server.start();
     }
@@ -91,11 +90,6 @@ public final class S3StandIn implements AutoCloseable {
     /** Holds every request this long before answering it, as S3's first byte takes tens of milliseconds. */
     public void latency(Duration latency) {
         latencyMillis.set(latency.toMillis());
-    }
-
-    /** Answers the next {@code requests} requests with 503 SlowDown, as S3 does when throttling. */
-    public void throttleNext(int requests) {
-        slowDowns.set(requests);
     }
 
     @Override

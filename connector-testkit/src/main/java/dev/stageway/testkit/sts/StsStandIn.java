@@ -3,6 +3,8 @@ package dev.stageway.testkit.sts;
 import com.sun.net.httpserver.HttpExchange;
 import dev.stageway.testkit.LoopbackServer;
 import dev.stageway.testkit.iam.Credential;
+import dev.stageway.testkit.faults.Fault;
+import dev.stageway.testkit.faults.Faults;
 import dev.stageway.testkit.iam.Iam;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -29,9 +32,11 @@ public final class StsStandIn implements AutoCloseable {
     private final StsAuthentication authentication;
     private final AssumeRole assumeRole;
     private final LoopbackServer server;
+    private final Faults faults;
 
-    public StsStandIn(Iam iam, String region) throws IOException {
+    public StsStandIn(Iam iam, String region, Faults faults) throws IOException {
         this.iam = iam;
+        this.faults = faults;
         this.authentication = new StsAuthentication(iam, region);
         this.assumeRole = new AssumeRole(iam, region);
         this.server = new LoopbackServer("sandbox-sts", 4, this::handle);
@@ -49,8 +54,14 @@ public final class StsStandIn implements AutoCloseable {
             params.putAll(form(new String(body, StandardCharsets.UTF_8)));
             String xml;
             try {
-                Credential caller = authentication.authenticate(exchange, body);
                 String action = params.getOrDefault("Action", "");
+                Optional<Fault> fault = faults.sts(action);
+                if (fault.isPresent()) {
+                    iam.count("sts fault " + fault.get().kind());
+                    throw fault.get().kind() == Fault.Kind.THROTTLE ? new StsError(400, "Throttling", "Rate exceeded")
+                            : new StsError(503, "ServiceUnavailable", "Service unavailable. Please try again later.");
+                }
+                Credential caller = authentication.authenticate(exchange, body);
                 iam.count("sts:" + action + " " + caller.principal().arn());
                 if (UNMODELLED.contains(action)) {
                     throw StsError.notModelled("STS " + action);
@@ -63,7 +74,7 @@ public final class StsStandIn implements AutoCloseable {
                 };
                 LoopbackServer.send(exchange, 200, "text/xml", xml);
             } catch (StsError e) {
-                LoopbackServer.send(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>"
+                LoopbackServer.send(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + (e.status >= 500 ? "Receiver" : "Sender") + "</Type><Code>"
                         + e.code + "</Code><Message>" + escape(e.getMessage()) + "</Message></Error><RequestId>" + requestId
                         + "</RequestId></ErrorResponse>");
             }
