@@ -20,7 +20,7 @@ public final class CallerIdentity {
                 .endpointOverride(StsEndpoints.resolve(settings.region(), settings.stsEndpoint()))
                 .credentialsProvider(credentials)
                 .httpClientBuilder(AwsHttp.client(settings, 2))
-                .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent(settings)))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetries.sts()).putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent(settings)))
                 .build()) {
             return sts.getCallerIdentity();
         } catch (SdkException e) {

@@ -88,7 +88,7 @@ public final class RoleSessions implements ConnectorRuntime {
                     .endpointOverride(endpoint)
                     .credentialsProvider(primary.provider())
                     .httpClientBuilder(AwsHttp.client(settings, 4))
-                    .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent()))
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetries.sts()).putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent()))
                     .build();
             held = new Held(new RoleSession(key, spec, primary, sts, renewer, clock, stsCalls));
             sessions.put(key, held);

@@ -2,7 +2,6 @@ package dev.stageway.aws;
 
 import dev.stageway.spi.RunContext;
 import java.util.Optional;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -13,7 +12,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class S3Connection implements AutoCloseable {
     /** Attempts per request, the first included; S3 asks clients to back off and retry on SlowDown. */
-    static final int MAX_ATTEMPTS = 6;
 
     private final AwsSettings settings;
     private final ConnectorCredentials credentials;
@@ -34,8 +32,7 @@ public final class S3Connection implements AutoCloseable {
                     .credentialsProvider(credentials)
                     .forcePathStyle(settings.s3PathStyle() || settings.s3Endpoint().map(S3Connection::needsPathStyle).orElse(false))
                     .httpClientBuilder(AwsHttp.client(settings, Math.max(16, concurrency * 2)))
-                    .overrideConfiguration(o -> o.retryStrategy(
-                            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetries.s3())
                             .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent(settings)));
             settings.s3Endpoint().ifPresent(builder::endpointOverride);
             return new S3Connection(settings, credentials, builder.build());

@@ -11,6 +11,7 @@ import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.TargetWrite;
 import dev.stageway.spi.TaskWriter;
+import dev.stageway.aws.Backoff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.ArrayList;
@@ -178,17 +180,71 @@ final class RedshiftWrite implements TargetWrite {
         return longest;
     }
 
-    /** The whole load in one transaction; the rows COPY reported, or empty when the run was already loaded. */
+    /** Attempts of the load transaction, and the pauses between them. */
+    static final Backoff LOAD_ATTEMPTS = new Backoff(4, Duration.ofSeconds(1), Duration.ofSeconds(15));
+
+    /**
+     * The whole load in one transaction; the rows COPY reported, or empty when the run was already
+     * loaded. A transaction that failed in a way Redshift asks to retry (serializable isolation
+     * error 1023), or whose connection was lost before it committed, runs again from the start
+     * with the same staged files and manifest, after a pause.
+     */
     private Optional<Long> load(String manifest, List<CommitMessage> messages) {
-        String step = "create the load log " + options.loadLog();
-        try (Connection c = cluster.jdbc()) {
-            // In a transaction of its own, and only when missing: CREATE needs a privilege on the schema that later loads need not have.
-            if (!tableExists(c, options.loadLog())) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(RedshiftStatements.createLoadLog(options.loadLog()));
+        createLoadLog();
+        long lostCommit = -1;   // the rows of an attempt whose connection was lost during its COMMIT
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Optional<Long> loaded = loadOnce(manifest, messages);
+                if (loaded.isEmpty() && lostCommit >= 0) {
+                    // Found recorded by this very commit: the lost COMMIT had been carried out.
+                    LOG.warn("The connection was lost while the load into {} committed; the load log shows it did", options.table());
+                    return Optional.of(lostCommit);
                 }
+                return loaded;
+            } catch (Retry retry) {
+                if (retry.step.equals("commit")) {
+                    lostCommit = retry.loaded;
+                }
+                if (!LOAD_ATTEMPTS.another(attempt) || !LOAD_ATTEMPTS.pause(attempt)) {
+                    throw database(retry.step + " of the load into " + options.table() + " (rolled back; the table is unchanged) after "
+                            + attempt + " attempts", retry.cause);
+                }
+                LOG.warn("The load into {} failed at {} ({}); running it again with the same staged files, attempt {} of {}",
+                        options.table(), retry.step, SqlRedactor.redact(retry.cause.getMessage()), attempt + 1, LOAD_ATTEMPTS.attempts());
             }
-            step = "connect";
+        }
+    }
+
+    /** A load transaction that may succeed if run again; {@code loaded}, the rows its COPY reported (-1 before COPY). */
+    private static final class Retry extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String step;
+        final SQLException cause;
+        final long loaded;
+
+        Retry(String step, SQLException cause, long loaded) {
+            super(step, cause, false, false);
+            this.step = step;
+            this.cause = cause;
+            this.loaded = loaded;
+        }
+    }
+
+    /** In a transaction of its own, and only when missing: CREATE needs a privilege on the schema that later loads need not have. */
+    private void createLoadLog() {
+        try (Connection c = cluster.jdbc(); Statement s = c.createStatement()) {
+            if (!tableExists(c, options.loadLog())) {
+                s.execute(RedshiftStatements.createLoadLog(options.loadLog()));
+            }
+        } catch (SQLException e) {
+            throw database("create the load log " + options.loadLog(), e);
+        }
+    }
+
+    private Optional<Long> loadOnce(String manifest, List<CommitMessage> messages) {
+        String step = "connect";
+        long loaded = -1;
+        try (Connection c = cluster.jdbc()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 step = "lock the load log " + options.loadLog();
@@ -200,11 +256,17 @@ final class RedshiftWrite implements TargetWrite {
                     c.rollback();
                     return Optional.empty();
                 }
+                boolean exists = tableExists(c, options.table());
+                if (exists) {
+                    step = "lock the table";
+                    // Before anything reads it: concurrent writers of the table wait here rather than fail with 1023 later.
+                    s.execute("LOCK " + options.table());
+                }
                 if (options.preSql().isPresent()) {
                     step = "run redshift.pre-sql";
                     s.execute(options.preSql().get());
                 }
-                if (!tableExists(c, options.table())) {
+                if (!exists) {
                     step = "create the table";
                     s.execute(RedshiftStatements.createTable(options.table(), schema, maxStringBytes(messages)));
                 }
@@ -220,7 +282,7 @@ final class RedshiftWrite implements TargetWrite {
                     s.execute(RedshiftStatements.deleteAll(options.table()));
                 }
                 step = "COPY";
-                long loaded = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, manifest, cluster.authorization(),
+                loaded = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, manifest, cluster.authorization(),
                         cluster.region()));
                 if (options.mode() == LoadMode.UPSERT || options.mode() == LoadMode.DELETE) {
                     step = "delete the matching rows";
@@ -241,14 +303,32 @@ final class RedshiftWrite implements TargetWrite {
                 return Optional.of(loaded);
             } catch (SQLException e) {
                 rollback(c);
+                // Lost during COMMIT, the transaction may have committed: the next attempt asks the load log first.
+                if (connectionLost(e) || serializationConflict(e)) {
+                    throw new Retry(step, e, loaded);
+                }
                 if (step.equals("COPY")) {
                     throw loadFailure(c, e, messages);
                 }
                 throw database(step + " of the load into " + options.table() + " (rolled back; the table is unchanged)", e);
             }
         } catch (SQLException e) {
+            if (connectionLost(e)) {
+                throw new Retry(step, e, loaded);
+            }
             throw database(step + " of the load into " + options.table(), e);
         }
+    }
+
+    /** A connection failure (SQLSTATE class 08), as the driver reports a dropped or broken connection. */
+    static boolean connectionLost(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08");
+    }
+
+    /** Redshift's serializable isolation error 1023 (PostgreSQL's 40001), which Redshift's documentation says to retry. */
+    static boolean serializationConflict(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return "40001".equals(e.getSQLState()) || message.contains("1023") && message.contains("Serializable isolation violation");
     }
 
     private boolean loadedBefore(Connection c) throws SQLException {

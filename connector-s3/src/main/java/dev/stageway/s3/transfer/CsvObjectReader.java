@@ -180,7 +180,7 @@ public final class CsvObjectReader implements SourceReader {
             InputStream in = object.size() > options.downloadThreshold()
                     ? new RangedDownload(connection.client(), bucket, object.key(), object.eTag(), object.size(),
                     options.partSize(), options.concurrency(), executor)
-                    : connection.client().getObject(b -> b.bucket(bucket).key(object.key()).ifMatch(object.eTag()));
+                    : new ResumableGet(connection.client(), bucket, object.key(), object.eTag(), object.size());
             bytes += object.size();
             stream = options.compression().gzip(object.key()) ? new GZIPInputStream(in, TEXT_BUFFER) : in;
             parser = options.csv().reader(stream, replaced);

@@ -1,5 +1,6 @@
 package dev.stageway.s3.transfer;
 
+import dev.stageway.aws.Backoff;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -53,17 +54,28 @@ public final class RangedDownload extends InputStream {
         }
     }
 
-    /** One range, read straight into an array of its size (no intermediate buffers). */
+    /**
+     * One range, read straight into an array of its size (no intermediate buffers). A body cut
+     * short, which the SDK does not retry once it has handed it over, is fetched again after a
+     * pause ({@link Backoff#S3_READ}).
+     */
     private byte[] fetch(long start, long end) {
         byte[] data = new byte[(int) (end - start + 1)];
-        try (var in = s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + start + "-" + end).ifMatch(eTag))) {
-            int n = in.readNBytes(data, 0, data.length);
-            if (n != data.length) {
-                throw new IOException("s3://" + bucket + "/" + key + " ended at byte " + (start + n) + ", expected " + (end + 1));
+        for (int attempt = 1; ; attempt++) {
+            IOException failure;
+            try (var in = s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + start + "-" + end).ifMatch(eTag))) {
+                int n = in.readNBytes(data, 0, data.length);
+                if (n == data.length) {
+                    return data;
+                }
+                failure = new IOException("the range ended at byte " + (start + n) + ", expected " + (end + 1));
+            } catch (IOException e) {
+                failure = e;
             }
-            return data;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+            if (!Backoff.S3_READ.another(attempt) || !Backoff.S3_READ.pause(attempt)) {
+                throw new java.io.UncheckedIOException("Cannot read s3://" + bucket + "/" + key + " (bytes " + start + "-" + end
+                        + ") after " + attempt + " attempts: " + failure.getMessage(), failure);
+            }
         }
     }
 

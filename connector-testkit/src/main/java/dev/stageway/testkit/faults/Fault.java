@@ -78,7 +78,10 @@ public final class Fault {
         return new Fault(kind, "*", "*", 1, 1, kind == Kind.SLOW ? Duration.ofSeconds(2) : Duration.ZERO, null);
     }
 
-    /** Only on this operation: an S3 API operation ({@code UploadPart}), an STS action, or a Redshift statement ({@code COPY}, {@code COMMIT}). */
+    /**
+     * Only on this operation: an S3 API operation ({@code UploadPart}), an STS action, or a
+     * Redshift statement ({@code COPY}, {@code COMMIT}); several separated by '|'.
+     */
     public Fault on(String operation) {
         return new Fault(kind, operation, keyGlob, nth, times, delay, window);
     }
@@ -129,8 +132,7 @@ public final class Fault {
 
     /** Whether it strikes this request (counting it as seen when it matches). */
     synchronized boolean strikes(String service, String operation, String key, Instant now) {
-        if (!kind.service().equals(service) || !(this.operation.equals("*") || this.operation.equalsIgnoreCase(operation))
-                || !this.key.matcher(key).matches()) {
+        if (!kind.service().equals(service) || !names(operation) || !this.key.matcher(key).matches()) {
             return false;
         }
         if (window != null) {
@@ -144,6 +146,10 @@ public final class Fault {
         }
         fired++;
         return true;
+    }
+
+    private boolean names(String operation) {
+        return this.operation.equals("*") || java.util.Arrays.stream(this.operation.split("\\|")).anyMatch(operation::equalsIgnoreCase);
     }
 
     private static Pattern glob(String glob) {
