@@ -61,7 +61,7 @@ final class RedshiftConnection implements AutoCloseable {
             com.amazon.redshift.jdbc.DataSource driver = new com.amazon.redshift.jdbc.DataSource();
             try {
                 driver.setURL(p.get(RedshiftProperties.JDBC_URL));
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 throw new dev.stageway.config.ConfigurationException(dev.stageway.config.Problem.of(RedshiftProperties.JDBC_URL.name(),
                         "is not a URL the Redshift JDBC driver accepts: " + SqlRedactor.redact(e.getMessage())));
             }
@@ -101,7 +101,7 @@ final class RedshiftConnection implements AutoCloseable {
     private static StagewayException cannotConnect(ParsedProperties p, SQLException sql, Exception e) {
         boolean auth = sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("28");
         return new StagewayException(auth ? ErrorKind.AUTHENTICATION : ErrorKind.DATABASE, !auth, "Cannot connect to Redshift at "
-                + p.get(RedshiftProperties.JDBC_URL) + " as " + p.get(RedshiftProperties.USER) + ": "
+                + SqlRedactor.redact(p.get(RedshiftProperties.JDBC_URL)) + " as " + p.get(RedshiftProperties.USER) + ": "
                 + SqlRedactor.redact(sql != null ? sql.getMessage() : e.getMessage())
                 + (auth ? " (check redshift.user and redshift.password)" : ""), null);
     }

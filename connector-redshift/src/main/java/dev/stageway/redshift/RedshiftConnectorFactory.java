@@ -74,7 +74,8 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
         try (RedshiftConnection cluster = RedshiftConnection.open(context, connection, side, 1)) {
             S3Checks.add(steps, cluster.s3(), cluster.stagingFolder(context.runId(), "check"), true, context.runId());
             S3Checks.lifecycle(steps, cluster.s3(), cluster.staging());
-            S3Checks.step(steps, "select 1 on " + RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL), () -> {
+            S3Checks.step(steps, "select 1 on "
+                    + SqlRedactor.redact(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL)), () -> {
                 try (Connection c = cluster.jdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("select 1")) {
                     r.next();
                     return "answered " + r.getInt(1) + "; " + cluster.slices(c) + " slices";

@@ -19,6 +19,12 @@ record Mapping(Optional<Side> source, Optional<Side> target) {
     /** One side: its connector's name and its properties without the prefix. */
     record Side(String prefix, String connector, Map<String, String> properties) {
 
+        /** The property names only: values may be secrets. */
+        @Override
+        public String toString() {
+            return prefix + " (" + connector + "): " + properties.keySet();
+        }
+
         /** The properties the connector's connection table holds. */
         Map<String, String> connection(ConnectorFactory f) {
             return f.connectionProperties().select(properties);

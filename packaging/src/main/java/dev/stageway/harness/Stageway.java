@@ -35,6 +35,9 @@ import picocli.CommandLine.ScopeType;
                         + "4 data or storage error, 1 anything else."})
 public final class Stageway implements Callable<Integer> {
     static final int OK = 0;
+    /** Third-party loggers that write secrets at DEBUG or TRACE. */
+    static final java.util.List<String> SECRET_LOGGERS = java.util.List.of("software.amazon.awssdk.http.auth.aws.internal.signer",
+            "software.amazon.awssdk.auth.signer", "org.apache.http.wire", "org.apache.http.headers");
     static final int USAGE = 2;
 
     @Option(names = "--plugin", paramLabel = "PATH", scope = ScopeType.INHERIT,
@@ -55,6 +58,12 @@ public final class Stageway implements Callable<Integer> {
     public static void main(String[] args) {
         // Before any logger exists: quiet by default, our own debug lines with --verbose (never secrets).
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // Loggers that print credentials below INFO stay at INFO unless named one by one: the SDK's signer logs each
+        // canonical request, session token included, at DEBUG; Apache's wire and header logs show every header.
+        for (String logger : SECRET_LOGGERS) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            System.setProperty(key, System.getProperty(key, "info"));
+        }
         if (Arrays.asList(args).contains("--verbose")) {
             System.setProperty("org.slf4j.simpleLogger.log.dev.stageway", "debug");
         }
