@@ -150,6 +150,17 @@ public final class AwsProperties {
             .validator(AwsHttp::problem)
             .build();
 
+    /** Longest a released role session stays cached for the next run of its tenant, in seconds (the default: 10 minutes). */
+    public static final PropertyDescriptor<Long> SESSION_IDLE_SECONDS = PropertyDescriptor.builder("aws.session-idle-seconds",
+                    PropertyType.integer(0, 43_200))
+            .group(CREDENTIALS)
+            .defaultValue(600L)
+            .doc("A runtime setting, given once by the host for all its runs: how long an assumed-role session no run holds "
+                    + "stays cached, so the next run of the same tenant reuses it instead of calling STS AssumeRole again. "
+                    + "0 closes a session when its last run releases it. At most 64 idle sessions stay, and a session whose "
+                    + "credentials went stale is never reused.")
+            .build();
+
     /** Keys come as a pair, and each combination maps to exactly one strategy. */
     static final Rule STRATEGY_RULE = AwsProperties::strategyProblems;
 
@@ -158,6 +169,9 @@ public final class AwsProperties {
             ACCESS_KEY, SECRET_KEY, ROLE_ARN_PROPERTY, EXTERNAL_ID_PROPERTY, USE_EC2_ROLE, DURATION,
             SESSION_NAME_PROPERTY, SESSION_POLICY, REGION, STS_ENDPOINT, S3_ENDPOINT, S3_PATH_STYLE, IMDS_ENDPOINT, CA_BUNDLE),
             List.of(STRATEGY_RULE));
+
+    /** Settings of the plugin's runtime (shared by all runs of a host), given when the host makes it. */
+    public static final PropertyTable RUNTIME = PropertyTable.of("AWS runtime", List.of(SESSION_IDLE_SECONDS), List.of());
 
     /** Per source/target advanced properties that override the connection's. */
     public static final PropertyTable ADVANCED = PropertyTable.of("AWS advanced", List.of(DURATION), List.of());

@@ -1,5 +1,6 @@
 package dev.stageway.aws;
 
+import dev.stageway.config.ConfigurationException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,9 +30,10 @@ public final class RoleSessions implements ConnectorRuntime {
     private final AtomicLong stsCalls = new AtomicLong();
     private final ExecutorService renewer;
     private final Clock clock;
+    /** An idle session goes after this long, stale or not. */
+    private final Duration idleLimit;
+    private final ScheduledExecutorService sweeper;
 
-    /** An idle session goes after this long by default, stale or not. */
-    static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
     /** At most this many idle sessions (each with its STS client) stay; the longest idle go first. */
     static final int MAX_IDLE = 64;
 
@@ -45,11 +48,28 @@ public final class RoleSessions implements ConnectorRuntime {
     }
 
     public RoleSessions() {
-        this(Clock.systemUTC());
+        this(Clock.systemUTC(), Duration.ofSeconds(AwsProperties.SESSION_IDLE_SECONDS.defaultValue().orElseThrow()));
+    }
+
+    /** Sessions with the runtime's settings ({@link AwsProperties#RUNTIME}). */
+    public static RoleSessions of(java.util.Map<String, String> settings) {
+        ConfigurationException.throwIfAny(AwsProperties.RUNTIME.validate(settings));
+        return new RoleSessions(Clock.systemUTC(),
+                Duration.ofSeconds(AwsProperties.RUNTIME.parse(settings).get(AwsProperties.SESSION_IDLE_SECONDS)));
     }
 
     RoleSessions(Clock clock) {
+        this(clock, Duration.ofSeconds(AwsProperties.SESSION_IDLE_SECONDS.defaultValue().orElseThrow()));
+    }
+
+    RoleSessions(Clock clock, Duration idleLimit) {
         this.clock = clock;
+        this.idleLimit = idleLimit;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stageway-session-sweep");
+            t.setDaemon(true);
+            return t;
+        });
         this.renewer = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "stageway-session-renewal");
             t.setDaemon(true);
@@ -108,20 +128,29 @@ public final class RoleSessions implements ConnectorRuntime {
         Held held = sessions.get(session.key());
         if (held != null && held.session == session && --held.holders == 0) {
             held.idleSince = clock.instant();
+            evictStaleIdle();
+            if (!sweeper.isShutdown()) {
+                // Closed when its idle time is up even if no run comes to look again.
+                sweeper.schedule(this::sweep, idleLimit.toMillis() + 1, TimeUnit.MILLISECONDS);
+            }
         }
+    }
+
+    private synchronized void sweep() {
+        evictStaleIdle();
     }
 
     /**
      * Idle sessions whose credentials would need a new AssumeRole anyway (renewing is no cheaper than
-     * starting anew), idle for longer than {@link #IDLE_LIMIT}, or beyond {@link #MAX_IDLE}.
+     * starting anew), idle for longer than the idle limit, or beyond {@link #MAX_IDLE}.
      */
     private void evictStaleIdle() {
-        Instant limit = clock.instant().minus(IDLE_LIMIT);
+        Instant limit = clock.instant().minus(idleLimit);
         List<Held> idle = sessions.values().stream().filter(h -> h.holders == 0)
                 .sorted(Comparator.comparing((Held h) -> h.idleSince).reversed()).toList();
         for (int i = 0; i < idle.size(); i++) {
             Held h = idle.get(i);
-            if (i >= MAX_IDLE || h.session.isStale() || h.idleSince.isBefore(limit)) {
+            if (i >= MAX_IDLE || h.session.isStale() || !h.idleSince.isAfter(limit)) {
                 sessions.remove(h.session.key());
                 h.session.close();
             }
@@ -134,6 +163,7 @@ public final class RoleSessions implements ConnectorRuntime {
             sessions.values().forEach(h -> h.session.close());
             sessions.clear();
         }
+        sweeper.shutdownNow();
         renewer.shutdownNow();
         try {
             renewer.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.stageway.aws;
 
+import dev.stageway.config.ConfigurationException;
 import static dev.stageway.testkit.DefaultSandbox.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -144,6 +145,38 @@ class SessionRenewalTest {
             }
             assertEquals(2, sessions.stsCalls(), "a stale idle session is dropped, not renewed for nobody");
         }
+    }
+
+    @Test
+    void theIdleLimitIsTheRuntimesSetting() throws Exception {
+        // Sessions here live 3 s: a limit well inside that, so only idleness decides.
+        try (RoleSessions sessions = new RoleSessions(CLOCK, Duration.ofMillis(600))) {
+            try (ConnectorCredentials run = customer(sessions, "idle")) {
+                run.resolveCredentials();
+            }
+            CLOCK.advance(Duration.ofMillis(500));
+            try (ConnectorCredentials run = customer(sessions, "idle")) {
+                run.resolveCredentials();
+            }
+            assertEquals(1, sessions.stsCalls(), "idle for less than the limit: reused");
+            CLOCK.advance(Duration.ofMillis(600));
+            try (ConnectorCredentials run = customer(sessions, "idle")) {
+                run.resolveCredentials();
+            }
+            assertEquals(2, sessions.stsCalls(), "idle for the limit: closed");
+        }
+        try (RoleSessions none = RoleSessions.of(Map.of("aws.session-idle-seconds", "0"))) {
+            for (int i = 0; i < 2; i++) {
+                try (ConnectorCredentials run = customer(none, "no-idle")) {
+                    run.resolveCredentials();
+                }
+            }
+            assertEquals(2, none.stsCalls(), "0: a session closes when its last run releases it");
+        }
+        ConfigurationException bad = assertThrows(ConfigurationException.class,
+                () -> RoleSessions.of(Map.of("aws.session-idle-secs", "60")));
+        assertTrue(bad.getMessage().contains("aws.session-idle-secs") && bad.getMessage().contains("aws.session-idle-seconds"),
+                bad.getMessage());
     }
 
     /** The one test in real time: the sandbox's credentials really expire, and the job outlives three sessions. */

@@ -23,6 +23,7 @@ import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.Split;
 import dev.stageway.spi.TargetWrite;
+import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.Leftovers;
 import dev.stageway.spi.Leftover;
@@ -62,6 +63,16 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
     @Override
     public ConnectorRuntime newRuntime() {
         return new RoleSessions();
+    }
+
+    @Override
+    public PropertyTable runtimeProperties() {
+        return AwsProperties.RUNTIME;
+    }
+
+    @Override
+    public ConnectorRuntime newRuntime(Map<String, String> settings) {
+        return RoleSessions.of(settings);
     }
 
     @Override

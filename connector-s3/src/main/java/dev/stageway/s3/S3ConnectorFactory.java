@@ -61,6 +61,16 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     }
 
     @Override
+    public PropertyTable runtimeProperties() {
+        return AwsProperties.RUNTIME;
+    }
+
+    @Override
+    public ConnectorRuntime newRuntime(Map<String, String> settings) {
+        return RoleSessions.of(settings);
+    }
+
+    @Override
     public List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource) {
         List<Problem> problems = asSource ? validateSource(connection, side) : validateTarget(connection, side);
         if (!problems.isEmpty()) {

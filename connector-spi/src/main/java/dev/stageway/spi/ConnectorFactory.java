@@ -39,6 +39,21 @@ public interface ConnectorFactory {
     /** State shared by this plugin's connectors across runs; create one per host, close it on shutdown. */
     ConnectorRuntime newRuntime();
 
+    /** Settings of the runtime, given once by the host for all its runs; none by default. */
+    default PropertyTable runtimeProperties() {
+        return PropertyTable.of("runtime", List.of(), List.of());
+    }
+
+    /**
+     * A runtime with the host's settings ({@link #runtimeProperties()} names them).
+     *
+     * @throws dev.stageway.config.ConfigurationException naming a setting that is unknown or invalid
+     */
+    default ConnectorRuntime newRuntime(Map<String, String> settings) {
+        dev.stageway.config.ConfigurationException.throwIfAny(runtimeProperties().validate(settings));
+        return newRuntime();
+    }
+
     /**
      * Tests a connection for a source ({@code asSource}) or a target: each step passed or failed
      * with a hint, never throwing for a failed step.

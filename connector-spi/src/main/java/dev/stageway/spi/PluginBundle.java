@@ -155,11 +155,23 @@ public final class PluginBundle implements AutoCloseable {
         return f;
     }
 
-    /** The plugin's runtime, made on first use by any of its connectors (they share it). */
+    /** The plugin's runtime, made with default settings on first use by any of its connectors (they share it). */
     public synchronized ConnectorRuntime runtime() {
-        if (runtime == null) {
-            runtime = connectors.values().iterator().next().newRuntime();
+        return runtime == null ? runtime(Map.of()) : runtime;
+    }
+
+    /**
+     * Makes the plugin's runtime with the host's settings for it (the names its connectors'
+     * {@link ConnectorFactory#runtimeProperties()} list), before any run uses it.
+     *
+     * @throws ConfigurationException naming a setting that is unknown or invalid
+     * @throws IllegalStateException  when the runtime was already made
+     */
+    public synchronized ConnectorRuntime runtime(Map<String, String> settings) {
+        if (runtime != null) {
+            throw new IllegalStateException("the plugin's runtime was already made: give its settings before the first run");
         }
+        runtime = connectors.values().iterator().next().newRuntime(settings);
         return runtime;
     }
 

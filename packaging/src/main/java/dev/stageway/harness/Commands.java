@@ -35,6 +35,9 @@ final class Commands {
                 table(out, "connection", f.connectionProperties());
                 table(out, "source", f.sourceProperties());
                 table(out, "target", f.targetProperties());
+                if (!f.runtimeProperties().descriptors().isEmpty()) {
+                    table(out, "runtime (given once by a host for all its runs)", f.runtimeProperties());
+                }
             }
             return Stageway.OK;
         }

@@ -26,6 +26,7 @@ class ReadmePropertiesTest {
             ConnectorFactory redshift = plugin.connector("test", "redshift");
             check("aws-connection", s3.connectionProperties());
             check("aws-advanced", AwsProperties.ADVANCED);
+            check("aws-runtime", s3.runtimeProperties());
             check("s3-source", s3.sourceProperties());
             check("s3-target", s3.targetProperties());
             check("redshift-connection", redshift.connectionProperties().without("Redshift cluster", s3.connectionProperties()));
