@@ -108,6 +108,37 @@ public final class DefaultSandbox {
                         CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
     }
 
+    /** Tenants beyond the default ones, as many as a test asks for: tenant n has its own account, role, External Id and bucket. */
+    public static String tenantAccount(int n) {
+        return String.format("7000000%05d", n);
+    }
+
+    public static String tenantRoleArn(int n) {
+        return roleArn(tenantAccount(n), "stageway-tenant");
+    }
+
+    public static String tenantExternalId(int n) {
+        return "tenant-" + n + "-external-id";
+    }
+
+    public static String tenantBucket(int n) {
+        return "tenant-" + n + "-data";
+    }
+
+    /** The default sandbox with {@code count} more tenants (1 to count), each trusting the agent with its own External Id. */
+    public static SandboxConfig withTenants(int count) {
+        SandboxConfig base = config();
+        List<SandboxConfig.Account> accounts = new java.util.ArrayList<>(base.accounts());
+        for (int n = 1; n <= count; n++) {
+            accounts.add(new SandboxConfig.Account(tenantAccount(n), "tenant-" + n, List.of(),
+                    List.of(new SandboxConfig.RoleSpec("stageway-tenant", 3600,
+                            trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":root", Optional.of(tenantExternalId(n))),
+                            policy(folder(tenantBucket(n), "")))),
+                    List.of(new SandboxConfig.Bucket(tenantBucket(n), Optional.empty(), Optional.empty())), List.of()));
+        }
+        return new SandboxConfig(base.region(), accounts, base.instanceProfile(), base.redshift());
+    }
+
     public static String customerKeyArn() {
         return "arn:aws:kms:" + REGION + ":" + CUSTOMER_ACCOUNT + ":key/" + CUSTOMER_KMS_KEY_ID;
     }

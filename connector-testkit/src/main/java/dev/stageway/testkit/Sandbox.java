@@ -194,6 +194,14 @@ public final class Sandbox implements AutoCloseable {
         return iam.counter("s3 run " + runId.replaceAll("[^A-Za-z0-9._-]", "-"));
     }
 
+    /**
+     * Who signed the requests to {@code bucket}: each principal's ARN (for a role session, with its
+     * session name), with how many requests it signed.
+     */
+    public java.util.Map<String, Long> s3SignersOf(String bucket) {
+        return iam.counters("s3 bucket " + bucket + " signed by ");
+    }
+
     /** S3 requests made with credentials of {@code principalArn}. */
     public long s3Requests(String principalArn) {
         return iam.counterSum("s3 " + principalArn + " ");

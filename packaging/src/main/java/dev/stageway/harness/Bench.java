@@ -57,6 +57,9 @@ final class Bench {
             if (only.contains("memory")) {
                 figures.add(HeapProbe.measure(bundle, credentials));
             }
+            if (only.contains("session-memory")) {
+                figures.add(SessionMemory.measure(bundle));
+            }
             if (only.contains("sts-calls")) {
                 long before = sandbox.assumeRoleCalls();
                 MappingRun.run(plugin, Mapping.of(stsJob(sandbox, connection)), "bench-sts", 1, Progress.silent());
@@ -66,9 +69,9 @@ final class Bench {
         if (json) {
             out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
         } else {
-            out.printf("%-10s %12s %-6s %12s %8s  %s%n", "figure", "value", "unit", "baseline", "ratio", "target");
+            out.printf("%-14s %12s %-6s %12s %8s  %s%n", "figure", "value", "unit", "baseline", "ratio", "target");
             for (Figure f : figures) {
-                out.printf("%-10s %12.1f %-6s %12.1f %8.2f  %s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(), f.target());
+                out.printf("%-14s %12.1f %-6s %12.1f %8.2f  %s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(), f.target());
             }
             out.println("(S3 over HTTPS; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
                     + PART_SIZE / MIB + " MiB parts x " + CONCURRENCY
@@ -79,7 +82,7 @@ final class Bench {
         return Stageway.OK;
     }
 
-    static final List<String> FIGURES = List.of("upload", "download", "staging", "memory", "sts-calls");
+    static final List<String> FIGURES = List.of("upload", "download", "staging", "memory", "session-memory", "sts-calls");
 
     /** The figures {@code --only a,b} names, or every figure. */
     static Set<String> only(List<String> names) {

@@ -204,6 +204,17 @@ public final class Iam {
         return c == null ? 0 : c.get();
     }
 
+    /** The counters whose name starts with {@code prefix}, by the rest of their name. */
+    public java.util.Map<String, Long> counters(String prefix) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        counters.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v.get());
+            }
+        });
+        return out;
+    }
+
     /** Sum of the counters whose name starts with {@code prefix}. */
     public long counterSum(String prefix) {
         return counters.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().get()).sum();

@@ -108,6 +108,7 @@ final class S3Gateway extends HttpServlet {
             Optional<S3Authentication.Signed> signed = authentication.authenticate(r);
             Identity who = S3Authorizer.identity(signed);
             iam.count("s3 " + who.principal().arn() + " " + r.method());
+            r.bucket().ifPresent(b -> iam.count("s3 bucket " + b + " signed by " + who.principal().arn()));
             S3Operation op = S3Operation.classify(r).orElseThrow(() -> S3Error.notModelled("the request " + r.method() + " "
                     + r.rawPath() + (r.rawQuery() == null ? "" : "?" + r.rawQuery())));
             if (op.name().equals("AbortMultipartUpload")) {
