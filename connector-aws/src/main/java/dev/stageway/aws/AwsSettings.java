@@ -89,7 +89,7 @@ public record AwsSettings(Region region, CredentialStrategy strategy, Optional<U
     static final String DEFAULT_SESSION_NAME_PREFIX = "stageway-";
 
     /** Every default session name: the prefix and 16 hex digits. */
-    static final java.util.regex.Pattern DEFAULT_SESSION_NAME = java.util.regex.Pattern.compile("stageway-[0-9a-f]{16}");
+    static final java.util.regex.Pattern DEFAULT_SESSION_NAME = java.util.regex.Pattern.compile(DEFAULT_SESSION_NAME_PREFIX + "[0-9a-f]{16}");
 
     private static String digest(String caller, String roleArn) {
         try {

@@ -34,6 +34,8 @@ public final class RoleSessions implements ConnectorRuntime {
     private final Duration idleLimit;
     private final ScheduledExecutorService sweeper;
 
+    /** How often idle sessions are looked at, at most: a session goes within this long after its idle time is up. */
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
     /** At most this many idle sessions (each with its STS client) stay; the longest idle go first. */
     static final int MAX_IDLE = 64;
 
@@ -47,8 +49,9 @@ public final class RoleSessions implements ConnectorRuntime {
         }
     }
 
+    /** Sessions with the default settings. */
     public RoleSessions() {
-        this(Clock.systemUTC(), Duration.ofSeconds(AwsProperties.SESSION_IDLE_SECONDS.defaultValue().orElseThrow()));
+        this(Clock.systemUTC());
     }
 
     /** Sessions with the runtime's settings ({@link AwsProperties#RUNTIME}). */
@@ -70,6 +73,11 @@ public final class RoleSessions implements ConnectorRuntime {
             t.setDaemon(true);
             return t;
         });
+        if (!idleLimit.isZero()) {
+            // One sweep now and then closes sessions whose idle time is up even if no run comes to look again.
+            long period = Math.min(idleLimit.toMillis(), SWEEP_EVERY.toMillis());
+            sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        }
         this.renewer = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "stageway-session-renewal");
             t.setDaemon(true);
@@ -96,6 +104,10 @@ public final class RoleSessions implements ConnectorRuntime {
     }
 
     synchronized RoleSession acquire(AssumeRoleSpec spec, PrimaryIdentity primary, AwsSettings settings) {
+        if (sweeper.isShutdown()) {
+            primary.close();
+            throw new IllegalStateException("the plugin's runtime was closed; a host makes a new one to run again");
+        }
         Region region = settings.region();
         URI endpoint = StsEndpoints.resolve(region, settings.stsEndpoint());
         RoleSessionKey key = new RoleSessionKey(primary.name(), spec.roleArn(), spec.externalId(), spec.duration(),
@@ -129,10 +141,6 @@ public final class RoleSessions implements ConnectorRuntime {
         if (held != null && held.session == session && --held.holders == 0) {
             held.idleSince = clock.instant();
             evictStaleIdle();
-            if (!sweeper.isShutdown()) {
-                // Closed when its idle time is up even if no run comes to look again.
-                sweeper.schedule(this::sweep, idleLimit.toMillis() + 1, TimeUnit.MILLISECONDS);
-            }
         }
     }
 

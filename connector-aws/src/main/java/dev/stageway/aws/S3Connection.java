@@ -11,8 +11,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * throttling (503 SlowDown) and transient network errors. Closing it closes all of them.
  */
 public final class S3Connection implements AutoCloseable {
-    /** Attempts per request, the first included; S3 asks clients to back off and retry on SlowDown. */
-
     private final AwsSettings settings;
     private final ConnectorCredentials credentials;
     private final S3Client client;

@@ -20,8 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,28 +126,9 @@ final class RedshiftConnection implements AutoCloseable {
         return staging;
     }
 
-    /**
-     * The shapes of what runs put under the staging path (relative to it): a load's folder with
-     * its manifest and one folder of part files per task attempt ({@link RedshiftWrite},
-     * {@link StagingFiles}), UNLOAD's files ({@link RedshiftSource}), and the connection check's
-     * probe. The first group is the folder that one run's use of it made.
-     */
-    private static final Pattern STAGED = Pattern.compile("([A-Za-z0-9._-]+/load/[0-9a-f]{8}/)(manifest\\.json|t\\d{5}-a\\d+/part-\\d{5}\\.csv\\.gz)"
-            + "|([A-Za-z0-9._-]+/unload/)[^/]+|([A-Za-z0-9._-]+/check/)\\.stageway-check-[A-Za-z0-9._-]+");
-
-    /** The run's folder a key under the staging path (relative to it) belongs to; empty for a key no run made. */
-    static Optional<String> stagedFolder(String relativeKey) {
-        Matcher m = STAGED.matcher(relativeKey);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        return Optional.of(m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(4));
-    }
-
-    /** A folder of the staging path for one run's files. */
+    /** A folder of the staging path for one run's files ({@link StagingLayout}: {@code purpose} ends in '/'). */
     S3Location stagingFolder(String runId, String purpose) {
-        String safe = runId.replaceAll("[^A-Za-z0-9._-]", "-");
-        return staging.child(safe + "/" + purpose + "/");
+        return staging.child(StagingLayout.runFolder(runId) + purpose);
     }
 
     /**

@@ -62,7 +62,7 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
 
     @Override
     public ConnectorRuntime newRuntime() {
-        return new RoleSessions();
+        return newRuntime(Map.of());
     }
 
     @Override
@@ -83,7 +83,7 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
         }
         List<CheckStep> steps = new ArrayList<>();
         try (RedshiftConnection cluster = RedshiftConnection.open(context, connection, side, 1)) {
-            S3Checks.add(steps, cluster.s3(), cluster.stagingFolder(context.runId(), "check"), true, context.runId());
+            S3Checks.add(steps, cluster.s3(), cluster.stagingFolder(context.runId(), StagingLayout.CHECK), true, context.runId());
             S3Checks.lifecycle(steps, cluster.s3(), cluster.staging());
             S3Checks.step(steps, "select 1 on "
                     + SqlRedactor.redact(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL)), () -> {
@@ -112,8 +112,8 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
         S3Location staging = S3Location.parse(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.STAGING_PATH));
         try (S3Connection s3 = S3Connection.open(context, CsvObjectSource.settings(context, connection, side), 1)) {
             List<Leftover> found = new ArrayList<>(Leftovers.uploads(s3, staging,
-                    key -> RedshiftConnection.stagedFolder(key).isPresent(), before, dryRun));
-            found.addAll(Leftovers.folders(s3, staging, RedshiftConnection::stagedFolder, before, dryRun));
+                    key -> StagingLayout.folderOf(key).isPresent(), before, dryRun));
+            found.addAll(Leftovers.folders(s3, staging, StagingLayout::folderOf, before, dryRun));
             return found;
         }
     }

@@ -49,7 +49,6 @@ final class RedshiftWrite implements TargetWrite {
     static final int CONCURRENCY = 4;
     /** Default staged files at most: one per slice, but each filling file may hold a part (8 MiB) of memory. */
     static final int DEFAULT_FILES_CAP = 32;
-    private static final Pattern PART = Pattern.compile("/t(\\d+)-a(\\d+)/part-(\\d+)\\.csv\\.gz$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedshiftConnection cluster;
@@ -91,7 +90,7 @@ final class RedshiftWrite implements TargetWrite {
 
     /** Where this write's staged files go: the manifest, and a folder per task attempt below it. */
     private S3Location loadFolder() {
-        return cluster.stagingFolder(runId, "load/" + writeId);
+        return cluster.stagingFolder(runId, StagingLayout.loadFolder(writeId));
     }
 
     /** Fails before any record is staged when the connection's identity cannot use the staging folder. */
@@ -109,7 +108,7 @@ final class RedshiftWrite implements TargetWrite {
     @Override
     public synchronized TaskWriter writerFor(int task, int attempt) {
         checkOpen();
-        S3Location folder = loadFolder().child(String.format("t%05d-a%d/", task, attempt));
+        S3Location folder = loadFolder().child(StagingLayout.taskFolder(task, attempt));
         TaskWriter writer = new RedshiftTaskWriter(S3Connection.open(context, cluster.aws(), CONCURRENCY), folder, schema, files, task,
                 attempt);
         writers.add(writer);
@@ -160,7 +159,7 @@ final class RedshiftWrite implements TargetWrite {
         }
         manifest.append("]}");
         S3Location folder = loadFolder();
-        String key = folder.key("manifest.json");
+        String key = folder.key(StagingLayout.MANIFEST);
         try {
             cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(manifest.toString()));
         } catch (SdkException e) {
@@ -193,6 +192,7 @@ final class RedshiftWrite implements TargetWrite {
         createLoadLog();
         long lostCommit = -1;   // the rows of an attempt whose connection was lost during its COMMIT
         for (int attempt = 1; ; attempt++) {
+            logRead = false;
             try {
                 Optional<Long> loaded = loadOnce(manifest, messages);
                 if (loaded.isEmpty() && lostCommit >= 0) {
@@ -202,17 +202,35 @@ final class RedshiftWrite implements TargetWrite {
                 }
                 return loaded;
             } catch (Retry retry) {
-                if (retry.step.equals("commit")) {
+                if (retry.step.equals("commit") && connectionLost(retry.cause)) {
                     lostCommit = retry.loaded;
                 }
                 if (!LOAD_ATTEMPTS.another(attempt) || !LOAD_ATTEMPTS.pause(attempt)) {
-                    throw database(retry.step + " of the load into " + options.table() + " (rolled back; the table is unchanged) after "
-                            + attempt + " attempts", retry.cause);
+                    throw lostCommit >= 0 ? outcomeUnknown(retry.cause.getMessage())
+                            : database(retry.step + " of the load into " + options.table() + " (rolled back; the table is unchanged) "
+                            + "after " + attempt + " attempts", retry.cause);
                 }
                 LOG.warn("The load into {} failed at {} ({}); running it again with the same staged files, attempt {} of {}",
                         options.table(), retry.step, SqlRedactor.redact(retry.cause.getMessage()), attempt + 1, LOAD_ATTEMPTS.attempts());
+            } catch (StagewayException e) {
+                // Failed before reading the load log since a COMMIT was lost: what that COMMIT did stays unknown.
+                throw lostCommit >= 0 && !logRead ? outcomeUnknown(e.getMessage()) : e;
             }
         }
+    }
+
+    /** Whether the current attempt has read the load log (after a lost COMMIT, it then knows what that COMMIT did). */
+    private boolean logRead;
+
+    /**
+     * A COMMIT whose connection was lost, and no later attempt could read the load log: the load may
+     * or may not have happened, and saying either would be a guess.
+     */
+    private StagewayException outcomeUnknown(String cause) {
+        return new StagewayException(ErrorKind.DATABASE, false, "The connection was lost while the load into " + options.table()
+                + " committed, and the load log " + options.loadLog() + " could not be read since, so whether run " + runId
+                + " loaded is unknown: a row with that run_id in the load log means it did. Running the mapping again with --run-id "
+                + runId + " loads only if it did not. (" + SqlRedactor.redact(cause) + ")", null);
     }
 
     /** A load transaction that may succeed if run again; {@code loaded}, the rows its COPY reported (-1 before COPY). */
@@ -244,7 +262,16 @@ final class RedshiftWrite implements TargetWrite {
     private Optional<Long> loadOnce(String manifest, List<CommitMessage> messages) {
         String step = "connect";
         long loaded = -1;
-        try (Connection c = cluster.jdbc()) {
+        Connection connection;
+        try {
+            connection = cluster.jdbc();
+        } catch (StagewayException e) {
+            if (e.retriable()) {   // the cluster unreachable for now, not a refused login
+                throw new Retry(step, new SQLException(e.getMessage(), "08001"), loaded);
+            }
+            throw e;
+        }
+        try (Connection c = connection) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 step = "lock the load log " + options.loadLog();
@@ -252,12 +279,13 @@ final class RedshiftWrite implements TargetWrite {
                 // another (a retried commit of the same run waits, then finds it recorded) instead of failing with
                 // Redshift's serializable-isolation error 1023.
                 s.execute("LOCK " + options.loadLog());
-                if (loadedBefore(c)) {
+                boolean recorded = loadedBefore(c);
+                logRead = true;
+                if (recorded) {
                     c.rollback();
                     return Optional.empty();
                 }
-                boolean exists = tableExists(c, options.table());
-                if (exists) {
+                if (tableExists(c, options.table())) {
                     step = "lock the table";
                     // Before anything reads it: concurrent writers of the table wait here rather than fail with 1023 later.
                     s.execute("LOCK " + options.table());
@@ -266,7 +294,7 @@ final class RedshiftWrite implements TargetWrite {
                     step = "run redshift.pre-sql";
                     s.execute(options.preSql().get());
                 }
-                if (!exists) {
+                if (!tableExists(c, options.table())) {   // pre-sql may have made or dropped it
                     step = "create the table";
                     s.execute(RedshiftStatements.createTable(options.table(), schema, maxStringBytes(messages)));
                 }
@@ -328,8 +356,12 @@ final class RedshiftWrite implements TargetWrite {
     /** Redshift's serializable isolation error 1023 (PostgreSQL's 40001), which Redshift's documentation says to retry. */
     static boolean serializationConflict(SQLException e) {
         String message = String.valueOf(e.getMessage());
-        return "40001".equals(e.getSQLState()) || message.contains("1023") && message.contains("Serializable isolation violation");
+        return "40001".equals(e.getSQLState()) || message.contains("Serializable isolation violation")
+                || ERROR_1023.matcher(message).find();
     }
+
+    /** The error as the driver words it when the server sends no DETAIL: its message is the code alone. */
+    private static final Pattern ERROR_1023 = Pattern.compile("(?m)(ERROR:|Invalid operation:)\\s*1023\\s*$");
 
     private boolean loadedBefore(Connection c) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM " + options.loadLog() + " WHERE run_id = ? AND target_table = ?")) {
@@ -393,7 +425,7 @@ final class RedshiftWrite implements TargetWrite {
 
     /** The record a staged file's line holds: "record 7 (file, line 2)", with the task when several tasks staged. */
     private static String recordAt(String file, long line, List<CommitMessage> messages) {
-        Matcher m = PART.matcher(file);
+        Matcher m = StagingLayout.PART.matcher(file);
         if (!m.find()) {
             return file + ", line " + line;
         }
@@ -445,7 +477,7 @@ final class RedshiftWrite implements TargetWrite {
         List<String> keys = new ArrayList<>();
         String bucketUrl = "s3://" + folder.bucket() + "/";
         messages.forEach(m -> m.items().forEach(file -> keys.add(file.get("url").substring(bucketUrl.length()))));
-        keys.add(folder.key("manifest.json"));
+        keys.add(folder.key(StagingLayout.MANIFEST));
         cluster.removeFolder(folder, keys);
     }
 

@@ -16,7 +16,7 @@ public final class SqlRedactor {
     private static final Pattern OPTION = Pattern.compile("(?i)(SECRET_ACCESS_KEY|SESSION_TOKEN)(\\s+)'[^']*'");
     /** The Redshift driver's URL parameters (after '?' joined by '&', or after ';') that hold secrets. */
     private static final Pattern URL_PARAMETER = Pattern.compile("(?i)([?&;](?:password|pwd|secretaccesskey|sessiontoken|"
-            + "iamsecretaccesskey|iamsessiontoken)=)([^&;\\s]*)");
+            + "iamsecretaccesskey|iamsessiontoken|client_secret)=)([^&;\\s]*)");
 
     public static String redact(String text) {
         if (text == null) {

@@ -94,7 +94,7 @@ final class StagingFiles {
         // threads than cores: a file's shares run one after another anyway, and more threads only take turns.
         this.encoders = Transfers.pool("stageway-staging-encode", Math.min(files, Runtime.getRuntime().availableProcessors()));
         for (int i = 0; i < files; i++) {
-            ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(String.format("part-%05d.csv.gz", i + 1)),
+            ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(StagingLayout.partFile(i + 1)),
                     ObjectOptions.PLAIN, partSize, memory, pool);
             GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER) {
                 {

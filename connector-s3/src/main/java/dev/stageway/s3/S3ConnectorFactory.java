@@ -57,7 +57,7 @@ public final class S3ConnectorFactory implements ConnectorFactory {
 
     @Override
     public ConnectorRuntime newRuntime() {
-        return new RoleSessions();
+        return newRuntime(Map.of());
     }
 
     @Override

@@ -100,7 +100,6 @@ public final class DefaultSandbox {
                         REDSHIFT_SLICES)));
     }
 
-    /** The customer's KMS key, which {@link #CUSTOMER_SECURE_BUCKET} encrypts with by default. */
     /** An S3 client of the customer's administrator (who owns the customer's buckets), over plain HTTP. */
     public static S3Client customerAdminS3(Sandbox sandbox) {
         return S3Client.builder().region(Region.of(sandbox.region())).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
@@ -139,6 +138,7 @@ public final class DefaultSandbox {
         return new SandboxConfig(base.region(), accounts, base.instanceProfile(), base.redshift());
     }
 
+    /** The customer's KMS key, which {@link #CUSTOMER_SECURE_BUCKET} encrypts with by default. */
     public static String customerKeyArn() {
         return "arn:aws:kms:" + REGION + ":" + CUSTOMER_ACCOUNT + ":key/" + CUSTOMER_KMS_KEY_ID;
     }

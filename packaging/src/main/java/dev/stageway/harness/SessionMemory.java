@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -32,47 +33,43 @@ final class SessionMemory {
 
     static Figure measure(Path bundle) throws Exception {
         try (Sandbox sandbox = Sandbox.builder().config(withTenants(TENANTS)).build()) {
-            double ours = perSession(n -> sessionOfARun(sandbox, bundle, n), sandbox, bundle);
-            double sdk = perSession(n -> sdkProvider(sandbox, n), sandbox, bundle);
+            double ours;
+            try (PluginBundle plugin = PluginBundle.open(bundle, SessionMemory.class.getClassLoader())) {
+                ours = perSession(n -> sessionOfARun(sandbox, plugin, n));
+            }
+            double sdk = perSession(n -> sdkProvider(sandbox, n));
             return figure("session-memory", ours / 1024, "KiB", sdk / 1024, "<= 1.5, per cached session");
         }
     }
 
+    /** Makes one tenant's session held; returns what must be closed when done, if anything. */
     private interface Holder {
-        Object hold(int tenant) throws Exception;
+        Optional<AutoCloseable> hold(int tenant) throws Exception;
     }
 
-    private static final List<Object> HELD = new ArrayList<>();
-    private static PluginBundle plugin;
-
     /** Heap after the first holder, and after all, divided by the others: what each more one costs. */
-    private static double perSession(Holder holder, Sandbox sandbox, Path bundle) throws Exception {
+    private static double perSession(Holder holder) throws Exception {
+        List<AutoCloseable> held = new ArrayList<>();
         try {
-            HELD.add(holder.hold(1));   // loads the classes, so they are not counted
+            holder.hold(1).ifPresent(held::add);   // loads the classes, so they are not counted
             long before = usedAfterGc();
             for (int n = 2; n <= TENANTS; n++) {
-                HELD.add(holder.hold(n));
+                holder.hold(n).ifPresent(held::add);
             }
             return (usedAfterGc() - before) / (double) (TENANTS - 1);
         } finally {
-            for (Object o : HELD) {
-                if (o instanceof AutoCloseable c) {
+            for (AutoCloseable c : held) {
+                try {
                     c.close();
+                } catch (Exception e) {
+                    // Measuring is over; the rest still close.
                 }
-            }
-            HELD.clear();
-            if (plugin != null) {
-                plugin.close();
-                plugin = null;
             }
         }
     }
 
     /** A tenant's connection check through the plugin: its role session stays cached in the runtime afterwards. */
-    private static Object sessionOfARun(Sandbox sandbox, Path bundle, int tenant) {
-        if (plugin == null) {
-            plugin = PluginBundle.open(bundle, SessionMemory.class.getClassLoader());
-        }
+    private static Optional<AutoCloseable> sessionOfARun(Sandbox sandbox, PluginBundle plugin, int tenant) {
         ConnectorFactory s3 = plugin.connector("connector", "s3");
         Map<String, String> connection = Demo.endpoints(sandbox, Demo.with(Demo.keys(), "aws.role-arn", tenantRoleArn(tenant),
                 "aws.external-id", tenantExternalId(tenant)));
@@ -81,11 +78,11 @@ final class SessionMemory {
         if (!steps.stream().allMatch(s -> s.passed())) {
             throw new IllegalStateException("tenant " + tenant + "'s check failed: " + steps);
         }
-        return "held by the runtime";
+        return Optional.empty();   // the runtime holds it, and closes it with the plugin
     }
 
     /** The SDK's provider for a tenant, with its own STS client, resolved once. */
-    private static Object sdkProvider(Sandbox sandbox, int tenant) {
+    private static Optional<AutoCloseable> sdkProvider(Sandbox sandbox, int tenant) {
         StsClient sts = StsClient.builder().region(Region.of(sandbox.region())).endpointOverride(sandbox.stsEndpoint())
                 .httpClientBuilder(ApacheHttpClient.builder()).credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(AGENT_ACCESS_KEY_ID, AGENT_SECRET_ACCESS_KEY))).build();
@@ -93,10 +90,10 @@ final class SessionMemory {
                 .refreshRequest(r -> r.roleArn(tenantRoleArn(tenant)).externalId(tenantExternalId(tenant)).roleSessionName("sdk"))
                 .build();
         provider.resolveCredentials();
-        return (AutoCloseable) () -> {
+        return Optional.of(() -> {
             provider.close();
             sts.close();
-        };
+        });
     }
 
     private static long usedAfterGc() throws InterruptedException {

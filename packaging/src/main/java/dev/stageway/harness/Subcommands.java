@@ -113,7 +113,7 @@ final class Subcommands {
         Path file;
 
         @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "24h", description = "Only what was made longer ago "
-                + "than this: a number and s, m, h or d (default 24h, which spares runs still going).")
+                + "than this: a number and s, m, h or d (default 24h, which spares runs that started less than a day ago).")
         String olderThan;
 
         @Option(names = "--dry-run", description = "Lists what would be removed; removes nothing.")

@@ -94,7 +94,7 @@ class ManyTenantsTest {
                 assertEquals(ROWS, r.get().written().orElseThrow().rows());
             }
         } finally {
-            pool.shutdownNow();
+            pool.shutdownNow();   // every run has ended by now: nothing is cut short
         }
         assertTrue(throttled.fired() > 0, "STS throttled, and the runs rode it out");
         assertEquals(TENANTS, sandbox.assumeRoleCalls() - callsBefore, "one AssumeRole per tenant, whatever its number of runs");

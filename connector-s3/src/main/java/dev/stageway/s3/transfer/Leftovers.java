@@ -21,8 +21,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Finds and removes what a connector's runs left in S3 when their process died: multipart
  * uploads still open, and folders of staged files. Something is a run's only when both its key
  * has the shape the connector gives its own, and, for an upload, S3 names Stageway acting as the
- * connection's identity as its initiator ({@link CallerIdentity#isStageway}): a user's own upload
- * to the same key is never touched.
+ * connection's identity as its initiator ({@link CallerIdentity#isStageway}): an upload to the
+ * same key through another identity or another session of the role is never touched. (With static
+ * keys and no role, the identity is the IAM user itself, and its own uploads to those keys cannot be
+ * told apart.)
  */
 public final class Leftovers {
     private Leftovers() {
@@ -60,23 +62,32 @@ public final class Leftovers {
     /**
      * Folders of objects under {@code folder}: {@code folderOf} names the folder a key (relative
      * to {@code folder}) belongs to, or nothing for a key that is not the connector's. A folder
-     * whose newest object was written before {@code before} is deleted, unless {@code dryRun}; a
-     * folder with a newer object may belong to a run still going, and is left whole.
+     * whose last activity (its newest object, an upload started in it) came before {@code before}
+     * is deleted, unless {@code dryRun}; a folder with newer activity may belong to a run still
+     * going, and is left whole.
      */
     public static List<Leftover> folders(S3Connection s3, S3Location folder, Function<String, Optional<String>> folderOf,
                                          Instant before, boolean dryRun) {
         Map<String, List<S3Object>> folders = new TreeMap<>();
+        Map<String, Instant> lastActivity = new TreeMap<>();
         try {
             for (S3Object o : s3.client().listObjectsV2Paginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix())).contents()) {
-                folderOf.apply(o.key().substring(folder.prefix().length()))
-                        .ifPresent(f -> folders.computeIfAbsent(f, x -> new ArrayList<>()).add(o));
+                folderOf.apply(o.key().substring(folder.prefix().length())).ifPresent(f -> {
+                    folders.computeIfAbsent(f, x -> new ArrayList<>()).add(o);
+                    lastActivity.merge(f, o.lastModified(), (a, b) -> a.isAfter(b) ? a : b);
+                });
+            }
+            for (MultipartUpload u : s3.client().listMultipartUploadsPaginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
+                    .uploads()) {
+                folderOf.apply(u.key().substring(folder.prefix().length()))
+                        .ifPresent(f -> lastActivity.merge(f, u.initiated(), (a, b) -> a.isAfter(b) ? a : b));
             }
         } catch (SdkException e) {
             throw AwsFailures.s3(e, "list " + folder, s3);
         }
         List<Leftover> found = new ArrayList<>();
         folders.forEach((name, objects) -> {
-            Instant newest = objects.stream().map(S3Object::lastModified).max(Instant::compareTo).orElseThrow();
+            Instant newest = lastActivity.get(name);
             if (!newest.isBefore(before)) {
                 return;
             }

@@ -1,5 +1,6 @@
 package dev.stageway.s3.transfer;
 
+import dev.stageway.aws.Backoff;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  */
 public final class ObjectUpload extends OutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectUpload.class);
-    private static final int ABORT_ATTEMPTS = 3;
+    /** Aborts the SDK's own retries could not get through: a few more, further apart. */
+    private static final Backoff ABORT = new Backoff(3, java.time.Duration.ofMillis(400), java.time.Duration.ofSeconds(2));
 
     private final S3Client s3;
     private final String bucket;
@@ -228,12 +230,11 @@ public final class ObjectUpload extends OutputStream {
                     LOG.debug("Multipart upload {} of s3://{}/{} was already gone", uploadId, bucket, key);
                     return;
                 }
-                if (attempt == ABORT_ATTEMPTS || status == 403) {
+                if (status == 403 || !ABORT.another(attempt) || !ABORT.pause(attempt)) {
                     LOG.error("Could not abort multipart upload {} of s3://{}/{}; its parts stay until `stageway cleanup` or a "
                             + "bucket lifecycle rule removes them: {}", uploadId, bucket, key, e.getMessage());
                     return;
                 }
-                sleepQuietly(200L << attempt);
             }
         }
     }
@@ -294,14 +295,6 @@ public final class ObjectUpload extends OutputStream {
             root = root.getCause();
         }
         return String.valueOf(root.getMessage());
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private final class Pending implements PendingObject {

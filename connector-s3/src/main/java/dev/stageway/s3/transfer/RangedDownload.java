@@ -30,7 +30,7 @@ public final class RangedDownload extends InputStream {
     private long nextOffset;
     private byte[] current = new byte[0];
     private int position;
-    private boolean closed;
+    private volatile boolean closed;
 
     public RangedDownload(S3Client s3, String bucket, String key, String eTag, long size, long partSize, int concurrency,
                    ExecutorService executor) {
@@ -72,7 +72,7 @@ public final class RangedDownload extends InputStream {
             } catch (IOException e) {
                 failure = e;
             }
-            if (!Backoff.S3_READ.another(attempt) || !Backoff.S3_READ.pause(attempt)) {
+            if (closed || !Backoff.S3_READ.another(attempt) || !Backoff.S3_READ.pause(attempt)) {
                 throw new java.io.UncheckedIOException("Cannot read s3://" + bucket + "/" + key + " (bytes " + start + "-" + end
                         + ") after " + attempt + " attempts: " + failure.getMessage(), failure);
             }

@@ -20,8 +20,10 @@ final class ResumableGet extends InputStream {
     private final String key;
     private final String eTag;
     private final long size;
+    private final byte[] one = new byte[1];
     private ResponseInputStream<GetObjectResponse> in;
     private long position;
+    /** Attempts since the body last moved on: each cut gets the full budget. */
     private int attempt = 1;
 
     ResumableGet(S3Client s3, String bucket, String key, String eTag, long size) {
@@ -35,7 +37,6 @@ final class ResumableGet extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
@@ -50,9 +51,15 @@ final class ResumableGet extends InputStream {
                 if (n < 0 && position < size) {
                     throw new EOFException("the body ended at byte " + position + " of " + size);
                 }
-                position += Math.max(0, n);
+                if (n > 0) {
+                    position += n;
+                    attempt = 1;
+                }
                 return n;
             } catch (IOException e) {
+                if (position >= size) {
+                    return -1;   // every byte arrived; only the end of the answer was lost
+                }
                 if (!Backoff.S3_READ.another(attempt) || !Backoff.S3_READ.pause(attempt)) {
                     throw new IOException("Cannot read s3://" + bucket + "/" + key + " past byte " + position + " after " + attempt
                             + " attempts: " + e.getMessage(), e);

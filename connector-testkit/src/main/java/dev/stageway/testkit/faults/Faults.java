@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The faults armed in a sandbox, which its stand-ins ask before answering each request. The
- * first armed fault that strikes a request decides what goes wrong with it.
+ * first armed fault that strikes a request decides what goes wrong with it; faults armed after it
+ * do not see (or count) that request.
  */
 public final class Faults {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");

@@ -42,8 +42,9 @@ final class Truncating extends HttpServletResponseWrapper {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     if (limit < 0) {
+                        // Half the promised body; without a length, half the first write.
                         String length = getHeader("Content-Length");
-                        limit = length == null ? 0 : Long.parseLong(length) / 2;
+                        limit = length == null || length.equals("0") ? len / 2 : Long.parseLong(length) / 2;
                     }
                     int allowed = (int) Math.max(0, Math.min(len, limit - written));
                     real.write(b, off, allowed);
@@ -53,6 +54,16 @@ final class Truncating extends HttpServletResponseWrapper {
                         dropConnection(request);
                         throw new IOException("the sandbox cut this answer short after " + written + " bytes (an injected fault)");
                     }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    real.flush();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    real.close();
                 }
 
                 @Override
