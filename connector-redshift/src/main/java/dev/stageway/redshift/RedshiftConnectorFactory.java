@@ -85,6 +85,13 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
         try (RedshiftConnection cluster = RedshiftConnection.open(context, connection, side, 1)) {
             S3Checks.add(steps, cluster.s3(), cluster.stagingFolder(context.runId(), StagingLayout.CHECK), true, context.runId());
             S3Checks.lifecycle(steps, cluster.s3(), cluster.staging());
+            if (!asSource) {
+                RedshiftTarget target = RedshiftProperties.target(RedshiftProperties.TARGET.parse(side));
+                S3Checks.step(steps, "dry-run COPY into " + target.table(), () -> DryRunCopy.run(cluster, target, context.runId()),
+                        "a load's COPY reads the staging folder with the same authorisation: with redshift.copy-auth=iam-role the role "
+                        + "must be attached to the cluster, trust redshift.amazonaws.com and read the staging folder (trust-policy "
+                        + "--staging ... --redshift-role prints both); otherwise the connection's role must read it");
+            }
             S3Checks.step(steps, "select 1 on "
                     + SqlRedactor.redact(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL)), () -> {
                 try (Connection c = cluster.jdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("select 1")) {

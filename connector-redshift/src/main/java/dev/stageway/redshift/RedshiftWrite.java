@@ -385,17 +385,7 @@ final class RedshiftWrite implements TargetWrite {
     }
 
     private static boolean tableExists(Connection c, String table) throws SQLException {
-        String[] parts = table.toLowerCase(java.util.Locale.ROOT).split("\\.");
-        String schemaName = parts.length == 2 ? parts[0] : "public";
-        String name = parts[parts.length - 1];
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
-            p.setString(1, schemaName);
-            p.setString(2, name);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next();
-            }
-        }
+        return !DryRunCopy.columns(c, table).isEmpty();
     }
 
     /** The COPY failed: name the rejected record from stl_load_errors (it survives the rollback, as in Redshift). */

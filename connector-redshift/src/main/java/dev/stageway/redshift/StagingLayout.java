@@ -18,6 +18,9 @@ final class StagingLayout {
     static final String UNLOAD = "unload/";
     static final String CHECK = "check/";
     static final String MANIFEST = "manifest.json";
+    /** The connection check's dry-run COPY: an empty staged file and its manifest, in the check folder. */
+    static final String DRY_RUN_FILE = "dry-run.csv.gz";
+    static final String DRY_RUN_MANIFEST = "dry-run.manifest";
 
     private static final String RUN = "[A-Za-z0-9._-]+/";
     private static final String WRITE_ID = "[0-9a-f]{8}";
@@ -50,7 +53,7 @@ final class StagingLayout {
      */
     private static final Pattern STAGED = Pattern.compile("(" + RUN + LOAD + WRITE_ID + "/)(" + Pattern.quote(MANIFEST)
             + "|t\\d{5}-a\\d+/part-\\d{5}\\.csv\\.gz)|(" + RUN + UNLOAD + ")(\\d{4}_part_\\d{2}(\\.[a-z0-9]+)*|manifest)|(" + RUN + CHECK
-            + ")\\.stageway-check-[A-Za-z0-9._-]+");
+            + ")(\\.stageway-check-[A-Za-z0-9._-]+|" + Pattern.quote(DRY_RUN_FILE) + "|" + Pattern.quote(DRY_RUN_MANIFEST) + ")");
 
     /** The run's folder a key under the staging path (relative to it) belongs to; empty for a key no run made. */
     static Optional<String> folderOf(String relativeKey) {

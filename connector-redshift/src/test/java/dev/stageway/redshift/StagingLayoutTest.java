@@ -19,6 +19,8 @@ class StagingLayoutTest {
         assertEquals(Optional.of(unload), StagingLayout.folderOf(unload + "manifest"));
         String check = run + StagingLayout.CHECK;
         assertEquals(Optional.of(check), StagingLayout.folderOf(check + ".stageway-check-check-20261128-001122-333"));
+        assertEquals(Optional.of(check), StagingLayout.folderOf(check + StagingLayout.DRY_RUN_FILE));
+        assertEquals(Optional.of(check), StagingLayout.folderOf(check + StagingLayout.DRY_RUN_MANIFEST));
         assertTrue(StagingLayout.PART.matcher("s3://b/p/" + load + StagingLayout.taskFolder(12, 3) + StagingLayout.partFile(7)).find());
     }
 

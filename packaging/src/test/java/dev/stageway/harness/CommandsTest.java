@@ -160,6 +160,25 @@ class CommandsTest {
         assertTrue(r.out().contains("[pass] list s3://customer-data/cli/in/: 1 objects"), r.out());
         assertTrue(r.out().contains("[pass] select 1 on jdbc:redshift://"), r.out());
         assertTrue(r.out().contains("4 slices"), r.out());
+        assertTrue(r.out().contains("[pass] dry-run COPY into checked: COPY stageway_dry_run ... NOLOAD of a staged file passed with "
+                + "the session's temporary credentials"), r.out());
+        Map<String, String> iamRole = new TreeMap<>(m);
+        iamRole.put("target.redshift.copy-auth", "iam-role");
+        iamRole.put("target.redshift.iam-role", env.get("redshift.iam-role"));
+        Result role = stageway("check", mapping("check-role.properties", iamRole).toString());
+        assertTrue(role.out().contains("[pass] dry-run COPY into checked: COPY stageway_dry_run ... NOLOAD of a staged file passed with "
+                + "the cluster's IAM role"), role.out());
+        // A role of the customer's that the cluster cannot use: not attached to it, and trusting the agent rather than Redshift.
+        iamRole.put("target.redshift.iam-role", env.get("customer.role-arn"));
+        Result untrusted = stageway("check", mapping("check-untrusted.properties", iamRole).toString());
+        assertEquals(3, untrusted.exit(), untrusted.all());
+        assertTrue(untrusted.out().contains("[FAIL] dry-run COPY into checked: ") && untrusted.out().contains("stageway-customer-access"),
+                untrusted.out());
+        assertTrue(untrusted.out().contains("hint: a load's COPY reads the staging folder with the same authorisation"), untrusted.out());
+        try (S3Client admin = customerAdminS3(sandbox)) {
+            assertEquals(0, admin.listObjectsV2(b -> b.bucket(env.get("staging.bucket")).prefix("cli/")).keyCount(),
+                    "the dry run leaves nothing staged");
+        }
         m.put("source.aws.external-id", "someone-elses-id");
         Result denied = stageway("check", mapping("check-denied.properties", m).toString());
         assertEquals(3, denied.exit());

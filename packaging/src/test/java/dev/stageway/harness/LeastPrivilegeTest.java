@@ -59,13 +59,13 @@ class LeastPrivilegeTest {
         NEEDS.put("AbortUploadsInFolder", EnumSet.of(Path_.ABORT, Path_.CLEANUP));
         NEEDS.put("DeleteInFolder", EnumSet.of(Path_.CHECK));
         NEEDS.put("ListStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP));
-        NEEDS.put("ReadStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD));
+        NEEDS.put("ReadStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD));
         NEEDS.put("WriteStaging", EnumSet.of(Path_.LOAD, Path_.LOAD_WITH_IAM_ROLE, Path_.UNLOAD, Path_.CHECK_LOAD));
         NEEDS.put("DeleteInStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP));
         NEEDS.put("ListOpenUploads", EnumSet.of(Path_.CLEANUP));
         NEEDS.put("ReadLifecycleRules", EnumSet.of(Path_.CHECK, Path_.CHECK_LOAD));
         NEEDS.put("EncryptWithKey", EnumSet.of(Path_.WRITE, Path_.LOAD, Path_.UNLOAD));
-        NEEDS.put("DecryptWithKey", EnumSet.of(Path_.WRITE, Path_.READ, Path_.LOAD, Path_.UNLOAD));
+        NEEDS.put("DecryptWithKey", EnumSet.of(Path_.WRITE, Path_.READ, Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD));
     }
 
     static final Map<String, Set<Path_>> CLUSTER_NEEDS = Map.of(

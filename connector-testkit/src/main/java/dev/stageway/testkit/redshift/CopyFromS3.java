@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -38,8 +39,25 @@ final class CopyFromS3 {
         this.copy = copy;
     }
 
+    /** The COPY options the stand-in carries out; any other is refused rather than silently ignored. */
+    private static final Set<String> MODELLED = Set.of("CSV", "DELIMITER", "QUOTE", "NULL", "IGNOREHEADER", "GZIP", "MANIFEST", "REGION",
+            "DATEFORMAT", "TIMEFORMAT", "MAXERROR", "COMPUPDATE", "STATUPDATE", "NOLOAD");
+
+    /** NOLOAD checks the files against a table like the target, which is dropped: nothing is loaded. */
+    private static final String NOLOAD_TABLE = "stageway_noload_check";
+
     void run() throws IOException {
         RedshiftStandIn cluster = session.cluster();
+        for (String option : copy.options().keySet()) {
+            if (!MODELLED.contains(option)) {
+                session.fail("0A000", "The Redshift stand-in does not model the COPY option " + option);
+                return;
+            }
+        }
+        if (!copy.options().getOrDefault("MAXERROR", "0").equals("0")) {
+            session.fail("0A000", "The Redshift stand-in does not model MAXERROR above 0 (a COPY that skips rejected rows)");
+            return;
+        }
         List<String> files;
         S3Client s3;
         try {
@@ -61,7 +79,12 @@ final class CopyFromS3 {
                 session.fail("XX000", e.getMessage());
                 return;
             }
-            PgWire.query(session.backendOut(), backendCopy());
+            boolean noload = copy.has("NOLOAD");
+            if (noload && !session.quietly("CREATE TEMP TABLE " + NOLOAD_TABLE + " (LIKE " + copy.table() + ")")) {
+                session.fail("42P01", "relation \"" + copy.table() + "\" does not exist");
+                return;
+            }
+            PgWire.query(session.backendOut(), backendCopy(noload ? NOLOAD_TABLE : copy.table()));
             Message first = PgWire.read(session.backendIn());
             if (first == null || first.type() != 'G') {
                 if (first != null) {
@@ -93,6 +116,19 @@ final class CopyFromS3 {
                 recordLoadError(s3, segments, e);
                 session.replaceErrorAndFinish("XX000", "Load into table '" + copy.table() + "' failed.  Check 'stl_load_errors' "
                         + "system table for details.");
+                if (noload) {
+                    session.quietly("DROP TABLE IF EXISTS " + NOLOAD_TABLE);   // in an aborted transaction, its rollback does it
+                }
+                return;
+            }
+            if (noload) {
+                // The files are valid for the table; nothing was loaded into it.
+                while (answer != null && answer.type() != 'Z') {
+                    answer = PgWire.read(session.backendIn());
+                }
+                session.quietly("DROP TABLE " + NOLOAD_TABLE);
+                PgWire.write(session.clientOut(), 'C', PgWire.cstring("COPY 0"));
+                session.ready();
                 return;
             }
             PgWire.write(session.clientOut(), answer);
@@ -100,10 +136,10 @@ final class CopyFromS3 {
         }
     }
 
-    private String backendCopy() {
+    private String backendCopy(String table) {
         Map<String, String> o = copy.options();
         boolean csv = o.containsKey("CSV");
-        StringBuilder sql = new StringBuilder("COPY ").append(copy.table());
+        StringBuilder sql = new StringBuilder("COPY ").append(table);
         if (!copy.columns().isEmpty()) {
             sql.append(" (").append(String.join(", ", copy.columns())).append(')');
         }

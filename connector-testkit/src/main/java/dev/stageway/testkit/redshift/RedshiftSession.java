@@ -264,6 +264,29 @@ final class RedshiftSession implements Runnable {
         throw new IOException("the backend closed the connection");
     }
 
+    /**
+     * Runs {@code sql} in the client's backend session without the client seeing it (its
+     * transaction state is noted); true when it succeeded.
+     */
+    boolean quietly(String sql) throws IOException {
+        PgWire.query(backendOut, sql);
+        boolean failed = false;
+        for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
+            failed |= m.type() == 'E';
+            if (m.type() == 'Z') {
+                noteReady(m);
+                return !failed;
+            }
+        }
+        throw new IOException("the backend closed the connection");
+    }
+
+    /** Tells the client the session is ready for its next statement, in the backend's transaction state. */
+    void ready() throws IOException {
+        PgWire.write(clientOut, 'Z', new byte[] {transaction});
+        clientOut.flush();
+    }
+
     static String quote(String text) {
         return "'" + text.replace("'", "''") + "'";
     }

@@ -234,6 +234,27 @@ class RedshiftStandInTest {
     }
 
     @Test
+    void noloadChecksTheFilesAndLoadsNothing() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t_noload (id int, name varchar(20))");
+            s.executeUpdate("INSERT INTO t_noload VALUES (0, 'kept')");
+            assertEquals(0, s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/load/a' " + credentials(customerSession())
+                    + " CSV IGNOREHEADER 1 NULL AS '\\N' NOLOAD"));
+            SQLException bad = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/bad/' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 NOLOAD"));
+            assertTrue(bad.getMessage().contains("Load into table 't_noload' failed"), bad.getMessage());
+            assertEquals(1, count(s, "select count(*) from t_noload"), "nothing loaded either way");
+            assertEquals(1, count(s, "select count(*) from stl_load_errors where tbl = 't_noload'"));
+            SQLException option = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 TRUNCATECOLUMNS"));
+            assertTrue(option.getMessage().contains("does not model the COPY option TRUNCATECOLUMNS"), option.getMessage());
+            SQLException maxerror = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 MAXERROR 10"));
+            assertTrue(maxerror.getMessage().contains("MAXERROR above 0"), maxerror.getMessage());
+        }
+    }
+
+    @Test
     void unloadWritesPartsHeaderGzipAndManifestAndRefusesToOverwrite() throws Exception {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t5 AS SELECT g AS id, 'name ' || g AS name FROM generate_series(1, 10) g");
