@@ -1,6 +1,7 @@
 package dev.stageway.s3;
 
 import dev.stageway.config.ParsedProperties;
+import dev.stageway.csv.ColumnSpec;
 import dev.stageway.csv.CsvOptions;
 import dev.stageway.s3.transfer.Compression;
 import dev.stageway.s3.transfer.CsvObjectReader;
@@ -43,6 +44,16 @@ final class S3Properties {
             .group(LOCATION).defaultValue("*")
             .doc("Which objects under the folder to read, as a glob on the name below the folder: `*` any run of characters "
                     + "but `/`, `**` any run including `/`, `?` one character. Default: every object directly in the folder.")
+            .build();
+
+    public static final PropertyDescriptor<String> COLUMNS = PropertyDescriptor.builder("s3.columns", PropertyType.STRING)
+            .group(LOCATION)
+            .doc("The objects' columns with their types, such as `id bigint, amount decimal(12,2), created timestamp, note varchar`; "
+                    + "types: " + ColumnSpec.TYPES_DOC + ". Values are parsed (one that is not of its type is a bad row: "
+                    + "an error naming object, line and column, or skipped with `s3.on-bad-row=skip`), the header must name "
+                    + "these columns (case aside), and a table a Redshift load creates gets these types. Default: every column "
+                    + "a string, named by the header.")
+            .validator(ColumnSpec::problem)
             .build();
 
     public static final PropertyDescriptor<String> FILE_NAME = PropertyDescriptor.builder("s3.file-name", PropertyType.STRING)
@@ -135,7 +146,7 @@ final class S3Properties {
             : List.of();
 
     public static final PropertyTable SOURCE = PropertyTable.combine("S3 source",
-            PropertyTable.of("S3 source", List.of(FOLDER_PATH, FILE_PATTERN, SOURCE_COMPRESSION, PART_SIZE, CONCURRENCY,
+            PropertyTable.of("S3 source", List.of(FOLDER_PATH, FILE_PATTERN, COLUMNS, SOURCE_COMPRESSION, PART_SIZE, CONCURRENCY,
                     DOWNLOAD_THRESHOLD, SPLIT_SIZE, ON_BAD_ROW), List.of()),
             CsvOptions.TABLE, AwsProperties.ADVANCED);
 
@@ -150,7 +161,8 @@ final class S3Properties {
         return new CsvObjectSource(location, Glob.compile(p.get(FILE_PATTERN)), p.get(SPLIT_SIZE),
                 new CsvObjectReader.Options(location.bucket(), p.get(SOURCE_COMPRESSION), p.get(PART_SIZE),
                         p.get(CONCURRENCY).intValue(), p.get(DOWNLOAD_THRESHOLD), p.get(ON_BAD_ROW) == OnBadRow.SKIP,
-                        "set s3.on-bad-row=skip to skip and count such rows", CsvOptions.from(p)));
+                        "set s3.on-bad-row=skip to skip and count such rows", CsvOptions.from(p),
+                        p.find(COLUMNS).map(ColumnSpec::parse).orElse(List.of())));
     }
 
     /** The target its parsed properties describe. */

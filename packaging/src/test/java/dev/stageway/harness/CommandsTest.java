@@ -201,6 +201,52 @@ class CommandsTest {
     }
 
     @Test
+    void aTypedCsvSourceLoadsIntoATableOfTheDeclaredTypes() throws Exception {
+        try (S3Client admin = customerAdminS3(sandbox)) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/typed/a.csv"), RequestBody.fromString("ID,amount,created,ok,day,note\n"
+                    + "1,12.50,2026-11-28 10:00:00,true,2026-11-28,a\n2,-3.25,2026-11-28T11:30:00.5,f,2026-11-29,\"b, c\"\n"));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/typed-bad/a.csv"), RequestBody.fromString("id,amount\n1,2.5\n2,abc\n"));
+        }
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/typed/");
+        m.put("source.s3.columns", "id bigint, amount decimal(12,2), created timestamp, ok boolean, day date, note varchar");
+        m.putAll(redshiftTarget("typed_orders"));
+        Result r = stageway("run", mapping("typed.properties", m).toString());
+        assertEquals(0, r.exit(), r.all());
+        try (var c = java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
+             var s = c.createStatement()) {
+            List<String> types = new ArrayList<>();
+            try (var rs = s.executeQuery("SELECT data_type FROM information_schema.columns WHERE table_name = 'typed_orders' "
+                    + "ORDER BY ordinal_position")) {
+                while (rs.next()) {
+                    types.add(rs.getString(1));
+                }
+            }
+            assertEquals(List.of("bigint", "numeric", "timestamp without time zone", "boolean", "date", "character varying"), types);
+            try (var rs = s.executeQuery("SELECT SUM(amount), COUNT(*) FILTER (WHERE ok), MAX(created) FROM typed_orders")) {
+                assertTrue(rs.next());
+                assertEquals(new java.math.BigDecimal("9.25"), rs.getBigDecimal(1));
+                assertEquals(1, rs.getInt(2));
+                assertEquals("2026-11-28 11:30:00.5", rs.getString(3));
+            }
+        }
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/typed-bad/");
+        m.put("source.s3.columns", "id int, amount decimal(12,2)");
+        Result bad = stageway("run", mapping("typed-bad.properties", m).toString());
+        assertEquals(4, bad.exit(), bad.all());
+        assertTrue(bad.err().contains("Bad value in s3://customer-data/cli/typed-bad/a.csv, line 3, column amount: 'abc' is not a "
+                + "decimal(12,2)"), bad.err());
+        m.put("source.s3.on-bad-row", "skip");
+        Result skipped = stageway("run", mapping("typed-skip.properties", m).toString());
+        assertEquals(0, skipped.exit(), skipped.all());
+        assertTrue(skipped.out().contains("1 written, 1 rejected"), skipped.out());
+        m.put("source.s3.columns", "id int, amount money");
+        Result unknown = stageway("validate", mapping("typed-unknown.properties", m).toString());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.out().contains("source.s3.columns: column 2 (amount): unknown type 'money'"), unknown.out());
+    }
+
+    @Test
     void secretsGivenByReferenceAreResolvedAndNeverPrinted() throws Exception {
         Path secret = Files.writeString(dir.resolve("agent.secret"), env.get("agent.secret-access-key") + "\n");
         Path cluster = Files.writeString(dir.resolve("cluster.properties"), "password=" + env.get("redshift.password") + "\n");

@@ -4,6 +4,7 @@ import dev.stageway.aws.S3Connection;
 import dev.stageway.aws.AwsFailures;
 import dev.stageway.csv.CsvFields;
 import dev.stageway.csv.CsvOptions;
+import dev.stageway.csv.ValueParser;
 import dev.stageway.csv.InvalidCharactersException;
 import dev.stageway.s3.transfer.RangedDownload;
 import dev.stageway.s3.transfer.S3Location;
@@ -51,9 +52,11 @@ public final class CsvObjectReader implements SourceReader {
      * @param skipBadRows a row with the wrong number of fields, or the malformed rest of an object, is
      *                    counted and skipped instead of failing the read
      * @param badRowHint  what the error of a bad row tells the user to change to skip such rows
+     * @param columns     the declared typed columns, which the header must name and whose values are parsed;
+     *                    empty for string columns named by the header
      */
     public record Options(String bucket, Compression compression, long partSize, int concurrency, long downloadThreshold,
-                          boolean skipBadRows, String badRowHint, CsvOptions csv) {
+                          boolean skipBadRows, String badRowHint, CsvOptions csv, List<Column> columns) {
     }
 
     private final S3Connection connection;
@@ -88,9 +91,9 @@ public final class CsvObjectReader implements SourceReader {
         try {
             this.objectCount = objects.size();
             this.objects = objects.iterator();
-            this.schema = expected;
+            this.schema = expected != null && !options.columns().isEmpty() ? new Schema(options.columns()) : expected;
             if (!openNext()) {
-                this.schema = expected != null ? expected : new Schema(List.of());
+                this.schema = schema != null ? schema : new Schema(List.of());
             } else if (expected == null) {
                 this.schema = schemaOfCurrent();
             } else {
@@ -202,6 +205,14 @@ public final class CsvObjectReader implements SourceReader {
         for (String name : columnNames(firstRecord.fields())) {
             columns.add(Column.of(name, ColumnType.string()));
         }
+        if (!options.columns().isEmpty()) {
+            List<String> declared = options.columns().stream().map(Column::name).toList();
+            if (options.csv().header() && !sameNames(columns.stream().map(Column::name).toList(), declared)) {
+                throw new StagewayException(ErrorKind.DATA, "Cannot read " + where() + ": its header " + firstRecord.fields()
+                        + " does not name the columns s3.columns declares, " + declared);
+            }
+            columns = options.columns();
+        }
         try {
             schema = new Schema(columns);
         } catch (IllegalArgumentException e) {
@@ -230,10 +241,16 @@ public final class CsvObjectReader implements SourceReader {
         }
         List<String> header = records.nextRecord().fields();
         List<String> expected = schema.columns().stream().map(Column::name).toList();
-        if (!columnNames(header).equals(expected)) {
+        if (options.columns().isEmpty() ? !columnNames(header).equals(expected) : !sameNames(columnNames(header), expected)) {
             throw new StagewayException(ErrorKind.DATA, "Cannot read " + where() + ": its header " + header
                     + " differs from the first object's " + expected);
         }
+    }
+
+    /** Header names against declared ones: Redshift folds unquoted names to lower case, so case does not tell them apart. */
+    private static boolean sameNames(List<String> header, List<String> declared) {
+        return header.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList()
+                .equals(declared.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
     }
 
     private String where() {
@@ -322,7 +339,25 @@ public final class CsvObjectReader implements SourceReader {
                 LOG.warn("Skipped bad row in {}", problem);
                 return null;
             }
-            return fields.toArray();
+            if (options.columns().isEmpty()) {
+                return fields.toArray();
+            }
+            Object[] row = new Object[fields.size()];
+            for (int i = 0; i < row.length; i++) {
+                Column c = schema.column(i);
+                try {
+                    row[i] = fields.get(i) == null ? null : ValueParser.parse(c.type(), fields.get(i));
+                } catch (IllegalArgumentException e) {
+                    String problem = where() + ", line " + line + ", column " + c.name() + ": " + e.getMessage();
+                    if (!options.skipBadRows()) {
+                        throw new StagewayException(ErrorKind.DATA, "Bad value in " + problem + " (" + options.badRowHint() + ")");
+                    }
+                    rejected++;
+                    LOG.warn("Skipped bad row in {}", problem);
+                    return null;
+                }
+            }
+            return row;
         }
 
         private boolean malformed(RuntimeException e) {
