@@ -331,13 +331,8 @@ public final class CsvObjectReader implements SourceReader {
             long line = record.line();
             List<String> fields = record.fields();
             if (fields.size() != schema.size()) {
-                String problem = where() + ", line " + line + ": expected " + schema.size() + " fields, found " + fields.size();
-                if (!options.skipBadRows()) {
-                    throw new StagewayException(ErrorKind.DATA, "Bad row in " + problem + " (" + options.badRowHint() + ")");
-                }
-                rejected++;
-                LOG.warn("Skipped bad row in {}", problem);
-                return null;
+                return badRow("Bad row in " + where() + ", line " + line + ": expected " + schema.size() + " fields, found "
+                        + fields.size());
             }
             if (options.columns().isEmpty()) {
                 return fields.toArray();
@@ -348,16 +343,20 @@ public final class CsvObjectReader implements SourceReader {
                 try {
                     row[i] = fields.get(i) == null ? null : ValueParser.parse(c.type(), fields.get(i));
                 } catch (IllegalArgumentException e) {
-                    String problem = where() + ", line " + line + ", column " + c.name() + ": " + e.getMessage();
-                    if (!options.skipBadRows()) {
-                        throw new StagewayException(ErrorKind.DATA, "Bad value in " + problem + " (" + options.badRowHint() + ")");
-                    }
-                    rejected++;
-                    LOG.warn("Skipped bad row in {}", problem);
-                    return null;
+                    return badRow("Bad value in " + where() + ", line " + line + ", column " + c.name() + ": " + e.getMessage());
                 }
             }
             return row;
+        }
+
+        /** A row that cannot be read: the read fails, or with the skip policy the row is counted and skipped (null). */
+        private Object[] badRow(String problem) {
+            if (!options.skipBadRows()) {
+                throw new StagewayException(ErrorKind.DATA, problem + " (" + options.badRowHint() + ")");
+            }
+            rejected++;
+            LOG.warn("Skipped: {}", problem);
+            return null;
         }
 
         private boolean malformed(RuntimeException e) {
