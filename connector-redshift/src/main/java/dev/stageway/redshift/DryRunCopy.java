@@ -54,7 +54,7 @@ final class DryRunCopy {
                 }
                 s.executeUpdate(RedshiftStatements.copy(table, new Schema(columns), "s3://" + folder.bucket() + "/" + manifest,
                         cluster.authorization(), cluster.region()) + " NOLOAD");
-                return "COPY " + table + " ... NOLOAD of a staged file passed with " + (cluster.authorization().startsWith("IAM_ROLE")
+                return "COPY " + table + " ... NOLOAD of a staged file passed with " + (cluster.copiesWithIamRole()
                         ? "the cluster's IAM role" : "the session's temporary credentials") + "; nothing was loaded";
             } catch (SQLException e) {
                 throw new StagewayException(ErrorKind.DATABASE, false, SqlRedactor.redact(e.getMessage()), null);

@@ -114,11 +114,16 @@ final class RedshiftConnection implements AutoCloseable {
 
     /** The authorisation clause of the next COPY or UNLOAD: fresh enough temporary credentials, or the IAM role. */
     String authorization() {
-        if (properties.get(RedshiftProperties.COPY_AUTH) == CopyAuth.IAM_ROLE) {
+        if (copiesWithIamRole()) {
             return RedshiftStatements.iamRole(properties.get(RedshiftProperties.IAM_ROLE));
         }
         return RedshiftStatements.credentials(s3.credentials().snapshot(
                 Duration.ofSeconds(properties.get(RedshiftProperties.CREDENTIAL_VALIDITY))));
+    }
+
+    /** Whether COPY and UNLOAD authorise with the cluster's IAM role (rather than the session's temporary credentials). */
+    boolean copiesWithIamRole() {
+        return properties.get(RedshiftProperties.COPY_AUTH) == CopyAuth.IAM_ROLE;
     }
 
     /** The staging path, under which every run has its folder. */
