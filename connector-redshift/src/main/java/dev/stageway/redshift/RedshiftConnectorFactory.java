@@ -90,7 +90,8 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
                 S3Checks.step(steps, "dry-run COPY into " + target.table(), () -> DryRunCopy.run(cluster, target, context.runId()),
                         "a load's COPY reads the staging folder with the same authorisation: with redshift.copy-auth=iam-role the role "
                         + "must be attached to the cluster, trust redshift.amazonaws.com and read the staging folder (trust-policy "
-                        + "--staging ... --redshift-role prints both); otherwise the connection's role must read it");
+                        + "--staging ... --redshift-role prints both); otherwise the connection's role must read it. The database "
+                        + "user needs INSERT on the table (and, before the table exists, TEMP to stand one in for it)");
             }
             S3Checks.step(steps, "select 1 on "
                     + SqlRedactor.redact(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL)), () -> {

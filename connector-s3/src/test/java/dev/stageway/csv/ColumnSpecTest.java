@@ -44,6 +44,15 @@ class ColumnSpecTest {
         assertArrayEquals(new byte[] {(byte) 0xca, (byte) 0xfe}, (byte[]) ValueParser.parse(ColumnType.of(ColumnType.Kind.BINARY), "0xCAFE"));
         assertEquals("'1.234' is not a decimal(12,2): more than 2 digits after the point", assertThrows(IllegalArgumentException.class,
                 () -> ValueParser.parse(ColumnType.decimal(12, 2), "1.234")).getMessage());
+        assertNull(ValueParser.parse(ColumnType.of(ColumnType.Kind.INTEGER), ""), "an empty field of a non-string type is null");
+        assertEquals("", ValueParser.parse(ColumnType.string(), ""));
+        assertEquals(new BigDecimal("1.5"), ValueParser.parse(ColumnType.decimal(12, 1), "1.50"));
+        assertEquals(OffsetDateTime.parse("2026-11-28T10:00Z"), ValueParser.parse(ColumnType.of(ColumnType.Kind.TIMESTAMP_TZ),
+                "2026-11-28 10:00:00"), "no offset: UTC, as COPY reads it");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ValueParser.parse(ColumnType.of(ColumnType.Kind.TIMESTAMP),
+                "2026-11-28 10:00:00.1234567")).getMessage().contains("finer than the microseconds Redshift keeps"));
+        assertEquals("'résumé' is not a string: longer than 6 bytes (8)", assertThrows(IllegalArgumentException.class,
+                () -> ValueParser.parse(ColumnType.string(6), "résumé")).getMessage());
         assertEquals("'99999' is not a smallint", assertThrows(IllegalArgumentException.class,
                 () -> ValueParser.parse(ColumnType.of(ColumnType.Kind.SMALLINT), "99999")).getMessage());
         assertEquals("'2026-02-30' is not a date (yyyy-mm-dd)", assertThrows(IllegalArgumentException.class,

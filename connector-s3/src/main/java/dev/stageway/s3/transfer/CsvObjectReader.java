@@ -91,7 +91,8 @@ public final class CsvObjectReader implements SourceReader {
         try {
             this.objectCount = objects.size();
             this.objects = objects.iterator();
-            this.schema = expected != null && !options.columns().isEmpty() ? new Schema(options.columns()) : expected;
+            // Declared columns are the schema whatever the objects hold (even none).
+            this.schema = !options.columns().isEmpty() ? new Schema(options.columns()) : expected;
             if (!openNext()) {
                 this.schema = schema != null ? schema : new Schema(List.of());
             } else if (expected == null) {
@@ -198,7 +199,7 @@ public final class CsvObjectReader implements SourceReader {
 
     private Schema schemaOfCurrent() {
         if (!records.hasNextSafely()) {
-            return new Schema(List.of());
+            return options.columns().isEmpty() ? new Schema(List.of()) : new Schema(options.columns());
         }
         CsvFields firstRecord = records.nextRecord();
         List<Column> columns = new ArrayList<>();

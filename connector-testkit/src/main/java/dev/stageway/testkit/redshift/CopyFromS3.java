@@ -43,8 +43,11 @@ final class CopyFromS3 {
     private static final Set<String> MODELLED = Set.of("CSV", "DELIMITER", "QUOTE", "NULL", "IGNOREHEADER", "GZIP", "MANIFEST", "REGION",
             "DATEFORMAT", "TIMEFORMAT", "MAXERROR", "COMPUPDATE", "STATUPDATE", "NOLOAD");
 
-    /** NOLOAD checks the files against a table like the target, which is dropped: nothing is loaded. */
-    private static final String NOLOAD_TABLE = "stageway_noload_check";
+    /**
+     * NOLOAD loads into the target itself, with its privileges, defaults and constraints, inside a
+     * transaction (or savepoint) that is then rolled back: nothing stays loaded.
+     */
+    private static final String NOLOAD_SAVEPOINT = "stageway_noload";
 
     void run() throws IOException {
         RedshiftStandIn cluster = session.cluster();
@@ -57,6 +60,12 @@ final class CopyFromS3 {
         if (!copy.options().getOrDefault("MAXERROR", "0").equals("0")) {
             session.fail("0A000", "The Redshift stand-in does not model MAXERROR above 0 (a COPY that skips rejected rows)");
             return;
+        }
+        for (String format : List.of("DATEFORMAT", "TIMEFORMAT")) {
+            if (!copy.options().getOrDefault(format, "auto").equalsIgnoreCase("auto")) {
+                session.fail("0A000", "The Redshift stand-in models " + format + " 'auto' only");
+                return;
+            }
         }
         List<String> files;
         S3Client s3;
@@ -80,11 +89,15 @@ final class CopyFromS3 {
                 return;
             }
             boolean noload = copy.has("NOLOAD");
-            if (noload && !session.quietly("CREATE TEMP TABLE " + NOLOAD_TABLE + " (LIKE " + copy.table() + ")")) {
-                session.fail("42P01", "relation \"" + copy.table() + "\" does not exist");
-                return;
+            boolean began = false;
+            if (noload) {
+                began = session.idle();
+                session.quietly(began ? "BEGIN" : "SAVEPOINT " + NOLOAD_SAVEPOINT);
+                if (began) {
+                    session.beforeReady("ROLLBACK");   // however the COPY ends, the session is back where it was
+                }
             }
-            PgWire.query(session.backendOut(), backendCopy(noload ? NOLOAD_TABLE : copy.table()));
+            PgWire.query(session.backendOut(), backendCopy());
             Message first = PgWire.read(session.backendIn());
             if (first == null || first.type() != 'G') {
                 if (first != null) {
@@ -116,17 +129,16 @@ final class CopyFromS3 {
                 recordLoadError(s3, segments, e);
                 session.replaceErrorAndFinish("XX000", "Load into table '" + copy.table() + "' failed.  Check 'stl_load_errors' "
                         + "system table for details.");
-                if (noload) {
-                    session.quietly("DROP TABLE IF EXISTS " + NOLOAD_TABLE);   // in an aborted transaction, its rollback does it
-                }
                 return;
             }
             if (noload) {
-                // The files are valid for the table; nothing was loaded into it.
+                // The files are valid for the table: what they loaded goes, and the client hears that nothing was loaded.
                 while (answer != null && answer.type() != 'Z') {
                     answer = PgWire.read(session.backendIn());
                 }
-                session.quietly("DROP TABLE " + NOLOAD_TABLE);
+                if (!began) {
+                    session.quietly("ROLLBACK TO SAVEPOINT " + NOLOAD_SAVEPOINT + "; RELEASE SAVEPOINT " + NOLOAD_SAVEPOINT);
+                }
                 PgWire.write(session.clientOut(), 'C', PgWire.cstring("COPY 0"));
                 session.ready();
                 return;
@@ -136,10 +148,10 @@ final class CopyFromS3 {
         }
     }
 
-    private String backendCopy(String table) {
+    private String backendCopy() {
         Map<String, String> o = copy.options();
         boolean csv = o.containsKey("CSV");
-        StringBuilder sql = new StringBuilder("COPY ").append(table);
+        StringBuilder sql = new StringBuilder("COPY ").append(copy.table());
         if (!copy.columns().isEmpty()) {
             sql.append(" (").append(String.join(", ", copy.columns())).append(')');
         }

@@ -46,6 +46,8 @@ final class RedshiftSession implements Runnable {
     private String user = "";
     /** The backend's last transaction status: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
     private byte transaction = 'I';
+    /** A statement to run quietly before the client's next ReadyForQuery, or null. */
+    private String beforeReady;
 
     RedshiftSession(Socket client, RedshiftStandIn cluster) {
         this.client = client;
@@ -214,8 +216,12 @@ final class RedshiftSession implements Runnable {
     /** Passes the backend's answers to the client up to ReadyForQuery (and a client COPY FROM STDIN through). */
     void relayUntilReady() throws IOException {
         for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
-            PgWire.write(clientOut, m);
             noteReady(m);
+            if (m.type() == 'Z') {
+                sendReady(m);
+                return;
+            }
+            PgWire.write(clientOut, m);
             if (m.type() == 'G') {
                 clientOut.flush();
                 for (Message c = PgWire.read(clientIn); c != null; c = PgWire.read(clientIn)) {
@@ -225,10 +231,6 @@ final class RedshiftSession implements Runnable {
                         break;
                     }
                 }
-            }
-            if (m.type() == 'Z') {
-                clientOut.flush();
-                return;
             }
         }
         throw new IOException("the backend closed the connection");
@@ -256,8 +258,7 @@ final class RedshiftSession implements Runnable {
         for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
             if (m.type() == 'Z') {
                 noteReady(m);
-                PgWire.write(clientOut, m);
-                clientOut.flush();
+                sendReady(m);
                 return;
             }
         }
@@ -285,6 +286,29 @@ final class RedshiftSession implements Runnable {
     void ready() throws IOException {
         PgWire.write(clientOut, 'Z', new byte[] {transaction});
         clientOut.flush();
+    }
+
+    /** Runs {@code sql} quietly before the client next hears the session is ready (undoing what the stand-in began for it). */
+    void beforeReady(String sql) {
+        beforeReady = sql;
+    }
+
+    /** Whether the client is outside any transaction. */
+    boolean idle() {
+        return transaction == 'I';
+    }
+
+    /** Passes the backend's ReadyForQuery on, after what {@link #beforeReady} asked for, in the state that leaves. */
+    private void sendReady(Message backendReady) throws IOException {
+        if (beforeReady == null) {
+            PgWire.write(clientOut, backendReady);
+            clientOut.flush();
+            return;
+        }
+        String sql = beforeReady;
+        beforeReady = null;
+        quietly(sql);
+        ready();
     }
 
     static String quote(String text) {

@@ -245,6 +245,16 @@ class RedshiftStandInTest {
             assertTrue(bad.getMessage().contains("Load into table 't_noload' failed"), bad.getMessage());
             assertEquals(1, count(s, "select count(*) from t_noload"), "nothing loaded either way");
             assertEquals(1, count(s, "select count(*) from stl_load_errors where tbl = 't_noload'"));
+            c.setAutoCommit(false);
+            assertEquals(0, s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/load/a' "
+                    + credentials(customerSession()) + " CSV IGNOREHEADER 1 NULL AS '\\N' NOLOAD"));
+            s.executeUpdate("INSERT INTO t_noload VALUES (9, 'after')");
+            c.commit();
+            c.setAutoCommit(true);
+            assertEquals(2, count(s, "select count(*) from t_noload"), "inside a transaction, NOLOAD leaves the transaction going");
+            SQLException format = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_noload FROM 's3://"
+                    + CUSTOMER_STAGING_BUCKET + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 DATEFORMAT 'DD/MM/YYYY'"));
+            assertTrue(format.getMessage().contains("DATEFORMAT 'auto' only"), format.getMessage());
             SQLException option = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET
                     + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 TRUNCATECOLUMNS"));
             assertTrue(option.getMessage().contains("does not model the COPY option TRUNCATECOLUMNS"), option.getMessage());
