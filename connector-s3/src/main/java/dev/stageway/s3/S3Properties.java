@@ -49,10 +49,13 @@ final class S3Properties {
     public static final PropertyDescriptor<String> COLUMNS = PropertyDescriptor.builder("s3.columns", PropertyType.STRING)
             .group(LOCATION)
             .doc("The objects' columns with their types, such as `id bigint, amount decimal(12,2), created timestamp, note varchar`; "
-                    + "types: " + ColumnSpec.TYPES_DOC + ". Values are parsed (one that is not of its type is a bad row: "
-                    + "an error naming object, line and column, or skipped with `s3.on-bad-row=skip`), the header must name "
-                    + "these columns (case aside), and a table a Redshift load creates gets these types. Default: every column "
-                    + "a string, named by the header.")
+                    + "types: " + ColumnSpec.TYPES_DOC + ". Values are parsed as Redshift's COPY reads them: ISO dates and "
+                    + "timestamps (a space or `T` before the time; a `timestamptz` without an offset is UTC; digits finer than "
+                    + "microseconds are refused), booleans as true/false, t/f, yes/no or 1/0, binary as hex, an empty field of a "
+                    + "type other than a string as null, and `(n)` lengths in UTF-8 bytes. A value that is not of its type is a "
+                    + "bad row (an error naming object, line and column, or skipped with `s3.on-bad-row=skip`). The header must "
+                    + "name these columns (case aside), and a table a Redshift load creates gets these types. Default: every "
+                    + "column a string, named by the header.")
             .validator(ColumnSpec::problem)
             .build();
 
