@@ -9,7 +9,6 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
-import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -60,16 +59,6 @@ public final class AwsHttp {
         return p.getProperty("version", "unknown");
     }
 
-    /** What is wrong with a CA bundle file, for offline validation; empty when it holds certificates. */
-    static Optional<String> problem(String path) {
-        try {
-            certificates(Path.of(path));
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
-        }
-    }
-
     private static TrustManager[] trustManagers(Path bundle) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -86,7 +75,7 @@ public final class AwsHttp {
         }
     }
 
-    private static Collection<? extends Certificate> certificates(Path bundle) {
+    static Collection<? extends Certificate> certificates(Path bundle) {
         try (InputStream in = Files.newInputStream(bundle)) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {

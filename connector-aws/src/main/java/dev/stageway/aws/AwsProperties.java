@@ -147,7 +147,7 @@ public final class AwsProperties {
             .doc("A PEM file of the certificate authorities HTTPS connections to S3 and STS trust instead of the JVM's: for an "
                     + "endpoint behind a TLS-inspecting proxy, an S3-compatible store, or the local sandbox (`stageway sandbox "
                     + "--write-env` writes its own). Like the AWS CLI's `ca_bundle`.")
-            .validator(AwsHttp::problem)
+            .parsedBy(path -> AwsHttp.certificates(java.nio.file.Path.of(path)))
             .build();
 
     /** Longest a released role session stays cached for the next run of its tenant, in seconds (the default: 10 minutes). */

@@ -4,15 +4,12 @@ import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyTable;
-import dev.stageway.aws.RoleSessions;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.s3.transfer.CsvObjectSource;
 import dev.stageway.s3.transfer.S3Checks;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.spi.CheckStep;
-import dev.stageway.spi.ConnectorFactory;
-import dev.stageway.spi.ConnectorRuntime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +20,7 @@ import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.Split;
 import dev.stageway.spi.TargetWrite;
-import dev.stageway.aws.AwsProperties;
+import dev.stageway.aws.AwsConnectorFactory;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.Leftovers;
 import dev.stageway.spi.Leftover;
@@ -33,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The Redshift connector: loads through S3-staged COPY, reads through UNLOAD. */
-public final class RedshiftConnectorFactory implements ConnectorFactory {
+public final class RedshiftConnectorFactory implements AwsConnectorFactory {
 
     @Override
     public String name() {
@@ -58,21 +55,6 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
     @Override
     public PropertyTable targetProperties() {
         return RedshiftProperties.TARGET;
-    }
-
-    @Override
-    public ConnectorRuntime newRuntime() {
-        return newRuntime(Map.of());
-    }
-
-    @Override
-    public PropertyTable runtimeProperties() {
-        return AwsProperties.RUNTIME;
-    }
-
-    @Override
-    public ConnectorRuntime newRuntime(Map<String, String> settings) {
-        return RoleSessions.of(settings);
     }
 
     @Override
@@ -119,10 +101,7 @@ public final class RedshiftConnectorFactory implements ConnectorFactory {
         ConfigurationException.throwIfAny(asSource ? validateSource(connection, side) : validateTarget(connection, side));
         S3Location staging = S3Location.parse(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.STAGING_PATH));
         try (S3Connection s3 = S3Connection.open(context, CsvObjectSource.settings(context, connection, side), 1)) {
-            List<Leftover> found = new ArrayList<>(Leftovers.uploads(s3, staging,
-                    key -> StagingLayout.folderOf(key).isPresent(), before, dryRun));
-            found.addAll(Leftovers.folders(s3, staging, StagingLayout::folderOf, before, dryRun));
-            return found;
+            return Leftovers.staging(s3, staging, StagingLayout::folderOf, before, dryRun);
         }
     }
 

@@ -28,16 +28,6 @@ public final class ColumnSpec {
 
     private static final Pattern COLUMN = Pattern.compile("\\s*(\\S+)\\s+([A-Za-z0-9 ]+?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*");
 
-    /** What is wrong with {@code text}, or empty when it parses; for the property's validator. */
-    public static Optional<String> problem(String text) {
-        try {
-            parse(text);
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
-        }
-    }
-
     /** @throws IllegalArgumentException naming the column and what is wrong with it */
     public static List<Column> parse(String text) {
         List<Column> columns = new ArrayList<>();

@@ -2,15 +2,13 @@ package dev.stageway.s3;
 
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.S3Location;
+import dev.stageway.aws.AwsConnectorFactory;
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyTable;
-import dev.stageway.aws.RoleSessions;
 import dev.stageway.spi.CheckStep;
-import dev.stageway.spi.ConnectorFactory;
-import dev.stageway.spi.ConnectorRuntime;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.Schema;
 import dev.stageway.s3.transfer.CsvObjectSource;
@@ -28,7 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The S3 connector: CSV objects under a folder, read and written with multipart transfers. */
-public final class S3ConnectorFactory implements ConnectorFactory {
+public final class S3ConnectorFactory implements AwsConnectorFactory {
 
     @Override
     public String name() {
@@ -56,21 +54,6 @@ public final class S3ConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public ConnectorRuntime newRuntime() {
-        return newRuntime(Map.of());
-    }
-
-    @Override
-    public PropertyTable runtimeProperties() {
-        return AwsProperties.RUNTIME;
-    }
-
-    @Override
-    public ConnectorRuntime newRuntime(Map<String, String> settings) {
-        return RoleSessions.of(settings);
-    }
-
-    @Override
     public List<CheckStep> check(RunContext context, Map<String, String> connection, Map<String, String> side, boolean asSource) {
         List<Problem> problems = asSource ? validateSource(connection, side) : validateTarget(connection, side);
         if (!problems.isEmpty()) {
@@ -93,14 +76,14 @@ public final class S3ConnectorFactory implements ConnectorFactory {
 
     @Override
     public List<Problem> validateSource(Map<String, String> connection, Map<String, String> source) {
-        List<Problem> problems = new ArrayList<>(ConnectorFactory.super.validateSource(connection, source));
+        List<Problem> problems = new ArrayList<>(AwsConnectorFactory.super.validateSource(connection, source));
         regionProblem(connection, source, S3Properties.SOURCE).ifPresent(problems::add);
         return problems;
     }
 
     @Override
     public List<Problem> validateTarget(Map<String, String> connection, Map<String, String> target) {
-        List<Problem> problems = new ArrayList<>(ConnectorFactory.super.validateTarget(connection, target));
+        List<Problem> problems = new ArrayList<>(AwsConnectorFactory.super.validateTarget(connection, target));
         regionProblem(connection, target, S3Properties.TARGET).ifPresent(problems::add);
         return problems;
     }

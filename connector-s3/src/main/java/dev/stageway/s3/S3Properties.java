@@ -56,7 +56,7 @@ final class S3Properties {
                     + "bad row (an error naming object, line and column, or skipped with `s3.on-bad-row=skip`). The header must "
                     + "name these columns (case aside), and a table a Redshift load creates gets these types. Default: every "
                     + "column a string, named by the header.")
-            .validator(ColumnSpec::problem)
+            .parsedBy(ColumnSpec::parse)
             .build();
 
     public static final PropertyDescriptor<String> FILE_NAME = PropertyDescriptor.builder("s3.file-name", PropertyType.STRING)

@@ -26,11 +26,15 @@ class ColumnSpecTest {
 
     @Test
     void aBadSpecNamesTheColumnAndWhatIsAllowed() {
-        assertTrue(ColumnSpec.problem("id bigint, amount money").orElseThrow().startsWith("column 2 (amount): unknown type 'money'; one of"));
-        assertEquals("column 1 ('id') must be a name and a type, such as 'id bigint'", ColumnSpec.problem("id").orElseThrow());
-        assertTrue(ColumnSpec.problem("a decimal(40,2)").orElseThrow().contains("precision must be 1 to 38"));
-        assertEquals("column 1 (a): int takes no (precision, scale)", ColumnSpec.problem("a int(3)").orElseThrow());
-        assertEquals("names column 'ID' twice", ColumnSpec.problem("id int, ID bigint").orElseThrow());
+        assertTrue(problem("id bigint, amount money").startsWith("column 2 (amount): unknown type 'money'; one of"));
+        assertEquals("column 1 ('id') must be a name and a type, such as 'id bigint'", problem("id"));
+        assertTrue(problem("a decimal(40,2)").contains("precision must be 1 to 38"));
+        assertEquals("column 1 (a): int takes no (precision, scale)", problem("a int(3)"));
+        assertEquals("names column 'ID' twice", problem("id int, ID bigint"));
+    }
+
+    private static String problem(String spec) {
+        return assertThrows(IllegalArgumentException.class, () -> ColumnSpec.parse(spec)).getMessage();
     }
 
     @Test

@@ -37,6 +37,18 @@ public final class PropertyDescriptor<T> {
         }
     }
 
+    /** Empty when {@code parser} accepts a value, else the message of the {@link IllegalArgumentException} it throws. */
+    public static <T> Function<T, Optional<String>> parses(java.util.function.Consumer<T> parser) {
+        return value -> {
+            try {
+                parser.accept(value);
+                return Optional.empty();
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
+            }
+        };
+    }
+
     public static <T> Builder<T> builder(String name, PropertyType<T> type) {
         return new Builder<>(name, type);
     }
@@ -133,6 +145,14 @@ public final class PropertyDescriptor<T> {
         public Builder<T> validator(Function<T, Optional<String>> validator) {
             this.validator = Objects.requireNonNull(validator, "validator is null");
             return this;
+        }
+
+        /**
+         * A check that the parsed value is one {@code parser} accepts: what is wrong is the message of
+         * the {@link IllegalArgumentException} it throws otherwise.
+         */
+        public Builder<T> parsedBy(java.util.function.Consumer<T> parser) {
+            return validator(parses(parser));
         }
 
         public PropertyDescriptor<T> build() {

@@ -93,7 +93,7 @@ class PluginIsolationTest {
         try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(Path.of("target", "stageway-plugin.zip"), host)) {
             ConnectorFactory s3 = plugin.connector("test", "s3");
             assertSame(PluginClassLoader.class, s3.getClass().getClassLoader().getClass(), "connectors come from the bundle");
-            assertSame(ConnectorFactory.class, s3.getClass().getInterfaces()[0], "the SPI comes from the host");
+            assertTrue(ConnectorFactory.class.isAssignableFrom(s3.getClass()), "the SPI the connector implements is the host's");
             write(s3, new RunContext("isolated", plugin.runtime()), sandbox, "isolated");
             assertEquals(List.of("isolated"), read(s3, new RunContext("isolated", plugin.runtime()), sandbox, "isolated"));
 

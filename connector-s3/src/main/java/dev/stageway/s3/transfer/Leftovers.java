@@ -35,16 +35,36 @@ public final class Leftovers {
      * initiated by Stageway as this connection before {@code before}; aborted unless {@code dryRun}.
      */
     public static List<Leftover> uploads(S3Connection s3, S3Location folder, Predicate<String> ours, Instant before, boolean dryRun) {
-        String caller;
+        return uploads(s3, folder, openUploads(s3, folder), ours, before, dryRun);
+    }
+
+    /**
+     * A staging folder's leftovers: open uploads of the names {@code folderOf} knows, as
+     * {@link #uploads}, then run folders, as {@link #folders}.
+     */
+    public static List<Leftover> staging(S3Connection s3, S3Location folder, Function<String, Optional<String>> folderOf, Instant before,
+                                         boolean dryRun) {
+        List<MultipartUpload> open = openUploads(s3, folder);
+        List<Leftover> found = new ArrayList<>(uploads(s3, folder, open, key -> folderOf.apply(key).isPresent(), before, dryRun));
+        found.addAll(folders(s3, folder, open, folderOf, before, dryRun));
+        return found;
+    }
+
+    private static List<MultipartUpload> openUploads(S3Connection s3, S3Location folder) {
         List<MultipartUpload> open = new ArrayList<>();
         try {
-            caller = CallerIdentity.of(s3.settings(), s3.credentials()).arn();
             s3.client().listMultipartUploadsPaginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix())).forEach(page ->
                     open.addAll(page.uploads()));
         } catch (SdkException e) {
             throw AwsFailures.s3(e, "list the multipart uploads open under " + folder
                     + " (s3:ListBucketMultipartUploads on the bucket)", s3);
         }
+        return open;
+    }
+
+    private static List<Leftover> uploads(S3Connection s3, S3Location folder, List<MultipartUpload> open, Predicate<String> ours,
+                                          Instant before, boolean dryRun) {
+        String caller = CallerIdentity.of(s3.settings(), s3.credentials()).arn();
         List<Leftover> found = new ArrayList<>();
         for (MultipartUpload u : open) {
             String initiator = u.initiator() == null ? "" : String.valueOf(u.initiator().id());
@@ -66,8 +86,8 @@ public final class Leftovers {
      * is deleted, unless {@code dryRun}; a folder with newer activity may belong to a run still
      * going, and is left whole.
      */
-    public static List<Leftover> folders(S3Connection s3, S3Location folder, Function<String, Optional<String>> folderOf,
-                                         Instant before, boolean dryRun) {
+    private static List<Leftover> folders(S3Connection s3, S3Location folder, List<MultipartUpload> open,
+                                          Function<String, Optional<String>> folderOf, Instant before, boolean dryRun) {
         Map<String, List<S3Object>> folders = new TreeMap<>();
         Map<String, Instant> lastActivity = new TreeMap<>();
         try {
@@ -77,8 +97,7 @@ public final class Leftovers {
                     lastActivity.merge(f, o.lastModified(), (a, b) -> a.isAfter(b) ? a : b);
                 });
             }
-            for (MultipartUpload u : s3.client().listMultipartUploadsPaginator(b -> b.bucket(folder.bucket()).prefix(folder.prefix()))
-                    .uploads()) {
+            for (MultipartUpload u : open) {   // an upload under way counts as activity, whoever started it
                 folderOf.apply(u.key().substring(folder.prefix().length()))
                         .ifPresent(f -> lastActivity.merge(f, u.initiated(), (a, b) -> a.isAfter(b) ? a : b));
             }

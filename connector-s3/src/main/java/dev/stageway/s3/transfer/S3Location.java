@@ -1,5 +1,6 @@
 package dev.stageway.s3.transfer;
 
+import dev.stageway.config.PropertyDescriptor;
 import dev.stageway.aws.AwsRegions;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,12 +49,7 @@ public record S3Location(String bucket, String prefix, Optional<Region> region) 
 
     /** What is wrong with {@code text} as a folder path, or empty when it parses; for property validators. */
     public static Optional<String> problem(String text) {
-        try {
-            parse(text);
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
-        }
+        return PropertyDescriptor.parses(S3Location::parse).apply(text);
     }
 
     /**
