@@ -84,8 +84,8 @@ public final class AwsFailures {
         }
     }
 
-    /** A failure before AWS answered (network, or the primary credentials could not be read). */
-    static StagewayException client(SdkException e, String action) {
+    /** A failure of any AWS call, described as {@code action}: AWS's answer, or a failure before it answered. */
+    public static StagewayException client(SdkException e, String action) {
         if (e instanceof AwsServiceException ase) {
             return service(ase, action);
         }

@@ -7,7 +7,7 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
  * How the SDK clients retry what AWS documents as retriable (5xx, throttling, a connection
  * reset or timeout): the SDK's standard strategy, exponential backoff with jitter.
  */
-final class AwsRetries {
+public final class AwsRetries {
     private AwsRetries() {
     }
 
@@ -27,5 +27,10 @@ final class AwsRetries {
 
     static RetryStrategy sts() {
         return AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(STS_ATTEMPTS).build();
+    }
+
+    /** The other credential APIs (Redshift's temporary database credentials): as STS, whose outages they share. */
+    public static RetryStrategy credentialApis() {
+        return sts();
     }
 }

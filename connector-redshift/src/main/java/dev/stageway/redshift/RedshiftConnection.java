@@ -7,6 +7,7 @@ import dev.stageway.aws.AwsSettings;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
+import dev.stageway.redshift.RedshiftProperties.Auth;
 import dev.stageway.redshift.RedshiftProperties.CopyAuth;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.CsvObjectSource;
@@ -41,11 +42,14 @@ final class RedshiftConnection implements AutoCloseable {
     private final S3Connection s3;
     private final HikariDataSource pool;
     private final S3Location staging;
+    /** The IAM login each new connection obtains its credentials from; null with a password. */
+    private final IamLogin login;
 
-    private RedshiftConnection(ParsedProperties properties, AwsSettings aws, S3Connection s3, HikariDataSource pool) {
+    private RedshiftConnection(ParsedProperties properties, AwsSettings aws, S3Connection s3, IamLogin login, HikariDataSource pool) {
         this.properties = properties;
         this.aws = aws;
         this.s3 = s3;
+        this.login = login;
         this.pool = pool;
         this.staging = S3Location.parse(properties.get(RedshiftProperties.STAGING_PATH));
     }
@@ -54,6 +58,7 @@ final class RedshiftConnection implements AutoCloseable {
         ParsedProperties p = RedshiftProperties.CONNECTION.parse(connection);
         AwsSettings aws = CsvObjectSource.settings(context, connection, side);
         S3Connection s3 = S3Connection.open(context, aws, concurrency);
+        IamLogin login = null;
         try {
             // The driver's own DataSource: DriverManager does not see drivers inside a plugin's class loader.
             com.amazon.redshift.jdbc.DataSource driver = new com.amazon.redshift.jdbc.DataSource();
@@ -63,10 +68,16 @@ final class RedshiftConnection implements AutoCloseable {
                 throw new dev.stageway.config.ConfigurationException(dev.stageway.config.Problem.of(RedshiftProperties.JDBC_URL.name(),
                         "is not a URL the Redshift JDBC driver accepts: " + SqlRedactor.redact(e.getMessage())));
             }
-            driver.setUser(p.get(RedshiftProperties.USER));
-            driver.setPassword(p.get(RedshiftProperties.PASSWORD).reveal());
             HikariConfig config = new HikariConfig();
-            config.setDataSource(driver);
+            if (p.get(RedshiftProperties.AUTH) == Auth.IAM) {
+                login = IamLogin.open(p, aws, s3.credentials());
+                config.setDataSource(new IamLoginDataSource(driver, login));
+                config.setMaxLifetime(IamLogin.VALIDITY.minus(IamLogin.RETIRE_BEFORE).toMillis());
+            } else {
+                driver.setUser(p.get(RedshiftProperties.USER));
+                driver.setPassword(p.get(RedshiftProperties.PASSWORD).reveal());
+                config.setDataSource(driver);
+            }
             config.setMaximumPoolSize(2);
             config.setMinimumIdle(0);
             config.setPoolName("stageway-redshift-" + context.runId());
@@ -77,10 +88,13 @@ final class RedshiftConnection implements AutoCloseable {
             try {
                 pool = new HikariDataSource(config);
             } catch (HikariPool.PoolInitializationException e) {
-                throw cannotConnect(p, e.getCause() instanceof SQLException sql ? sql : null, e);
+                throw cannotConnect(p, login, e);
             }
-            return new RedshiftConnection(p, aws, s3, pool);
+            return new RedshiftConnection(p, aws, s3, login, pool);
         } catch (RuntimeException e) {
+            if (login != null) {
+                login.close();
+            }
             s3.close();
             throw e;
         }
@@ -91,17 +105,28 @@ final class RedshiftConnection implements AutoCloseable {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            throw cannotConnect(properties, e, e);
+            throw cannotConnect(properties, login, e);
         }
     }
 
-    /** 28xxx is the SQL state of authentication failures; other failures (host, network) are the database's. */
-    private static StagewayException cannotConnect(ParsedProperties p, SQLException sql, Exception e) {
+    /**
+     * Why no connection could be made: an IAM login's own failure as it is; else 28xxx, the SQL
+     * state of authentication failures, or the database's (host, network).
+     */
+    private static StagewayException cannotConnect(ParsedProperties p, IamLogin login, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StagewayException failure) {
+                return failure;
+            }
+        }
+        SQLException sql = e instanceof SQLException s ? s : e.getCause() instanceof SQLException s ? s : null;
         boolean auth = sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("28");
+        String as = login == null ? p.get(RedshiftProperties.USER) : login.describe();
+        String hint = login == null ? " (check redshift.user and redshift.password)"
+                : " (the database refused the temporary login; with redshift.user the user must exist, or set redshift.auto-create-user)";
         return new StagewayException(auth ? ErrorKind.AUTHENTICATION : ErrorKind.DATABASE, !auth, "Cannot connect to Redshift at "
-                + SqlRedactor.redact(p.get(RedshiftProperties.JDBC_URL)) + " as " + p.get(RedshiftProperties.USER) + ": "
-                + SqlRedactor.redact(sql != null ? sql.getMessage() : e.getMessage())
-                + (auth ? " (check redshift.user and redshift.password)" : ""), null);
+                + SqlRedactor.redact(p.get(RedshiftProperties.JDBC_URL)) + " as " + as + ": "
+                + SqlRedactor.redact(sql != null ? sql.getMessage() : e.getMessage()) + (auth ? hint : ""), null);
     }
 
     /** The cluster's slice count, from stv_slices as Redshift shows it. */
@@ -160,6 +185,11 @@ final class RedshiftConnection implements AutoCloseable {
         }
     }
 
+    /** The IAM login new connections obtain credentials from; empty when the connection logs in with a password. */
+    Optional<IamLogin> login() {
+        return Optional.ofNullable(login);
+    }
+
     boolean keepStagingOnFailure() {
         return properties.get(RedshiftProperties.KEEP_STAGING_ON_FAILURE);
     }
@@ -181,6 +211,9 @@ final class RedshiftConnection implements AutoCloseable {
         try {
             pool.close();
         } finally {
+            if (login != null) {
+                login.close();
+            }
             s3.close();
         }
     }

@@ -9,6 +9,7 @@ import dev.stageway.config.PropertyType;
 import dev.stageway.config.Rule;
 import dev.stageway.config.Secret;
 import dev.stageway.s3.transfer.S3Location;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,8 @@ public final class RedshiftProperties {
 
     public enum CopyAuth { CREDENTIALS, IAM_ROLE }
 
+    public enum Auth { PASSWORD, IAM }
+
     public enum LoadMode { APPEND, TRUNCATE, UPSERT, DELETE }
 
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
@@ -38,14 +41,69 @@ public final class RedshiftProperties {
                     : Optional.of("must start with jdbc:redshift:// (the Redshift JDBC driver's URL)"))
             .build();
 
+    public static final PropertyDescriptor<Auth> AUTH = PropertyDescriptor.builder("redshift.auth", PropertyType.oneOf(Auth.class))
+            .group(CLUSTER).defaultValue(Auth.PASSWORD)
+            .doc("How the database login is made: `password` with `redshift.user` and `redshift.password`; `iam` with temporary "
+                    + "database credentials that the connection's AWS identity obtains for each new connection (no stored password): "
+                    + "on a provisioned cluster `redshift:GetClusterCredentialsWithIAM` (the user is the IAM identity's own, "
+                    + "`IAM:<user>` or `IAMR:<role>`), or `redshift:GetClusterCredentials` when `redshift.user` is set; on Serverless "
+                    + "`redshift-serverless:GetCredentials`. `stageway trust-policy` prints the permission.")
+            .build();
+
     public static final PropertyDescriptor<String> USER = PropertyDescriptor.builder("redshift.user", PropertyType.STRING)
-            .group(CLUSTER).required()
-            .doc("Database user.")
+            .group(CLUSTER)
+            .doc("Database user. Required with `redshift.auth=password`; with `iam` on a provisioned cluster, the existing user "
+                    + "to log in as (GetClusterCredentials) instead of the IAM identity's own.")
             .build();
 
     public static final PropertyDescriptor<Secret> PASSWORD = PropertyDescriptor.builder("redshift.password", PropertyType.SECRET)
-            .group(CLUSTER).required()
-            .doc("Database user's password.")
+            .group(CLUSTER)
+            .doc("Database user's password; required with `redshift.auth=password`, refused with `iam`.")
+            .build();
+
+    public static final PropertyDescriptor<String> CLUSTER_ID = PropertyDescriptor.builder("redshift.cluster-id", PropertyType.STRING)
+            .group(CLUSTER)
+            .doc("With `redshift.auth=iam`: the provisioned cluster's identifier, when the JDBC URL's host does not name it "
+                    + "(`<cluster>.<id>.<region>.redshift.amazonaws.com` does).")
+            .validator(v -> v.matches("[a-z][a-z0-9-]{0,62}") ? Optional.empty()
+                    : Optional.of("must be a cluster identifier: a lowercase letter, then up to 62 lowercase letters, digits or hyphens"))
+            .build();
+
+    public static final PropertyDescriptor<String> WORKGROUP = PropertyDescriptor.builder("redshift.workgroup", PropertyType.STRING)
+            .group(CLUSTER)
+            .doc("With `redshift.auth=iam`: the Redshift Serverless workgroup's name, when the JDBC URL's host does not name it "
+                    + "(`<workgroup>.<account>.<region>.redshift-serverless.amazonaws.com` does).")
+            .validator(v -> v.matches("[a-z0-9-]{3,64}") ? Optional.empty()
+                    : Optional.of("must be a workgroup name: 3 to 64 lowercase letters, digits or hyphens"))
+            .build();
+
+    public static final PropertyDescriptor<Boolean> AUTO_CREATE_USER = PropertyDescriptor.builder("redshift.auto-create-user",
+                    PropertyType.BOOLEAN)
+            .group(CLUSTER).defaultValue(false)
+            .doc("With `redshift.auth=iam` and `redshift.user` on a provisioned cluster: create the user at first login if it "
+                    + "does not exist (needs `redshift:CreateClusterUser`).")
+            .build();
+
+    public static final PropertyDescriptor<String> DB_GROUPS = PropertyDescriptor.builder("redshift.db-groups", PropertyType.STRING)
+            .group(CLUSTER)
+            .doc("With `redshift.auth=iam` and `redshift.user` on a provisioned cluster: comma-separated database groups the user "
+                    + "joins for the session (needs `redshift:JoinGroup` on each).")
+            .validator(v -> dbGroups(v).stream().allMatch(g -> g.matches("[a-z][a-z0-9_+.@-]{0,63}")) && !dbGroups(v).isEmpty()
+                    ? Optional.empty() : Optional.of("must be comma-separated group names, each a lowercase letter followed by up "
+                    + "to 63 lowercase letters, digits or _ + . @ -"))
+            .build();
+
+    public static final PropertyDescriptor<URI> REDSHIFT_ENDPOINT = PropertyDescriptor.builder("aws.redshift.endpoint", PropertyType.URL)
+            .group(CLUSTER)
+            .doc("Redshift API endpoint for `redshift.auth=iam` on a cluster, instead of the regional endpoint of `aws.region` "
+                    + "(VPC endpoint, local sandbox).")
+            .build();
+
+    public static final PropertyDescriptor<URI> SERVERLESS_ENDPOINT = PropertyDescriptor.builder("aws.redshift-serverless.endpoint",
+                    PropertyType.URL)
+            .group(CLUSTER)
+            .doc("Redshift Serverless API endpoint for `redshift.auth=iam` on a workgroup, instead of the regional endpoint of "
+                    + "`aws.region` (VPC endpoint, local sandbox).")
             .build();
 
     public static final PropertyDescriptor<String> STAGING_PATH = PropertyDescriptor.builder("redshift.staging-path", PropertyType.STRING)
@@ -156,6 +214,35 @@ public final class RedshiftProperties {
         return List.of();
     };
 
+    /** What each way of logging in needs, and what it must not be given. */
+    static final Rule LOGIN = p -> {
+        List<Problem> problems = new ArrayList<>();
+        if (p.get(AUTH) == Auth.PASSWORD) {
+            for (PropertyDescriptor<?> required : List.of(USER, PASSWORD)) {
+                if (!p.isSet(required)) {
+                    problems.add(new Problem(List.of(required.name(), AUTH.name()), "is required with redshift.auth=password "
+                            + "(or use redshift.auth=iam to log in with the connection's AWS identity)"));
+                }
+            }
+            for (PropertyDescriptor<?> iamOnly : List.of(CLUSTER_ID, WORKGROUP, AUTO_CREATE_USER, DB_GROUPS)) {
+                if (p.isSet(iamOnly)) {
+                    problems.add(new Problem(List.of(iamOnly.name(), AUTH.name()), "is only used with redshift.auth=iam"));
+                }
+            }
+            return problems;
+        }
+        if (p.isSet(PASSWORD)) {
+            problems.add(new Problem(List.of(PASSWORD.name(), AUTH.name()), "must not be set with redshift.auth=iam: each "
+                    + "connection logs in with a temporary password obtained with the connection's AWS identity"));
+        }
+        problems.addAll(DatabaseEndpoint.problems(p));
+        return problems;
+    };
+
+    static List<String> dbGroups(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList();
+    }
+
     static final Rule TABLE_AND_KEYS = p -> {
         List<Problem> problems = new ArrayList<>();
         if (!p.isSet(TABLE)) {
@@ -178,8 +265,9 @@ public final class RedshiftProperties {
             : List.of();
 
     /** The cluster's own connection properties (the AWS ones come from {@link AwsProperties#CONNECTION}). */
-    public static final PropertyTable CLUSTER_TABLE = PropertyTable.of("Redshift cluster", List.of(JDBC_URL, USER, PASSWORD,
-            STAGING_PATH, COPY_AUTH, IAM_ROLE, CREDENTIAL_VALIDITY, KEEP_STAGING_ON_FAILURE), List.of(IAM_ROLE_WHEN_NEEDED));
+    public static final PropertyTable CLUSTER_TABLE = PropertyTable.of("Redshift cluster", List.of(JDBC_URL, AUTH, USER, PASSWORD,
+            CLUSTER_ID, WORKGROUP, AUTO_CREATE_USER, DB_GROUPS, REDSHIFT_ENDPOINT, SERVERLESS_ENDPOINT,
+            STAGING_PATH, COPY_AUTH, IAM_ROLE, CREDENTIAL_VALIDITY, KEEP_STAGING_ON_FAILURE), List.of(LOGIN, IAM_ROLE_WHEN_NEEDED));
 
     /** Connection: AWS credentials (for staging, and COPY's temporary credentials) and the cluster. */
     public static final PropertyTable CONNECTION = PropertyTable.combine("Redshift connection", AwsProperties.CONNECTION,

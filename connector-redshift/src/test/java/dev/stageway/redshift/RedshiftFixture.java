@@ -51,6 +51,29 @@ final class RedshiftFixture implements AutoCloseable {
         return p;
     }
 
+    /**
+     * {@code credentials} (one of the strategies' properties, without endpoints) logging in with IAM
+     * to the cluster, or to the Serverless workgroup.
+     */
+    Map<String, String> iamLogin(Map<String, String> credentials, boolean workgroup) {
+        Map<String, String> p = connection();
+        p.keySet().removeIf(k -> k.startsWith("aws.access-key-id") || k.startsWith("aws.secret-access-key")
+                || k.startsWith("aws.role-arn") || k.startsWith("aws.external-id") || k.equals("redshift.user")
+                || k.equals("redshift.password"));
+        p.put("aws.imds.endpoint", sandbox.imdsEndpoint().toString());
+        p.putAll(credentials);
+        p.put("redshift.auth", "iam");
+        if (workgroup) {
+            p.put("redshift.jdbc-url", sandbox.redshift().serverlessJdbcUrl());
+            p.put("redshift.workgroup", sandbox.redshift().workgroup());
+            p.put("aws.redshift-serverless.endpoint", sandbox.redshift().serverlessApiEndpoint().toString());
+        } else {
+            p.put("redshift.cluster-id", REDSHIFT_CLUSTER);
+            p.put("aws.redshift.endpoint", sandbox.redshift().apiEndpoint().toString());
+        }
+        return p;
+    }
+
     Map<String, String> iamRoleConnection() {
         Map<String, String> p = connection();
         p.put("redshift.copy-auth", "iam-role");

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * only with that customer's External Id, and buckets the agent's own identity cannot read.
  * Every identity has least privilege: the actions the connectors use on the folders they use
  * (the secure bucket's by prefix), the customer's KMS key for its encrypted bucket, and a role
- * for IAM_ROLE loads that trusts Redshift and reads and writes the staging bucket only.
+ * for IAM_ROLE loads that trusts Redshift and reads and writes the staging bucket only. The
+ * customer's role may also log in to the customer's cluster and workgroup as itself (IAM login).
  */
 public final class DefaultSandbox {
     private DefaultSandbox() {
@@ -50,6 +51,7 @@ public final class DefaultSandbox {
     public static final String REDSHIFT_USER = "awsuser";
     public static final String REDSHIFT_PASSWORD = "Sandbox-Redshift-Pw1";
     public static final int REDSHIFT_SLICES = 4;
+    public static final String REDSHIFT_WORKGROUP = "sandbox-workgroup";
 
     public static final String TENANT_B_ACCOUNT = "777788889999";
     public static final String TENANT_B_ROLE = "stageway-tenant-b-access";
@@ -72,11 +74,13 @@ public final class DefaultSandbox {
                 List.of(new SandboxConfig.Bucket(AGENT_BUCKET, Optional.empty(), Optional.empty())), List.of());
         SandboxConfig.Account customer = new SandboxConfig.Account(CUSTOMER_ACCOUNT, "customer",
                 List.of(new SandboxConfig.User("customer-admin", CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY,
-                        policy("{\"Effect\":\"Allow\",\"Action\":[\"s3:*\",\"kms:*\"],\"Resource\":\"*\"}"))),
+                        policy("{\"Effect\":\"Allow\",\"Action\":[\"s3:*\",\"kms:*\",\"redshift:*\",\"redshift-serverless:*\"],"
+                                + "\"Resource\":\"*\"}"))),
                 List.of(new SandboxConfig.RoleSpec(CUSTOMER_ROLE, CUSTOMER_ROLE_MAX_SESSION,
                                 trustAws("arn:aws:iam::" + AGENT_ACCOUNT + ":root", Optional.of(CUSTOMER_EXTERNAL_ID)),
                                 policy(folder(CUSTOMER_BUCKET, ""), folder(CUSTOMER_STAGING_BUCKET, ""),
-                                        folder(CUSTOMER_SECURE_BUCKET, CUSTOMER_SECURE_PREFIX), useKey(customerKeyArn()))),
+                                        folder(CUSTOMER_SECURE_BUCKET, CUSTOMER_SECURE_PREFIX), useKey(customerKeyArn()),
+                                        iamDatabaseLogin())),
                         new SandboxConfig.RoleSpec(REDSHIFT_ROLE, 3600, trustService("redshift.amazonaws.com"),
                                 policy(list(CUSTOMER_STAGING_BUCKET, ""), statement("s3:GetObject", objects(CUSTOMER_STAGING_BUCKET, "")),
                                         statement("s3:PutObject", objects(CUSTOMER_STAGING_BUCKET, ""))))),
@@ -95,9 +99,18 @@ public final class DefaultSandbox {
                 List.of(new SandboxConfig.Bucket(TENANT_B_BUCKET, Optional.empty(), Optional.empty())), List.of());
         return new SandboxConfig(REGION, List.of(agent, customer, tenantB),
                 Optional.of(new SandboxConfig.InstanceProfile(roleArn(AGENT_ACCOUNT, INSTANCE_ROLE), INSTANCE_ID)),
-                Optional.of(new SandboxConfig.RedshiftCluster(REDSHIFT_CLUSTER, CUSTOMER_ACCOUNT, REDSHIFT_USER, REDSHIFT_PASSWORD,
-                        List.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)), Optional.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)),
-                        REDSHIFT_SLICES)));
+                Optional.of(CLUSTER));
+    }
+
+    /** The customer's cluster (in the customer's account) and the workgroup the same database serves as. */
+    private static final SandboxConfig.RedshiftCluster CLUSTER = new SandboxConfig.RedshiftCluster(REDSHIFT_CLUSTER, CUSTOMER_ACCOUNT,
+            REDSHIFT_USER, REDSHIFT_PASSWORD, List.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)),
+            Optional.of(roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)), REDSHIFT_SLICES, REDSHIFT_WORKGROUP);
+
+    /** Logging in to the cluster's database and to the workgroup as the IAM identity itself (IAM:/IAMR: users). */
+    private static String iamDatabaseLogin() {
+        return statement("redshift:GetClusterCredentialsWithIAM", CLUSTER.resourceArn(REGION, "dbname", dev.stageway.testkit.redshift.RedshiftStandIn.DATABASE)) + ","
+                + statement("redshift-serverless:GetCredentials", CLUSTER.workgroupArn(REGION));
     }
 
     /** An S3 client of the customer's administrator (who owns the customer's buckets), over plain HTTP. */

@@ -56,14 +56,27 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
 
     /**
      * The Redshift stand-in's cluster: its identifier and account, its master user, the IAM roles
-     * attached to it (one of them the default for {@code IAM_ROLE default}), its slice count.
+     * attached to it (one of them the default for {@code IAM_ROLE default}), its slice count, and
+     * the name of the Serverless workgroup the same database also serves as.
      */
     public record RedshiftCluster(String clusterIdentifier, String accountId, String masterUsername, String masterUserPassword,
-                                  List<String> iamRoles, Optional<String> defaultIamRole, int slices) {
+                                  List<String> iamRoles, Optional<String> defaultIamRole, int slices, String workgroupName) {
         @Override
         public String toString() {
             return "RedshiftCluster[" + clusterIdentifier + " in " + accountId + ", " + masterUsername + ", roles " + iamRoles
-                    + ", " + slices + " slices]";
+                    + ", " + slices + " slices, workgroup " + workgroupName + "]";
+        }
+
+        /** The workgroup's ARN, which names it by its id (stable for its account and name), as IAM policies must. */
+        public String workgroupArn(String region) {
+            String id = java.util.UUID.nameUUIDFromBytes((accountId + "/" + workgroupName).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .toString();
+            return "arn:aws:redshift-serverless:" + region + ":" + accountId + ":workgroup/" + id;
+        }
+
+        /** The ARN of one of the cluster's Redshift resources, such as {@code dbname} and {@code dev}. */
+        public String resourceArn(String region, String type, String name) {
+            return "arn:aws:redshift:" + region + ":" + accountId + ":" + type + ":" + clusterIdentifier + "/" + name;
         }
     }
 
@@ -114,7 +127,7 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
             redshift = Optional.of(new RedshiftCluster(rs.path("ClusterIdentifier").asString("sandbox"), text(rs, "AccountId"),
                     text(rs, "MasterUsername"), text(rs, "MasterUserPassword"), roles,
                     rs.has("DefaultIamRoleArn") ? Optional.of(rs.path("DefaultIamRoleArn").asString()) : Optional.empty(),
-                    rs.path("NumberOfSlices").asInt(4)));
+                    rs.path("NumberOfSlices").asInt(4), rs.path("WorkgroupName").asString("sandbox-workgroup")));
         }
         return new SandboxConfig(root.path("Region").asString("us-east-1"), accounts, instance, redshift);
     }
@@ -186,6 +199,7 @@ public record SandboxConfig(String region, List<Account> accounts, Optional<Inst
             r.iamRoles().forEach(n.putArray("IamRoles")::add);
             r.defaultIamRole().ifPresent(d -> n.put("DefaultIamRoleArn", d));
             n.put("NumberOfSlices", r.slices());
+            n.put("WorkgroupName", r.workgroupName());
         });
         return JSON.writeValueAsString(root);
     }

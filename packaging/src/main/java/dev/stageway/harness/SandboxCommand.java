@@ -108,6 +108,11 @@ final class SandboxCommand {
         env.put("redshift.user", sandbox.redshift().user());
         env.put("redshift.password", sandbox.redshift().password());
         env.put("redshift.iam-role", DefaultSandbox.roleArn(DefaultSandbox.CUSTOMER_ACCOUNT, DefaultSandbox.REDSHIFT_ROLE));
+        env.put("redshift.cluster-id", DefaultSandbox.REDSHIFT_CLUSTER);
+        env.put("aws.redshift.endpoint", sandbox.redshift().apiEndpoint().toString());
+        env.put("redshift.workgroup", sandbox.redshift().workgroup());
+        env.put("redshift.serverless-jdbc-url", sandbox.redshift().serverlessJdbcUrl());
+        env.put("aws.redshift-serverless.endpoint", sandbox.redshift().serverlessApiEndpoint().toString());
         return env;
     }
 

@@ -51,7 +51,7 @@ class SecretsSweepTest {
         SandboxConfig.RedshiftCluster c = base.redshift().orElseThrow();
         sandbox = Sandbox.builder().withRedshift().config(new SandboxConfig(base.region(), accounts, base.instanceProfile(),
                 Optional.of(new SandboxConfig.RedshiftCluster(c.clusterIdentifier(), c.accountId(), c.masterUsername(),
-                        canary("cluster"), c.iamRoles(), c.defaultIamRole(), c.slices())))).build();
+                        canary("cluster"), c.iamRoles(), c.defaultIamRole(), c.slices(), c.workgroupName())))).build();
         try (var admin = software.amazon.awssdk.services.s3.S3Client.builder()
                 .region(software.amazon.awssdk.regions.Region.of(sandbox.region())).endpointOverride(sandbox.s3Endpoint())
                 .forcePathStyle(true).credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(

@@ -27,6 +27,7 @@ public final class Iam {
     private final ConcurrentMap<String, Credential> credentials = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Role> roles = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final java.util.Queue<String> otherSecrets = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
      * The owner's side of a request: the account the resource belongs to and its resource policy.
@@ -43,6 +44,11 @@ public final class Iam {
 
         public static Owner key(String account, Policy keyPolicy) {
             return new Owner(account, Optional.of(keyPolicy), true, false);
+        }
+
+        /** A resource that has no resource policy (a Redshift cluster, a workgroup): identity policies of its own account decide. */
+        public static Owner withoutPolicy(String account) {
+            return new Owner(account, Optional.empty(), false, false);
         }
 
         public static Owner role(Role role) {
@@ -184,14 +190,22 @@ public final class Iam {
         return globalContext(c.identity(), c.issuedAt(), secureTransport, sourceIp, region);
     }
 
-    /** Every secret key and session token the sandbox knows or issued: canaries that must never reach output. */
+    /**
+     * Every secret key and session token the sandbox knows or issued, and every other secret it
+     * issued (temporary database passwords): canaries that must never reach output.
+     */
     public List<String> secrets() {
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(otherSecrets);
         for (Credential c : credentials.values()) {
             out.add(c.secretAccessKey());
             c.sessionToken().ifPresent(out::add);
         }
         return out;
+    }
+
+    /** Remembers a secret another stand-in issued, so that {@link #secrets()} names it too. */
+    public void issued(String secret) {
+        otherSecrets.add(secret);
     }
 
     /** Adds one to the counter {@code name} (such as {@code sts:AssumeRole <caller arn>}). */

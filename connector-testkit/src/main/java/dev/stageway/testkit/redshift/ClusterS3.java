@@ -82,7 +82,7 @@ final class ClusterS3 {
 
     /** The cluster's own session of an attached role: Redshift assumes it as itself, so the role must trust Redshift. */
     private static AwsCredentials firstRole(RedshiftStandIn cluster, String user, String named) {
-        String dbUser = "arn:aws:redshift:" + cluster.region() + ":" + cluster.account() + ":dbuser:" + cluster.identifier() + "/" + user;
+        String dbUser = cluster.resourceArn("dbuser", user);
         String roleArn = named;
         if (named.equalsIgnoreCase("default")) {
             roleArn = cluster.defaultRole().orElseThrow(() -> new IllegalArgumentException("Default IAM role is not set for the cluster"));

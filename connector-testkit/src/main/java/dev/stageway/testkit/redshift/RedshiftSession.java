@@ -38,6 +38,8 @@ final class RedshiftSession implements Runnable {
 
     private final Socket client;
     private final RedshiftStandIn cluster;
+    /** Whether the client reached the Serverless workgroup's endpoint rather than the cluster's. */
+    private final boolean serverless;
     private DataInputStream clientIn;
     private OutputStream clientOut;
     private DataInputStream backendIn;
@@ -49,9 +51,10 @@ final class RedshiftSession implements Runnable {
     /** A statement to run quietly before the client's next ReadyForQuery, or null. */
     private String beforeReady;
 
-    RedshiftSession(Socket client, RedshiftStandIn cluster) {
+    RedshiftSession(Socket client, RedshiftStandIn cluster, boolean serverless) {
         this.client = client;
         this.cluster = cluster;
+        this.serverless = serverless;
     }
 
     @Override
@@ -86,7 +89,11 @@ final class RedshiftSession implements Runnable {
         }
     }
 
-    /** SSL declined, the cluster's password checked, the startup passed on without Redshift-only parameters. */
+    /**
+     * SSL declined, the password checked (the cluster's user's, or a temporary one the Redshift
+     * APIs issued), the startup passed on as the database user the login stands for, without
+     * Redshift-only parameters.
+     */
     private boolean startup() throws IOException {
         byte[] body = startupPacket();
         int code = int32(body, 0);
@@ -110,30 +117,38 @@ final class RedshiftSession implements Runnable {
                 start = i + 1;
             }
         }
-        ByteArrayOutputStream filtered = new ByteArrayOutputStream();
-        filtered.writeBytes(new byte[] {0, 3, 0, 0});
-        for (int i = 0; i + 1 < parts.size(); i += 2) {
-            if (parts.get(i).isEmpty()) {
-                break;
-            }
+        for (int i = 0; i + 1 < parts.size() && !parts.get(i).isEmpty(); i += 2) {
             if (parts.get(i).equals("user")) {
                 user = parts.get(i + 1);
             }
-            if (!REDSHIFT_ONLY_PARAMETERS.contains(parts.get(i))) {
-                filtered.writeBytes(PgWire.cstring(parts.get(i)));
-                filtered.writeBytes(PgWire.cstring(parts.get(i + 1)));
-            }
         }
-        filtered.write(0);
         // Redshift asks for a password; the stand-in checks it itself (the backend trusts loopback).
         PgWire.write(clientOut, 'R', new byte[] {0, 0, 0, 3});
         clientOut.flush();
         Message password = PgWire.read(clientIn);
-        if (password == null || password.type() != 'p' || !cluster.checkLogin(user, password.text())) {
+        Optional<String> databaseUser;
+        try {
+            databaseUser = password == null || password.type() != 'p' ? Optional.empty() : cluster.login(user, password.text(), serverless);
+        } catch (java.sql.SQLException e) {
+            PgWire.write(clientOut, 'E', PgWire.error("28000", e.getMessage()));
+            clientOut.flush();
+            return false;
+        }
+        if (databaseUser.isEmpty()) {
             PgWire.write(clientOut, 'E', PgWire.error("28000", "password authentication failed for user \"" + user + "\""));
             clientOut.flush();
             return false;
         }
+        user = databaseUser.get();
+        ByteArrayOutputStream filtered = new ByteArrayOutputStream();
+        filtered.writeBytes(new byte[] {0, 3, 0, 0});
+        for (int i = 0; i + 1 < parts.size() && !parts.get(i).isEmpty(); i += 2) {
+            if (!REDSHIFT_ONLY_PARAMETERS.contains(parts.get(i))) {
+                filtered.writeBytes(PgWire.cstring(parts.get(i)));
+                filtered.writeBytes(PgWire.cstring(parts.get(i).equals("user") ? user : parts.get(i + 1)));
+            }
+        }
+        filtered.write(0);
         byte[] startupMessage = filtered.toByteArray();
         new DataOutputStream(backendOut).writeInt(startupMessage.length + 4);
         backendOut.write(startupMessage);

@@ -17,15 +17,21 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * A Redshift cluster for tests and the demo: embedded PostgreSQL (from Maven Central jars)
  * behind a loopback proxy that the real Redshift JDBC driver reaches with a
- * {@code jdbc:redshift://} URL. The proxy checks the cluster's password, and carries out COPY
- * from S3 and UNLOAD itself (see {@link RedshiftSession}); {@code stl_load_errors},
+ * {@code jdbc:redshift://} URL. The proxy checks passwords, and carries out COPY from S3 and
+ * UNLOAD itself (see {@link RedshiftSession}); {@code stl_load_errors},
  * {@code sys_load_error_detail} and {@code stv_slices} exist as in Redshift.
+ * <p>The same database is also a Redshift Serverless workgroup, at its own endpoint
+ * ({@link #serverlessJdbcUrl()}). Both take the master user's password or temporary
+ * passwords from the Redshift API ({@link #apiEndpoint()}: GetClusterCredentials,
+ * GetClusterCredentialsWithIAM) and the Serverless API ({@link #serverlessApiEndpoint()}:
+ * GetCredentials), each accepted only where it was issued for and until it expires.
  * <p>Connect with {@link #jdbcUrl()}: it asks the driver for the simple query protocol, which
  * is what the proxy intercepts COPY and UNLOAD in.
  */
@@ -41,7 +47,11 @@ public final class RedshiftStandIn implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Connection catalog;
     private final ServerSocket listener;
+    private final ServerSocket serverlessListener;
     private final ExecutorService sessions;
+    private final TemporaryLogins logins;
+    private final ClusterCredentialsApi api;
+    private final ServerlessCredentialsApi serverlessApi;
 
     public RedshiftStandIn(Iam iam, String region, URI s3Endpoint, URI stsEndpoint, SandboxConfig.RedshiftCluster spec, Faults faults)
             throws IOException {
@@ -61,6 +71,10 @@ public final class RedshiftStandIn implements AutoCloseable {
                     "postgres", "");
             createCatalog();
             this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            this.serverlessListener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            this.logins = new TemporaryLogins(iam);
+            this.api = new ClusterCredentialsApi(this, logins);
+            this.serverlessApi = new ServerlessCredentialsApi(this, logins);
         } catch (SQLException | IOException e) {
             postgres.close();
             throw new IOException("Cannot start the Redshift stand-in: " + e.getMessage(), e);
@@ -70,7 +84,8 @@ public final class RedshiftStandIn implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        sessions.execute(this::accept);
+        sessions.execute(() -> accept(listener, false));
+        sessions.execute(() -> accept(serverlessListener, true));
     }
 
     /** Redshift's system relations the connector reads: load errors and the cluster's slices. */
@@ -89,14 +104,16 @@ public final class RedshiftStandIn implements AutoCloseable {
                 s.execute("INSERT INTO public.stv_slices VALUES (" + (i / 2) + ", " + i + ", " + (i % 2) + ", 'D')");
             }
             s.execute("GRANT SELECT ON public.stl_load_errors, public.sys_load_error_detail, public.stv_slices TO PUBLIC");
+            // Redshift lets every user create in public; PostgreSQL 15 and later do not.
+            s.execute("GRANT CREATE ON SCHEMA public TO PUBLIC");
         }
     }
 
-    private void accept() {
-        while (!listener.isClosed()) {
+    private void accept(ServerSocket from, boolean serverless) {
+        while (!from.isClosed()) {
             try {
-                Socket client = listener.accept();
-                sessions.execute(new RedshiftSession(client, this));
+                Socket client = from.accept();
+                sessions.execute(new RedshiftSession(client, this, serverless));
             } catch (IOException e) {
                 return;
             }
@@ -108,6 +125,21 @@ public final class RedshiftStandIn implements AutoCloseable {
         return "jdbc:redshift://127.0.0.1:" + listener.getLocalPort() + "/" + DATABASE + "?ssl=false&preferQueryMode=simple";
     }
 
+    /** The URL the Redshift JDBC driver connects to the Serverless workgroup with. */
+    public String serverlessJdbcUrl() {
+        return "jdbc:redshift://127.0.0.1:" + serverlessListener.getLocalPort() + "/" + DATABASE + "?ssl=false&preferQueryMode=simple";
+    }
+
+    /** The Redshift API: GetClusterCredentials and GetClusterCredentialsWithIAM. */
+    public URI apiEndpoint() {
+        return api.endpoint();
+    }
+
+    /** The Redshift Serverless API: GetCredentials. */
+    public URI serverlessApiEndpoint() {
+        return serverlessApi.endpoint();
+    }
+
     public String user() {
         return spec.masterUsername();
     }
@@ -116,8 +148,51 @@ public final class RedshiftStandIn implements AutoCloseable {
         return spec.masterUserPassword();
     }
 
-    boolean checkLogin(String user, String password) {
-        return spec.masterUsername().equals(user) && spec.masterUserPassword().equals(password);
+    public String workgroup() {
+        return spec.workgroupName();
+    }
+
+    /** The workgroup's ARN, which names it by its id, as IAM policies must. */
+    public String workgroupArn() {
+        return spec.workgroupArn(region);
+    }
+
+    /** The ARN of one of the cluster's resources, such as {@code dbuser} and a user's name. */
+    String resourceArn(String type, String name) {
+        return spec.resourceArn(region, type, name);
+    }
+
+    /**
+     * The database user {@code login} with {@code password} may run as: the master user, or the
+     * user a temporary login issued for this endpoint stands for, created and joined to its
+     * groups now when the login says so; empty when the password is wrong or has expired.
+     *
+     * @throws SQLException when the user cannot be created or join a group (the login fails with it)
+     */
+    synchronized Optional<String> login(String login, String password, boolean serverless) throws SQLException {
+        if (spec.masterUsername().equals(login) && spec.masterUserPassword().equals(password)) {
+            return Optional.of(login);
+        }
+        Optional<TemporaryLogins.Login> issued = logins.check(serverless ? TemporaryLogins.WORKGROUP : TemporaryLogins.CLUSTER,
+                login, password);
+        if (issued.isEmpty()) {
+            return Optional.empty();
+        }
+        String user = issued.get().databaseUser();
+        try (Statement s = catalog.createStatement()) {
+            if (issued.get().create()) {
+                s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = " + RedshiftSession.quote(user) + ") THEN CREATE ROLE "
+                        + quoted(user) + " LOGIN; END IF; END $$");
+            }
+            for (String group : issued.get().groups()) {
+                s.execute("GRANT " + quoted(group) + " TO " + quoted(user));
+            }
+        }
+        return Optional.of(user);
+    }
+
+    private static String quoted(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     int postgresPort() {
@@ -133,7 +208,7 @@ public final class RedshiftStandIn implements AutoCloseable {
     }
 
     /** The attached role {@code IAM_ROLE default} means. */
-    java.util.Optional<String> defaultRole() {
+    Optional<String> defaultRole() {
         return spec.defaultIamRole();
     }
 
@@ -201,7 +276,10 @@ public final class RedshiftStandIn implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        api.close();
+        serverlessApi.close();
         listener.close();
+        serverlessListener.close();
         sessions.shutdownNow();
         try {
             catalog.close();

@@ -1,5 +1,6 @@
 package dev.stageway.testkit.sts;
 
+import dev.stageway.testkit.api.ApiError;
 import dev.stageway.testkit.iam.AccessDecision;
 import dev.stageway.testkit.iam.Credential;
 import dev.stageway.testkit.iam.Iam;
@@ -42,11 +43,11 @@ final class AssumeRole {
         this.region = region;
     }
 
-    Credential assume(Credential caller, Map<String, String> params, boolean secure, String sourceIp) throws StsError {
+    Credential assume(Credential caller, Map<String, String> params, boolean secure, String sourceIp) throws ApiError {
         String roleArn = params.getOrDefault("RoleArn", "");
         String sessionName = params.getOrDefault("RoleSessionName", "");
         if (roleArn.length() < 20 || roleArn.length() > 2048) {
-            throw StsError.validation(roleArn, "roleArn", "Member must have length greater than or equal to 20");
+            throw ApiError.validation(roleArn, "roleArn", "Member must have length greater than or equal to 20");
         }
         checkName(sessionName, "roleSessionName", 2, 64, SESSION_NAME, "[\\w+=,.@-]*");
         long duration = duration(params);
@@ -58,31 +59,31 @@ final class AssumeRole {
         if (sourceIdentity.isPresent()) {
             checkName(sourceIdentity.get(), "sourceIdentity", 2, 64, SESSION_NAME, "[\\w+=,.@-]*");
             if (sourceIdentity.get().toLowerCase(Locale.ROOT).startsWith("aws:")) {
-                throw StsError.validation(sourceIdentity.get(), "sourceIdentity", "Member must not begin with 'aws:'");
+                throw ApiError.validation(sourceIdentity.get(), "sourceIdentity", "Member must not begin with 'aws:'");
             }
         }
         if (params.keySet().stream().anyMatch(k -> k.startsWith("PolicyArns."))) {
-            throw StsError.notModelled("managed session policies (PolicyArns): the sandbox has no managed policies");
+            throw ApiError.notModelled("managed session policies (PolicyArns): the sandbox has no managed policies");
         }
         if (params.containsKey("SerialNumber") || params.containsKey("TokenCode")) {
-            throw StsError.notModelled("MFA (SerialNumber, TokenCode)");
+            throw ApiError.notModelled("MFA (SerialNumber, TokenCode)");
         }
         if (params.keySet().stream().anyMatch(k -> k.startsWith("ProvidedContexts."))) {
-            throw StsError.notModelled("ProvidedContexts");
+            throw ApiError.notModelled("ProvidedContexts");
         }
         Optional<Policy> sessionPolicy = sessionPolicy(params.get("Policy"));
         Map<String, String> tags = tags(params);
         Set<String> transitive = members(params, "TransitiveTagKeys.member.");
         for (String k : transitive) {
             if (!tags.containsKey(k)) {
-                throw new StsError(400, "InvalidParameterValue", "The specified transitive tag key must be included in the requested tags.");
+                throw new ApiError(400, "InvalidParameterValue", "The specified transitive tag key must be included in the requested tags.");
             }
         }
         Principal.Session inherited = caller.principal().session();
         Map<String, String> allTags = new LinkedHashMap<>(inherited.transitiveTags());
         for (Map.Entry<String, String> t : tags.entrySet()) {
             if (allTags.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(t.getKey()))) {
-                throw new StsError(400, "InvalidParameterValue", "One of the specified transitive tag keys can't be set because it "
+                throw new ApiError(400, "InvalidParameterValue", "One of the specified transitive tag keys can't be set because it "
                         + "conflicts with a transitive tag key from the calling session.");
             }
             allTags.put(t.getKey(), t.getValue());
@@ -110,15 +111,15 @@ final class AssumeRole {
         }
         if (sourceIdentity.isPresent()) {
             if (inherited.sourceIdentity().filter(s -> !s.equals(sourceIdentity.get())).isPresent()) {
-                throw new StsError(403, "AccessDenied", "The source identity of the calling session cannot be changed.");
+                throw new ApiError(403, "AccessDenied", "The source identity of the calling session cannot be changed.");
             }
             authorize(caller, "sts:SetSourceIdentity", roleArn, role, built);
         }
         if (duration > role.get().maxSessionDuration().toSeconds()) {
-            throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+            throw new ApiError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
         }
         if (caller.principal().isRoleSession() && duration > ROLE_CHAINING_LIMIT) {
-            throw new StsError(400, "ValidationError",
+            throw new ApiError(400, "ValidationError",
                     "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
         }
         return iam.issueSession(role.get(), sessionName, Duration.ofSeconds(duration), sessionPolicy,
@@ -126,15 +127,15 @@ final class AssumeRole {
     }
 
     /** The caller's policies and the role's trust policy, as IAM decides; a role that does not exist is refused alike. */
-    private void authorize(Credential caller, String action, String roleArn, Optional<Role> role, RequestContext context) throws StsError {
+    private void authorize(Credential caller, String action, String roleArn, Optional<Role> role, RequestContext context) throws ApiError {
         AccessDecision d = role.map(r -> iam.authorize(caller.identity(), action, roleArn, context, Iam.Owner.role(r)))
                 .orElseGet(() -> new AccessDecision(false, "because no role trust policy allows the " + action + " action"));
         if (!d.allowed()) {
-            throw new StsError(403, "AccessDenied", d.message(caller.principal(), action, roleArn, false));
+            throw new ApiError(403, "AccessDenied", d.message(caller.principal(), action, roleArn, false));
         }
     }
 
-    private static long duration(Map<String, String> params) throws StsError {
+    private static long duration(Map<String, String> params) throws ApiError {
         if (!params.containsKey("DurationSeconds")) {
             return 3600;
         }
@@ -142,37 +143,37 @@ final class AssumeRole {
         try {
             duration = Long.parseLong(params.get("DurationSeconds"));
         } catch (NumberFormatException e) {
-            throw StsError.validation(params.get("DurationSeconds"), "durationSeconds", "Member must be a number");
+            throw ApiError.validation(params.get("DurationSeconds"), "durationSeconds", "Member must be a number");
         }
         if (duration < 900) {
-            throw StsError.validation(String.valueOf(duration), "durationSeconds", "Member must have value greater than or equal to 900");
+            throw ApiError.validation(String.valueOf(duration), "durationSeconds", "Member must have value greater than or equal to 900");
         }
         if (duration > 43200) {
-            throw StsError.validation(String.valueOf(duration), "durationSeconds", "Member must have value less than or equal to 43200");
+            throw ApiError.validation(String.valueOf(duration), "durationSeconds", "Member must have value less than or equal to 43200");
         }
         return duration;
     }
 
     /** An inline session policy: an identity-style policy, at most 2,048 characters without white space. */
-    private static Optional<Policy> sessionPolicy(String json) throws StsError {
+    private static Optional<Policy> sessionPolicy(String json) throws ApiError {
         if (json == null) {
             return Optional.empty();
         }
         long size = json.chars().filter(c -> !Character.isWhitespace(c)).count();
         if (size > SESSION_POLICY_MAX) {
-            throw new StsError(400, "PackedPolicyTooLarge", "Packed policy consumes " + (size * 100 / SESSION_POLICY_MAX)
+            throw new ApiError(400, "PackedPolicyTooLarge", "Packed policy consumes " + (size * 100 / SESSION_POLICY_MAX)
                     + "% of allotted space, please use smaller policy.");
         }
         try {
             return Optional.of(Policy.parse("session policy", PolicyKind.SESSION, json));
         } catch (MalformedPolicyException e) {
-            throw new StsError(400, "MalformedPolicyDocument", e.problem());
+            throw new ApiError(400, "MalformedPolicyDocument", e.problem());
         } catch (UnsupportedOperationException e) {
-            throw StsError.notModelled(e.getMessage());
+            throw ApiError.notModelled(e.getMessage());
         }
     }
 
-    private static Map<String, String> tags(Map<String, String> params) throws StsError {
+    private static Map<String, String> tags(Map<String, String> params) throws ApiError {
         Map<String, String> tags = new LinkedHashMap<>();
         for (int i = 1; params.containsKey("Tags.member." + i + ".Key"); i++) {
             String key = params.get("Tags.member." + i + ".Key");
@@ -180,12 +181,12 @@ final class AssumeRole {
             checkName(key, "tags." + i + ".member.key", 1, 128, TAG, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
             checkName(value, "tags." + i + ".member.value", 0, 256, TAG, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
             if (tags.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(key))) {
-                throw new StsError(400, "InvalidParameterValue", "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+                throw new ApiError(400, "InvalidParameterValue", "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
             }
             tags.put(key, value);
         }
         if (tags.size() > MAX_TAGS) {
-            throw StsError.validation(String.valueOf(tags.size()), "tags", "Member must have length less than or equal to " + MAX_TAGS);
+            throw ApiError.validation(String.valueOf(tags.size()), "tags", "Member must have length less than or equal to " + MAX_TAGS);
         }
         return tags;
     }
@@ -198,15 +199,15 @@ final class AssumeRole {
         return out;
     }
 
-    private static void checkName(String value, String member, int min, int max, Pattern pattern, String shown) throws StsError {
+    private static void checkName(String value, String member, int min, int max, Pattern pattern, String shown) throws ApiError {
         if (value.length() < min) {
-            throw StsError.validation(value, member, "Member must have length greater than or equal to " + min);
+            throw ApiError.validation(value, member, "Member must have length greater than or equal to " + min);
         }
         if (value.length() > max) {
-            throw StsError.validation(value, member, "Member must have length less than or equal to " + max);
+            throw ApiError.validation(value, member, "Member must have length less than or equal to " + max);
         }
         if (!pattern.matcher(value).matches()) {
-            throw StsError.validation(value, member, "Member must satisfy regular expression pattern: " + shown);
+            throw ApiError.validation(value, member, "Member must satisfy regular expression pattern: " + shown);
         }
     }
 }

@@ -2,16 +2,16 @@ package dev.stageway.testkit.sts;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.stageway.testkit.LoopbackServer;
+import dev.stageway.testkit.api.ApiAuthentication;
+import dev.stageway.testkit.api.ApiError;
+import dev.stageway.testkit.api.QueryProtocol;
 import dev.stageway.testkit.iam.Credential;
 import dev.stageway.testkit.faults.Fault;
 import dev.stageway.testkit.faults.Faults;
 import dev.stageway.testkit.iam.Iam;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * STS on loopback: AssumeRole and GetCallerIdentity over the query protocol, authenticated as
- * STS authenticates ({@link StsAuthentication}) and answered with STS's error codes and messages.
+ * STS authenticates ({@link ApiAuthentication}) and answered with STS's error codes and messages.
  * Other STS operations are refused as not modelled.
  */
 public final class StsStandIn implements AutoCloseable {
@@ -29,7 +29,7 @@ public final class StsStandIn implements AutoCloseable {
             "GetWebIdentityToken");
 
     private final Iam iam;
-    private final StsAuthentication authentication;
+    private final ApiAuthentication authentication;
     private final AssumeRole assumeRole;
     private final LoopbackServer server;
     private final Faults faults;
@@ -37,7 +37,7 @@ public final class StsStandIn implements AutoCloseable {
     public StsStandIn(Iam iam, String region, Faults faults) throws IOException {
         this.iam = iam;
         this.faults = faults;
-        this.authentication = new StsAuthentication(iam, region);
+        this.authentication = new ApiAuthentication(iam, region, "sts");
         this.assumeRole = new AssumeRole(iam, region);
         this.server = new LoopbackServer("sandbox-sts", 4, this::handle);
     }
@@ -50,33 +50,30 @@ public final class StsStandIn implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Map<String, String> params = new HashMap<>(form(exchange.getRequestURI().getRawQuery()));
-            params.putAll(form(new String(body, StandardCharsets.UTF_8)));
+            Map<String, String> params = QueryProtocol.parameters(exchange, body);
             String xml;
             try {
                 String action = params.getOrDefault("Action", "");
                 Optional<Fault> fault = faults.sts(action);
                 if (fault.isPresent()) {
                     iam.count("sts fault " + fault.get().kind());
-                    throw fault.get().kind() == Fault.Kind.THROTTLE ? new StsError(400, "Throttling", "Rate exceeded")
-                            : new StsError(503, "ServiceUnavailable", "Service unavailable. Please try again later.");
+                    throw fault.get().kind() == Fault.Kind.THROTTLE ? new ApiError(400, "Throttling", "Rate exceeded")
+                            : new ApiError(503, "ServiceUnavailable", "Service unavailable. Please try again later.");
                 }
                 Credential caller = authentication.authenticate(exchange, body);
                 iam.count("sts:" + action + " " + caller.principal().arn());
                 if (UNMODELLED.contains(action)) {
-                    throw StsError.notModelled("STS " + action);
+                    throw ApiError.notModelled("STS " + action);
                 }
                 xml = switch (action) {
                     case "AssumeRole" -> assumed(assumeRole.assume(caller, params, false,
                             exchange.getRemoteAddress().getAddress().getHostAddress()), requestId);
                     case "GetCallerIdentity" -> callerIdentity(caller, requestId);
-                    default -> throw new StsError(400, "InvalidAction", "Could not find operation " + action + " for version 2011-06-15");
+                    default -> throw new ApiError(400, "InvalidAction", "Could not find operation " + action + " for version 2011-06-15");
                 };
                 LoopbackServer.send(exchange, 200, "text/xml", xml);
-            } catch (StsError e) {
-                LoopbackServer.send(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + (e.status >= 500 ? "Receiver" : "Sender") + "</Type><Code>"
-                        + e.code + "</Code><Message>" + escape(e.getMessage()) + "</Message></Error><RequestId>" + requestId
-                        + "</RequestId></ErrorResponse>");
+            } catch (ApiError e) {
+                QueryProtocol.sendError(exchange, NS, e, requestId);
             }
         }
     }
@@ -84,12 +81,12 @@ public final class StsStandIn implements AutoCloseable {
     private static String assumed(Credential issued, String requestId) {
         return "<AssumeRoleResponse xmlns=\"" + NS + "\"><AssumeRoleResult><Credentials>"
                 + "<AccessKeyId>" + issued.accessKeyId() + "</AccessKeyId>"
-                + "<SecretAccessKey>" + escape(issued.secretAccessKey()) + "</SecretAccessKey>"
-                + "<SessionToken>" + escape(issued.sessionToken().get()) + "</SessionToken>"
+                + "<SecretAccessKey>" + QueryProtocol.escape(issued.secretAccessKey()) + "</SecretAccessKey>"
+                + "<SessionToken>" + QueryProtocol.escape(issued.sessionToken().get()) + "</SessionToken>"
                 + "<Expiration>" + issued.expiration().get().truncatedTo(ChronoUnit.MILLIS) + "</Expiration>"
                 + "</Credentials><AssumedRoleUser><Arn>" + issued.principal().arn() + "</Arn>"
                 + "<AssumedRoleId>" + issued.principal().userId() + "</AssumedRoleId></AssumedRoleUser>"
-                + issued.principal().session().sourceIdentity().map(s -> "<SourceIdentity>" + escape(s) + "</SourceIdentity>").orElse("")
+                + issued.principal().session().sourceIdentity().map(s -> "<SourceIdentity>" + QueryProtocol.escape(s) + "</SourceIdentity>").orElse("")
                 + "</AssumeRoleResult><ResponseMetadata><RequestId>" + requestId + "</RequestId></ResponseMetadata></AssumeRoleResponse>";
     }
 
@@ -98,25 +95,6 @@ public final class StsStandIn implements AutoCloseable {
                 + "<Arn>" + caller.principal().arn() + "</Arn><UserId>" + caller.principal().userId() + "</UserId>"
                 + "<Account>" + caller.principal().account() + "</Account></GetCallerIdentityResult>"
                 + "<ResponseMetadata><RequestId>" + requestId + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
-    }
-
-    private static Map<String, String> form(String encoded) {
-        Map<String, String> out = new HashMap<>();
-        if (encoded == null || encoded.isEmpty()) {
-            return out;
-        }
-        for (String part : encoded.split("&")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     @Override

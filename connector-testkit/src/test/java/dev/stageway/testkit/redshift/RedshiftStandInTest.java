@@ -45,7 +45,7 @@ class RedshiftStandInTest {
         SandboxConfig.RedshiftCluster cluster = base.redshift().orElseThrow();
         SandboxConfig config = new SandboxConfig(base.region(), accounts, base.instanceProfile(), Optional.of(new SandboxConfig.RedshiftCluster(
                 cluster.clusterIdentifier(), cluster.accountId(), cluster.masterUsername(), cluster.masterUserPassword(),
-                concat(cluster.iamRoles(), roleArn(CUSTOMER_ACCOUNT, UNTRUSTING_ROLE)), cluster.defaultIamRole(), cluster.slices())));
+                concat(cluster.iamRoles(), roleArn(CUSTOMER_ACCOUNT, UNTRUSTING_ROLE)), cluster.defaultIamRole(), cluster.slices(), cluster.workgroupName())));
         sandbox = Sandbox.builder().config(config).withRedshift().build();
         admin = S3Client.builder().region(Region.US_EAST_1).endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(

@@ -1,4 +1,4 @@
-package dev.stageway.testkit.sts;
+package dev.stageway.testkit.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.stageway.testkit.iam.Credential;
@@ -12,38 +12,42 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Who signed an STS request, checked as STS checks it: SigV4 only, the credential scoped to the
- * endpoint's region, to {@code sts} and to the day of {@code X-Amz-Date}, within 15 minutes of
+ * Who signed a request to an AWS API (STS, Redshift, Redshift Serverless), checked as they check
+ * it: SigV4 only, the credential scoped to the endpoint's region, to the service's signing name
+ * and to the day of {@code X-Amz-Date}, within 15 minutes of
  * now, the body hashed here rather than taken from any header, then the signature and, for
  * temporary keys, their session token and expiry.
  */
-final class StsAuthentication {
+public final class ApiAuthentication {
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     private final Iam iam;
     private final String region;
+    private final String service;
 
-    StsAuthentication(Iam iam, String region) {
+    /** @param service the signing name requests must be scoped to, such as {@code sts} or {@code redshift} */
+    public ApiAuthentication(Iam iam, String region, String service) {
         this.iam = iam;
         this.region = region;
+        this.service = service;
     }
 
-    Credential authenticate(HttpExchange exchange, byte[] body) throws StsError {
+    public Credential authenticate(HttpExchange exchange, byte[] body) throws ApiError {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null || !SigV4.isSigV4Header(header)) {
             // STS takes SigV4 only; anything else (SigV2, a query-string signature) carries no token it reads.
-            throw new StsError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
+            throw new ApiError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
         }
         String amzDate = exchange.getRequestHeaders().getFirst("X-Amz-Date");
-        SigV4.Signature s = SigV4.fromHeader(header, amzDate).orElseThrow(() -> new StsError(400, "IncompleteSignature",
+        SigV4.Signature s = SigV4.fromHeader(header, amzDate).orElseThrow(() -> new ApiError(400, "IncompleteSignature",
                 "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters, and an X-Amz-Date header."));
         Credential caller = iam.credential(s.accessKeyId()).orElseThrow(() ->
-                new StsError(403, "InvalidClientTokenId", "The security token included in the request is invalid."));
+                new ApiError(403, "InvalidClientTokenId", "The security token included in the request is invalid."));
         if (!s.region().equals(region)) {
             throw mismatch("Credential should be scoped to a valid region. ");
         }
-        if (!s.service().equals("sts")) {
-            throw mismatch("Credential should be scoped to correct service: 'sts'. ");
+        if (!s.service().equals(service)) {
+            throw mismatch("Credential should be scoped to correct service: '" + service + "'. ");
         }
         if (!s.terminator().equals(SigV4.TERMINATOR)) {
             throw mismatch("Credential should be scoped with a valid terminator: 'aws4_request', not '" + s.terminator() + "'. ");
@@ -64,18 +68,18 @@ final class StsAuthentication {
         if (caller.isTemporary()) {
             String token = exchange.getRequestHeaders().getFirst("X-Amz-Security-Token");
             if (token == null || !token.equals(caller.sessionToken().get())) {
-                throw new StsError(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
+                throw new ApiError(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
             }
             if (caller.expiredAt(iam.now())) {
-                throw new StsError(400, "ExpiredToken", "The security token included in the request is expired");
+                throw new ApiError(400, "ExpiredToken", "The security token included in the request is expired");
             }
         }
         return caller;
     }
 
-    private void checkTime(String amzDate) throws StsError {
+    private void checkTime(String amzDate) throws ApiError {
         Instant signedAt = SigV4.time(amzDate).orElseThrow(() ->
-                new StsError(400, "IncompleteSignature", "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z'."));
+                new ApiError(400, "IncompleteSignature", "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z'."));
         Instant now = iam.now();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
             throw mismatch("Signature expired: " + amzDate + " is now earlier than " + SigV4.AMZ_DATE.format(now.minus(MAX_SKEW))
@@ -87,7 +91,7 @@ final class StsAuthentication {
         }
     }
 
-    private static StsError mismatch(String message) {
-        return new StsError(403, "SignatureDoesNotMatch", message);
+    private static ApiError mismatch(String message) {
+        return new ApiError(403, "SignatureDoesNotMatch", message);
     }
 }
