@@ -112,6 +112,13 @@ final class Demo {
         cases.add(new Case("S3 -> Redshift, COPY with IAM_ROLE (upsert by id)", s3ToRedshift(sandbox, customer,
                 Map.of("redshift.copy-auth", "iam-role", "redshift.iam-role", roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE)),
                 Map.of("redshift.load-mode", "upsert", "redshift.key-columns", "id")), false));
+        Map<String, String> serverless = s3ToRedshift(sandbox, customer, Map.of(), Map.of("redshift.load-mode", "truncate",
+                "redshift.table", "demo_orders_serverless", "redshift.load-log-table", "demo_serverless_load_log"));
+        serverless.keySet().removeAll(List.of("target.redshift.user", "target.redshift.password"));
+        serverless.putAll(with(Map.of(), "target.redshift.auth", "iam", "target.redshift.jdbc-url", sandbox.redshift().serverlessJdbcUrl(),
+                "target.redshift.workgroup", sandbox.redshift().workgroup(),
+                "target.aws.redshift-serverless.endpoint", sandbox.redshift().serverlessApiEndpoint().toString()));
+        cases.add(new Case("S3 -> Redshift Serverless, IAM login (cross-account role)", serverless, false));
         Map<String, String> unload = new TreeMap<>();
         side(unload, "source", "redshift", redshift(sandbox, customer));
         unload.put("source.redshift.table", "demo_orders");

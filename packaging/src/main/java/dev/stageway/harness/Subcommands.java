@@ -149,12 +149,28 @@ final class Subcommands {
         @Option(names = "--kms-key", paramLabel = "ARN", description = "Permissions to use this KMS key (SSE-KMS).")
         String kmsKey;
 
+        @Option(names = "--redshift-cluster", paramLabel = "ARN", description = "Permissions to log in to this cluster with "
+                + "redshift.auth=iam (arn:aws:redshift:<region>:<account>:cluster:<id>).")
+        String cluster;
+
+        @Option(names = "--redshift-database", paramLabel = "NAME", description = "With --redshift-cluster: the database (default dev).")
+        String database;
+
+        @Option(names = "--redshift-user", paramLabel = "NAME", description = "With --redshift-cluster: log in as this database user "
+                + "(redshift.user) instead of the IAM identity's own.")
+        String user;
+
+        @Option(names = "--redshift-workgroup", paramLabel = "ARN", description = "Permissions to log in to this Serverless workgroup "
+                + "with redshift.auth=iam (arn:aws:redshift-serverless:<region>:<account>:workgroup/<id>).")
+        String workgroup;
+
         @Option(names = "--redshift-role", description = "With --staging: the trust policy and permissions of the cluster's role.")
         boolean redshiftRole;
 
         @Override
         public Integer call() {
-            return TrustPolicy.command(account, principal, externalId, folder, staging, kmsKey, redshiftRole, top.out);
+            return TrustPolicy.command(account, principal, externalId, folder, staging, kmsKey, cluster, database, user, workgroup,
+                    redshiftRole, top.out);
         }
     }
 

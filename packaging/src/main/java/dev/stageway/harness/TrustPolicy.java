@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * customer's External Id); its permissions for a data folder ({@code --folder}, what the S3
  * source and target need), a Redshift staging folder ({@code --staging}, what staging, COPY with
  * temporary credentials and UNLOAD need) and a KMS key ({@code --kms-key}, what SSE-KMS writes
- * and reads need); and with {@code --redshift-role}, the trust and permissions of the role
- * attached to the cluster for {@code redshift.copy-auth=iam-role}.
+ * and reads need); logging in to a cluster ({@code --redshift-cluster}) or a Serverless
+ * workgroup ({@code --redshift-workgroup}) with {@code redshift.auth=iam}; and with
+ * {@code --redshift-role}, the trust and permissions of the role attached to the cluster for
+ * {@code redshift.copy-auth=iam-role}.
  * <p>Each statement grants one thing a path needs, named by its Sid, so a customer can see what
  * breaks without it. {@code s3:prefix} conditions are on {@code s3:ListBucket} only: S3 supplies
  * that key to no other action, so anywhere else such a condition would grant nothing.
@@ -30,6 +32,9 @@ final class TrustPolicy {
     private static final Pattern PRINCIPAL = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):(iam|sts)::\\d{12}:(root|user/.+|role/.+|assumed-role/.+)");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern CLUSTER_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):redshift:([a-z0-9-]+):(\\d{12}):cluster:([a-z][a-z0-9-]{0,62})");
+    private static final Pattern WORKGROUP_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):redshift-serverless:[a-z0-9-]+:\\d{12}:workgroup/[0-9a-f-]{36}");
+    private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_+.@-]{0,63}");
     private static final Pattern KMS_KEY = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\\d{12}:key/[0-9a-fA-F-]{36}");
 
     /** A bucket and a prefix ending in '/' (or empty for the whole bucket). */
@@ -48,13 +53,28 @@ final class TrustPolicy {
         }
     }
 
+    /**
+     * Where {@code redshift.auth=iam} logs in: a cluster (its ARN, the database, and the user named
+     * with {@code redshift.user}, if any) and a Serverless workgroup (its ARN).
+     */
+    record DatabaseLogin(Optional<String> clusterArn, String database, Optional<String> user, Optional<String> workgroupArn) {
+        static final DatabaseLogin NONE = new DatabaseLogin(Optional.empty(), "dev", Optional.empty(), Optional.empty());
+
+        /** The ARN of one of the cluster's resources: {@code dbname}, {@code dbuser}. */
+        String resource(String type, String name) {
+            String cluster = clusterArn.orElseThrow();
+            int id = cluster.lastIndexOf(":cluster:");
+            return cluster.substring(0, id) + ":" + type + ":" + cluster.substring(id + ":cluster:".length()) + "/" + name;
+        }
+    }
+
     /** One statement: a Sid saying what it is for, actions, resources, and for listings the prefix it is limited to. */
     record Grant(String sid, List<String> actions, String resource, Optional<String> listPrefix) {
     }
 
     /** Prints the policies for the options given (null for those not given); see {@link Subcommands.TrustPolicyCommand}. */
     static int command(String account, String principal, String externalId, String folderText, String stagingText, String kmsKey,
-                       boolean redshiftRole, PrintStream out) {
+                       String cluster, String database, String user, String workgroup, boolean redshiftRole, PrintStream out) {
         List<Problem> problems = new ArrayList<>();
         if (account == null || !ACCOUNT.matcher(account).matches()) {
             problems.add(Problem.of("--account", "must be the 12-digit account ID of the agent that assumes the role"));
@@ -70,6 +90,23 @@ final class TrustPolicy {
         if (kmsKey != null && !KMS_KEY.matcher(kmsKey).matches()) {
             problems.add(Problem.of("--kms-key", "must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id>"));
         }
+        if (cluster != null && !CLUSTER_ARN.matcher(cluster).matches()) {
+            problems.add(Problem.of("--redshift-cluster", "must be the cluster's ARN, arn:aws:redshift:<region>:<account>:cluster:<id>"));
+        }
+        if (workgroup != null && !WORKGROUP_ARN.matcher(workgroup).matches()) {
+            problems.add(Problem.of("--redshift-workgroup", "must be the workgroup's ARN, "
+                    + "arn:aws:redshift-serverless:<region>:<account>:workgroup/<workgroup id> (aws redshift-serverless get-workgroup "
+                    + "--workgroup-name NAME prints it)"));
+        }
+        if (database != null && !DATABASE_NAME.matcher(database).matches()) {
+            problems.add(Problem.of("--redshift-database", "must be a database name: a letter, then up to 63 letters, digits or _+.@-"));
+        }
+        if (user != null && (!DATABASE_NAME.matcher(user).matches() || user.equalsIgnoreCase("public"))) {
+            problems.add(Problem.of("--redshift-user", "must be a database user name: a letter, then up to 63 letters, digits or _+.@-"));
+        }
+        if ((database != null || user != null) && cluster == null) {
+            problems.add(Problem.of(database != null ? "--redshift-database" : "--redshift-user", "needs --redshift-cluster"));
+        }
         if (redshiftRole && staging.isEmpty()) {
             problems.add(Problem.of("--redshift-role", "needs --staging: the cluster's role reads and writes the staging folder"));
         }
@@ -79,11 +116,19 @@ final class TrustPolicy {
         String who = principal != null ? principal : "arn:aws:iam::" + account + ":root";
         out.println("Trust policy of the role Stageway assumes (IAM > Roles > the role > Trust relationships):");
         out.println(trust(who, externalId));
-        List<Grant> grants = permissions(folder, staging, Optional.ofNullable(kmsKey));
+        DatabaseLogin login = new DatabaseLogin(Optional.ofNullable(cluster), database == null ? "dev" : database,
+                Optional.ofNullable(user), Optional.ofNullable(workgroup));
+        List<Grant> grants = permissions(folder, staging, Optional.ofNullable(kmsKey), login);
         if (!grants.isEmpty()) {
             out.println();
             out.println("Permissions policy of that role (attach to the role):");
             out.println(policy(grants));
+        }
+        if (login.user().isPresent()) {
+            out.println();
+            out.println("With redshift.auto-create-user=true, also allow redshift:CreateClusterUser on " + login.resource("dbuser",
+                    login.user().get()) + "; with redshift.db-groups, redshift:JoinGroup on " + login.resource("dbgroup", "<group>")
+                    + " for each group.");
         }
         if (kmsKey != null) {
             out.println();
@@ -171,7 +216,7 @@ final class TrustPolicy {
      * dead runs' folders. The KMS key: data keys for SSE-KMS writes, decryption for reads and for
      * multipart writes.
      */
-    static List<Grant> permissions(Optional<Folder> folder, Optional<Folder> staging, Optional<String> kmsKey) {
+    static List<Grant> permissions(Optional<Folder> folder, Optional<Folder> staging, Optional<String> kmsKey, DatabaseLogin login) {
         List<Grant> grants = new ArrayList<>();
         folder.ifPresent(f -> grants.addAll(folderGrants("Folder", f)));
         staging.ifPresent(s -> grants.addAll(folderGrants("Staging", s)));
@@ -180,6 +225,19 @@ final class TrustPolicy {
             grants.add(new Grant("EncryptWithKey", List.of("kms:GenerateDataKey"), k, Optional.empty()));
             grants.add(new Grant("DecryptWithKey", List.of("kms:Decrypt"), k, Optional.empty()));
         });
+        if (login.clusterArn().isPresent()) {
+            if (login.user().isPresent()) {
+                grants.add(new Grant("LogInAsDatabaseUser", List.of("redshift:GetClusterCredentials"),
+                        login.resource("dbuser", login.user().get()), Optional.empty()));
+                grants.add(new Grant("LogInToDatabase", List.of("redshift:GetClusterCredentials"),
+                        login.resource("dbname", login.database()), Optional.empty()));
+            } else {
+                grants.add(new Grant("LogInToCluster", List.of("redshift:GetClusterCredentialsWithIAM"),
+                        login.resource("dbname", login.database()), Optional.empty()));
+            }
+        }
+        login.workgroupArn().ifPresent(w -> grants.add(new Grant("LogInToWorkgroup", List.of("redshift-serverless:GetCredentials"), w,
+                Optional.empty())));
         return grants;
     }
 

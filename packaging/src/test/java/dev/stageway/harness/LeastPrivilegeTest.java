@@ -39,14 +39,16 @@ import software.amazon.awssdk.services.s3.model.LifecycleRule;
 class LeastPrivilegeTest {
     static final TrustPolicy.Folder DATA = new TrustPolicy.Folder(CUSTOMER_SECURE_BUCKET, CUSTOMER_SECURE_PREFIX + "data/");
     static final TrustPolicy.Folder STAGING = new TrustPolicy.Folder(CUSTOMER_SECURE_BUCKET, CUSTOMER_SECURE_PREFIX + "staging/");
-    static final List<TrustPolicy.Grant> ROLE = TrustPolicy.permissions(Optional.of(DATA), Optional.of(STAGING),
-            Optional.of(customerKeyArn()));
+    static final String CLUSTER_ARN = "arn:aws:redshift:" + REGION + ":" + CUSTOMER_ACCOUNT + ":cluster:" + REDSHIFT_CLUSTER;
+    static String workgroupArn;
+    static List<TrustPolicy.Grant> ROLE;
     static final List<TrustPolicy.Grant> CLUSTER = TrustPolicy.redshiftPermissions(STAGING, Optional.of(customerKeyArn()));
     static final int ROWS = 100_000;   // about 8 MiB of CSV: more than one 5 MiB part
 
     /** The connector paths, each a run a user makes. */
     enum Path_ {
-        WRITE, READ, ABORT, CHECK, CHECK_LOAD, CLEANUP, LOAD, UNLOAD, LOAD_WITH_IAM_ROLE, UNLOAD_WITH_IAM_ROLE
+        WRITE, READ, ABORT, CHECK, CHECK_LOAD, CLEANUP, LOAD, UNLOAD, LOAD_WITH_IAM_ROLE, UNLOAD_WITH_IAM_ROLE, LOAD_WITH_IAM_LOGIN,
+        LOAD_INTO_WORKGROUP
     }
 
     /** Which paths need each printed statement (a statement no path here can show is listed with none). */
@@ -66,6 +68,8 @@ class LeastPrivilegeTest {
         NEEDS.put("ReadLifecycleRules", EnumSet.of(Path_.CHECK, Path_.CHECK_LOAD));
         NEEDS.put("EncryptWithKey", EnumSet.of(Path_.WRITE, Path_.LOAD, Path_.UNLOAD));
         NEEDS.put("DecryptWithKey", EnumSet.of(Path_.WRITE, Path_.READ, Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD));
+        NEEDS.put("LogInToCluster", EnumSet.of(Path_.LOAD_WITH_IAM_LOGIN));
+        NEEDS.put("LogInToWorkgroup", EnumSet.of(Path_.LOAD_INTO_WORKGROUP));
     }
 
     static final Map<String, Set<Path_>> CLUSTER_NEEDS = Map.of(
@@ -84,6 +88,9 @@ class LeastPrivilegeTest {
     @BeforeAll
     static void start() throws Exception {
         sandbox = Sandbox.builder().withRedshift().build();
+        workgroupArn = sandbox.redshift().workgroupArn();
+        ROLE = TrustPolicy.permissions(Optional.of(DATA), Optional.of(STAGING), Optional.of(customerKeyArn()),
+                new TrustPolicy.DatabaseLogin(Optional.of(CLUSTER_ARN), "dev", Optional.empty(), Optional.of(workgroupArn)));
         admin = customerAdminS3(sandbox);
         StringBuilder csv = new StringBuilder("id,name,note\n");
         for (int i = 1; i <= ROWS; i++) {
@@ -120,7 +127,8 @@ class LeastPrivilegeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
         int exit = Stageway.run(new String[] {"trust-policy", "--account", AGENT_ACCOUNT, "--external-id", CUSTOMER_EXTERNAL_ID,
-                "--folder", DATA.toString(), "--staging", STAGING.toString(), "--kms-key", customerKeyArn(), "--redshift-role"}, print, print);
+                "--folder", DATA.toString(), "--staging", STAGING.toString(), "--kms-key", customerKeyArn(), "--redshift-cluster",
+                CLUSTER_ARN, "--redshift-workgroup", workgroupArn, "--redshift-role"}, print, print);
         assertEquals(0, exit);
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains(TrustPolicy.policy(ROLE)), printed);
@@ -243,6 +251,16 @@ class LeastPrivilegeTest {
                 m.put("target.redshift.table", "lp_orders");
                 m.put("target.redshift.load-mode", "truncate");
             }
+            case LOAD_WITH_IAM_LOGIN, LOAD_INTO_WORKGROUP -> {
+                side(m, "source", "s3", admin());
+                m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/lp/in/");
+                boolean workgroup = path == Path_.LOAD_INTO_WORKGROUP;
+                side(m, "target", "redshift", iamLogin(workgroup));
+                // The role's own database user keeps its own table and load log.
+                m.put("target.redshift.table", workgroup ? "lp_workgroup_orders" : "lp_iam_orders");
+                m.put("target.redshift.load-log-table", workgroup ? "lp_workgroup_log" : "lp_iam_log");
+                m.put("target.redshift.load-mode", "truncate");
+            }
             case UNLOAD, UNLOAD_WITH_IAM_ROLE -> {
                 side(m, "source", "redshift", redshift(path == Path_.UNLOAD_WITH_IAM_ROLE));
                 m.put("source.redshift.query", "select 1 as id, 'a' as name");
@@ -251,7 +269,7 @@ class LeastPrivilegeTest {
             }
         }
         Optional<String> failure = stageway("run", m);
-        if (failure.isEmpty() && (path == Path_.LOAD || path == Path_.UNLOAD || path == Path_.LOAD_WITH_IAM_ROLE)) {
+        if (failure.isEmpty() && path != Path_.UNLOAD_WITH_IAM_ROLE && (path.name().startsWith("LOAD") || path == Path_.UNLOAD)) {
             var left = admin.listObjectsV2(b -> b.bucket(STAGING.bucket()).prefix(STAGING.prefix())).contents();
             if (!left.isEmpty()) {
                 return Optional.of("staged files were left behind (s3:DeleteObject refused): " + left.get(0).key());
@@ -347,6 +365,23 @@ class LeastPrivilegeTest {
         if (iamRole) {
             p.put("redshift.copy-auth", "iam-role");
             p.put("redshift.iam-role", roleArn(CUSTOMER_ACCOUNT, REDSHIFT_ROLE));
+        }
+        return p;
+    }
+
+    /** The role logging in with IAM as its own database user, to the cluster or to the workgroup. */
+    private static Map<String, String> iamLogin(boolean workgroup) {
+        Map<String, String> p = redshift(false);
+        p.remove("redshift.user");
+        p.remove("redshift.password");
+        p.put("redshift.auth", "iam");
+        if (workgroup) {
+            p.put("redshift.jdbc-url", sandbox.redshift().serverlessJdbcUrl());
+            p.put("redshift.workgroup", sandbox.redshift().workgroup());
+            p.put("aws.redshift-serverless.endpoint", sandbox.redshift().serverlessApiEndpoint().toString());
+        } else {
+            p.put("redshift.cluster-id", REDSHIFT_CLUSTER);
+            p.put("aws.redshift.endpoint", sandbox.redshift().apiEndpoint().toString());
         }
         return p;
     }
