@@ -3,6 +3,8 @@ package dev.stageway.redshift;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyDescriptor;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,35 +29,52 @@ record DatabaseEndpoint(Kind kind, String name, String database) {
     private static final Pattern URL = Pattern.compile("jdbc:redshift://(\\[[^]]*]|[^:/?;]*)(?::\\d*)?(?:/([^?;]*))?.*", Pattern.DOTALL);
     private static final String DEFAULT_DATABASE = "dev";
 
-    /** The endpoint of an IAM login with properties {@code p}, when they name one ({@link #problems} says why not). */
+    /**
+     * The endpoint of an IAM login with properties {@code p}, when they name one: empty when they
+     * name none, or both, or when a value it depends on is missing or invalid ({@link #problems}
+     * says which).
+     */
     static Optional<DatabaseEndpoint> of(ParsedProperties p) {
-        Matcher url = URL.matcher(p.get(RedshiftProperties.JDBC_URL));
-        String host = url.matches() ? url.group(1) : "";
-        String database = url.matches() && url.group(2) != null && !url.group(2).isEmpty() ? url.group(2) : DEFAULT_DATABASE;
-        boolean clusterSet = p.isSet(RedshiftProperties.CLUSTER_ID);
-        boolean workgroupSet = p.isSet(RedshiftProperties.WORKGROUP);
-        if (clusterSet && workgroupSet) {
+        Optional<String> url = p.find(RedshiftProperties.JDBC_URL);
+        Matcher m = URL.matcher(url.orElse(""));
+        if (!m.matches() || invalid(p, RedshiftProperties.CLUSTER_ID) || invalid(p, RedshiftProperties.WORKGROUP)) {
             return Optional.empty();
         }
-        if (clusterSet) {
-            return Optional.of(new DatabaseEndpoint(Kind.CLUSTER, p.get(RedshiftProperties.CLUSTER_ID), database));
+        String host = m.group(1);
+        String database = m.group(2) != null && !m.group(2).isEmpty()
+                ? URLDecoder.decode(m.group(2), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT) : DEFAULT_DATABASE;
+        Optional<String> cluster = p.find(RedshiftProperties.CLUSTER_ID);
+        Optional<String> workgroup = p.find(RedshiftProperties.WORKGROUP);
+        if (cluster.isPresent() && workgroup.isPresent()) {
+            return Optional.empty();
         }
-        if (workgroupSet) {
-            return Optional.of(new DatabaseEndpoint(Kind.WORKGROUP, p.get(RedshiftProperties.WORKGROUP), database));
+        if (cluster.isPresent()) {
+            return Optional.of(new DatabaseEndpoint(Kind.CLUSTER, cluster.get(), database));
         }
-        Matcher cluster = CLUSTER_HOST.matcher(host);
-        if (cluster.matches()) {
-            return Optional.of(new DatabaseEndpoint(Kind.CLUSTER, cluster.group(1).toLowerCase(Locale.ROOT), database));
+        if (workgroup.isPresent()) {
+            return Optional.of(new DatabaseEndpoint(Kind.WORKGROUP, workgroup.get(), database));
         }
-        Matcher workgroup = WORKGROUP_HOST.matcher(host);
-        return workgroup.matches()
-                ? Optional.of(new DatabaseEndpoint(Kind.WORKGROUP, workgroup.group(1).toLowerCase(Locale.ROOT), database))
+        Matcher clusterHost = CLUSTER_HOST.matcher(host);
+        if (clusterHost.matches()) {
+            return Optional.of(new DatabaseEndpoint(Kind.CLUSTER, clusterHost.group(1).toLowerCase(Locale.ROOT), database));
+        }
+        Matcher workgroupHost = WORKGROUP_HOST.matcher(host);
+        return workgroupHost.matches()
+                ? Optional.of(new DatabaseEndpoint(Kind.WORKGROUP, workgroupHost.group(1).toLowerCase(Locale.ROOT), database))
                 : Optional.empty();
+    }
+
+    /** Given, but not a valid value: its own problem is reported already. */
+    private static boolean invalid(ParsedProperties p, PropertyDescriptor<?> property) {
+        return p.isSet(property) && p.find(property).isEmpty();
     }
 
     /** What keeps an IAM login with properties {@code p} from naming its endpoint, or asking for what it cannot do. */
     static List<Problem> problems(ParsedProperties p) {
-        List<Problem> problems = new ArrayList<>();
+        if (p.find(RedshiftProperties.JDBC_URL).isEmpty() || invalid(p, RedshiftProperties.CLUSTER_ID)
+                || invalid(p, RedshiftProperties.WORKGROUP)) {
+            return List.of();   // their own problems say what to fix first
+        }
         if (p.isSet(RedshiftProperties.CLUSTER_ID) && p.isSet(RedshiftProperties.WORKGROUP)) {
             return List.of(new Problem(List.of(RedshiftProperties.CLUSTER_ID.name(), RedshiftProperties.WORKGROUP.name()),
                     "set at most one: the provisioned cluster, or the Serverless workgroup"));
@@ -67,22 +86,18 @@ record DatabaseEndpoint(Kind kind, String name, String database) {
                     + "a cluster (<cluster>.<id>.<region>.redshift.amazonaws.com) nor a workgroup "
                     + "(<workgroup>.<account>.<region>.redshift-serverless.amazonaws.com)"));
         }
-        List<PropertyDescriptor<?>> userOnly = List.of(RedshiftProperties.AUTO_CREATE_USER, RedshiftProperties.DB_GROUPS);
-        if (endpoint.get().kind() == Kind.WORKGROUP) {
-            for (PropertyDescriptor<?> clusterOnly : List.of(RedshiftProperties.USER, RedshiftProperties.AUTO_CREATE_USER,
-                    RedshiftProperties.DB_GROUPS)) {
-                if (p.isSet(clusterOnly)) {
-                    problems.add(new Problem(List.of(clusterOnly.name(), RedshiftProperties.AUTH.name()), "is not used with "
-                            + "redshift.auth=iam on Serverless (workgroup " + endpoint.get().name() + "): it logs in as the IAM "
-                            + "identity's own database user"));
-                }
+        boolean serverless = endpoint.get().kind() == Kind.WORKGROUP;
+        List<Problem> problems = new ArrayList<>();
+        for (PropertyDescriptor<?> d : List.of(RedshiftProperties.USER, RedshiftProperties.AUTO_CREATE_USER, RedshiftProperties.DB_GROUPS)) {
+            if (!p.isSet(d)) {
+                continue;
             }
-        } else if (!p.isSet(RedshiftProperties.USER)) {
-            for (PropertyDescriptor<?> d : userOnly) {
-                if (p.isSet(d)) {
-                    problems.add(new Problem(List.of(d.name(), RedshiftProperties.USER.name()), "is only used with redshift.user "
-                            + "(GetClusterCredentials); without it the login is the IAM identity's own user"));
-                }
+            if (serverless) {
+                problems.add(new Problem(List.of(d.name(), RedshiftProperties.AUTH.name()), "is not used with redshift.auth=iam on "
+                        + "Serverless (workgroup " + endpoint.get().name() + "): it logs in as the IAM identity's own database user"));
+            } else if (d != RedshiftProperties.USER && !p.isSet(RedshiftProperties.USER)) {
+                problems.add(new Problem(List.of(d.name(), RedshiftProperties.USER.name()), "is only used with redshift.user "
+                        + "(GetClusterCredentials); without it the login is the IAM identity's own user"));
             }
         }
         return problems;

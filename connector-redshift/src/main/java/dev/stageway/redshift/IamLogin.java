@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.redshift.RedshiftClient;
@@ -36,7 +40,11 @@ final class IamLogin implements AutoCloseable {
 
     /** How long each temporary password is asked to live: Redshift's maximum. */
     static final Duration VALIDITY = Duration.ofHours(1);
-    /** How long before its password expires a pooled connection retires, covering clock skew. */
+    /**
+     * How long before its password expires a pooled connection retires. Redshift checks the
+     * password at login only; retiring keeps every session within the hour its identity was
+     * granted, so a permission revoked in IAM stops new work within the hour.
+     */
     static final Duration RETIRE_BEFORE = Duration.ofMinutes(10);
 
     /** A temporary login: the user name to connect as, and its password. */
@@ -48,29 +56,57 @@ final class IamLogin implements AutoCloseable {
     private final boolean autoCreate;
     private final List<String> groups;
     private final ConnectorCredentials identity;
-    private final AutoCloseable client;
+    private final String partition;
+    private final SdkClient client;
+    /** The API call of this login, with {@link #client}. */
+    private final Supplier<Credentials> call;
 
-    private IamLogin(ParsedProperties p, DatabaseEndpoint endpoint, ConnectorCredentials identity, AutoCloseable client) {
+    private IamLogin(ParsedProperties p, DatabaseEndpoint endpoint, AwsSettings aws, ConnectorCredentials identity) {
         this.endpoint = endpoint;
         this.user = p.find(RedshiftProperties.USER);
         this.autoCreate = p.get(RedshiftProperties.AUTO_CREATE_USER);
         this.groups = p.find(RedshiftProperties.DB_GROUPS).map(RedshiftProperties::dbGroups).orElse(List.of());
         this.identity = identity;
-        this.client = client;
+        this.partition = aws.region().metadata() == null ? "aws" : aws.region().metadata().partition().id();
+        int seconds = (int) VALIDITY.toSeconds();
+        if (endpoint.kind() == DatabaseEndpoint.Kind.WORKGROUP) {
+            RedshiftServerlessClient serverless = configure(RedshiftServerlessClient.builder(), aws, identity,
+                    p.find(RedshiftProperties.SERVERLESS_ENDPOINT)).build();
+            this.client = serverless;
+            this.call = () -> {
+                var r = serverless.getCredentials(b -> b.workgroupName(endpoint.name()).dbName(endpoint.database())
+                        .durationSeconds(seconds));
+                return new Credentials(r.dbUser(), Secret.of(r.dbPassword()), r.expiration());
+            };
+            return;
+        }
+        RedshiftClient redshift = configure(RedshiftClient.builder(), aws, identity, p.find(RedshiftProperties.REDSHIFT_ENDPOINT)).build();
+        this.client = redshift;
+        this.call = user.isPresent() ? () -> {
+            var r = redshift.getClusterCredentials(b -> {
+                b.clusterIdentifier(endpoint.name()).dbName(endpoint.database()).dbUser(user.get()).autoCreate(autoCreate)
+                        .durationSeconds(seconds);
+                if (!groups.isEmpty()) {   // an empty list would still be sent, as an empty DbGroups
+                    b.dbGroups(groups);
+                }
+            });
+            return new Credentials(r.dbUser(), Secret.of(r.dbPassword()), r.expiration());
+        } : () -> {
+            var r = redshift.getClusterCredentialsWithIAM(b -> b.clusterIdentifier(endpoint.name()).dbName(endpoint.database())
+                    .durationSeconds(seconds));
+            return new Credentials(r.dbUser(), Secret.of(r.dbPassword()), r.expiration());
+        };
     }
 
     /** The login of connection properties {@code p} (validated: {@link RedshiftProperties#LOGIN}). */
     static IamLogin open(ParsedProperties p, AwsSettings aws, ConnectorCredentials identity) {
         DatabaseEndpoint endpoint = DatabaseEndpoint.of(p).orElseThrow(() -> new ConfigurationException(DatabaseEndpoint.problems(p)));
-        AutoCloseable client = endpoint.kind() == DatabaseEndpoint.Kind.CLUSTER
-                ? configure(RedshiftClient.builder(), aws, identity, p.find(RedshiftProperties.REDSHIFT_ENDPOINT)).build()
-                : configure(RedshiftServerlessClient.builder(), aws, identity, p.find(RedshiftProperties.SERVERLESS_ENDPOINT)).build();
-        return new IamLogin(p, endpoint, identity, client);
+        return new IamLogin(p, endpoint, aws, identity);
     }
 
-    private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
-            & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>> B configure(
-            B builder, AwsSettings aws, ConnectorCredentials identity, Optional<URI> endpoint) {
+    private static <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, AwsSettings aws,
+                                                                                               ConnectorCredentials identity,
+                                                                                               Optional<URI> endpoint) {
         builder.region(aws.region()).credentialsProvider(identity).httpClientBuilder(AwsHttp.client(aws, 2))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetries.credentialApis())
                         .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, AwsHttp.userAgent(aws)));
@@ -81,22 +117,7 @@ final class IamLogin implements AutoCloseable {
     /** New temporary credentials, valid {@link #VALIDITY}. */
     Credentials obtain() {
         try {
-            int seconds = (int) VALIDITY.toSeconds();
-            Credentials c;
-            if (client instanceof RedshiftServerlessClient serverless) {
-                var r = serverless.getCredentials(b -> b.workgroupName(endpoint.name()).dbName(endpoint.database())
-                        .durationSeconds(seconds));
-                c = new Credentials(r.dbUser(), Secret.of(r.dbPassword()), r.expiration());
-            } else if (user.isPresent()) {
-                var r = ((RedshiftClient) client).getClusterCredentials(b -> b.clusterIdentifier(endpoint.name())
-                        .dbName(endpoint.database()).dbUser(user.get()).autoCreate(autoCreate).dbGroups(groups)
-                        .durationSeconds(seconds));
-                c = new Credentials(r.dbUser(), Secret.of(r.dbPassword()), r.expiration());
-            } else {
-                var r = ((RedshiftClient) client).getClusterCredentialsWithIAM(b -> b.clusterIdentifier(endpoint.name())
-                        .dbName(endpoint.database()).durationSeconds(seconds));
-                c = new Credentials(r.dbUser(), Secret.of(r.dbPassword()), r.expiration());
-            }
+            Credentials c = call.get();
             LOG.debug("Obtained a temporary database login as {} until {} ({})", c.user(), c.expiration(), action());
             return c;
         } catch (SdkException e) {
@@ -114,36 +135,42 @@ final class IamLogin implements AutoCloseable {
 
     /** The resources IAM authorises that action on, as ARN patterns ({@code <account>} is the cluster's or workgroup's). */
     String resources() {
-        String prefix = "arn:aws:redshift:<region>:<account>:";
+        if (endpoint.kind() == DatabaseEndpoint.Kind.WORKGROUP) {
+            return "the workgroup " + endpoint.name() + " (arn:" + partition + ":redshift-serverless:<region>:<account>:workgroup/"
+                    + "<workgroup id>)";
+        }
+        String prefix = "arn:" + partition + ":redshift:<region>:<account>:";
         String cluster = endpoint.name();
-        return switch (action()) {
-            case "redshift-serverless:GetCredentials" -> "the workgroup " + cluster
-                    + " (arn:aws:redshift-serverless:<region>:<account>:workgroup/<workgroup id>)";
-            case "redshift:GetClusterCredentials" -> prefix + "dbuser:" + cluster + "/" + user.orElseThrow() + " and " + prefix
-                    + "dbname:" + cluster + "/" + endpoint.database() + (autoCreate ? ", plus redshift:CreateClusterUser on the dbuser" : "")
-                    + (groups.isEmpty() ? "" : ", plus redshift:JoinGroup on " + prefix + "dbgroup:" + cluster + "/<group> for "
-                    + String.join(", ", groups));
-            default -> prefix + "dbname:" + cluster + "/" + endpoint.database();
-        };
+        String database = prefix + "dbname:" + cluster + "/" + endpoint.database();
+        if (user.isEmpty()) {
+            return database;
+        }
+        return prefix + "dbuser:" + cluster + "/" + user.get() + " and " + database
+                + (autoCreate ? ", plus redshift:CreateClusterUser on the dbuser" : "")
+                + (groups.isEmpty() ? "" : ", plus redshift:JoinGroup on " + prefix + "dbgroup:" + cluster + "/<group> for "
+                + String.join(", ", groups));
     }
 
     private StagewayException failure(SdkException e) {
         String code = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null
                 ? String.valueOf(ase.awsErrorDetails().errorCode()) : "";
         String aws = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorMessage() : "";
+        String otherAccount = " Redshift looks for it in the account of the identity logging in (" + identity.strategy().describe()
+                + "): IAM login works only within the cluster's own account, so an agent elsewhere logs in through a role of that "
+                + "account (aws.role-arn).";
         switch (code) {
             case "AccessDenied", "AccessDeniedException":
                 return new StagewayException(ErrorKind.AUTHENTICATION, false, "Cannot log in to Redshift with IAM: "
                         + identity.strategy().describe() + " may not call " + action() + " on " + resources()
                         + ". Allow it in the identity's policy (`stageway trust-policy` prints it). AWS said: " + aws, e);
-            case "ClusterNotFound", "ClusterNotFoundFault":
+            case "ClusterNotFound":
                 return new ConfigurationException(Problem.of(RedshiftProperties.CLUSTER_ID.name(), "names cluster " + endpoint.name()
-                        + " (from redshift.cluster-id or the JDBC URL's host), which Redshift does not know in aws.region; check "
-                        + "both. AWS said: " + aws));
+                        + " (from redshift.cluster-id or the JDBC URL's host), which Redshift does not know in aws.region." + otherAccount
+                        + " AWS said: " + aws));
             case "ResourceNotFoundException":
                 return new ConfigurationException(Problem.of(RedshiftProperties.WORKGROUP.name(), "names workgroup " + endpoint.name()
-                        + " (from redshift.workgroup or the JDBC URL's host), which Redshift Serverless does not know in aws.region; "
-                        + "check both. AWS said: " + aws));
+                        + " (from redshift.workgroup or the JDBC URL's host), which Redshift Serverless does not know in aws.region."
+                        + otherAccount + " AWS said: " + aws));
             default:
                 return AwsFailures.client(e, "obtain temporary database credentials (" + action() + ")");
         }
@@ -156,10 +183,6 @@ final class IamLogin implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            client.close();
-        } catch (Exception e) {
-            LOG.debug("Closing the Redshift API client failed: {}", e.toString());
-        }
+        client.close();
     }
 }

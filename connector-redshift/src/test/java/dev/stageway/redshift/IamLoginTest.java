@@ -96,34 +96,34 @@ class IamLoginTest {
     }
 
     @Test
-    void anIdentityWithoutThePermissionIsRefusedNamingTheActionAndTheResource() {
-        // The agent's own instance role (the ambient identity) lives in another account: no policy can let it log in.
+    void anIdentityOfAnotherAccountFindsNoClusterAndOneWithoutThePermissionIsRefusedNamingTheActionAndTheResource() {
+        // The agent's own instance role (the ambient identity) lives in another account, where Redshift looks.
         StagewayException cluster = assertThrows(StagewayException.class, () -> fx.load(fx.iamLogin(Map.of(), false),
                 props("redshift.table", "never"), ONE, List.<Object[]>of(new Object[] {"x"})));
-        assertEquals(ErrorKind.AUTHENTICATION, cluster.kind());
-        assertTrue(cluster.getMessage().contains("may not call redshift:GetClusterCredentialsWithIAM on "
-                + "arn:aws:redshift:<region>:<account>:dbname:" + REDSHIFT_CLUSTER + "/dev"), cluster.getMessage());
-        assertTrue(cluster.getMessage().contains("User: arn:aws:sts::" + AGENT_ACCOUNT + ":assumed-role/" + INSTANCE_ROLE),
-                cluster.getMessage());
-
+        assertEquals(ErrorKind.CONFIGURATION, cluster.kind());
+        assertTrue(cluster.getMessage().contains("redshift.cluster-id: names cluster " + REDSHIFT_CLUSTER), cluster.getMessage());
+        assertTrue(cluster.getMessage().contains("IAM login works only within the cluster's own account"), cluster.getMessage());
         StagewayException workgroup = assertThrows(StagewayException.class, () -> fx.load(fx.iamLogin(Map.of(), true),
                 props("redshift.table", "never"), ONE, List.<Object[]>of(new Object[] {"x"})));
-        assertTrue(workgroup.getMessage().contains("may not call redshift-serverless:GetCredentials on the workgroup "
-                + REDSHIFT_WORKGROUP), workgroup.getMessage());
-        assertTrue(workgroup.getMessage().contains(fx.sandbox.redshift().workgroupArn()), workgroup.getMessage());
+        assertTrue(workgroup.getMessage().contains("redshift.workgroup: names workgroup " + REDSHIFT_WORKGROUP), workgroup.getMessage());
 
         // The customer's role may log in as itself, but not as a named user.
         Map<String, String> named = fx.iamLogin(keysToCustomerRole(), false);
         named.put("redshift.user", REDSHIFT_USER);
         StagewayException user = assertThrows(StagewayException.class, () -> fx.load(named, props("redshift.table", "never"), ONE,
                 List.<Object[]>of(new Object[] {"x"})));
+        assertEquals(ErrorKind.AUTHENTICATION, user.kind());
         assertTrue(user.getMessage().contains("may not call redshift:GetClusterCredentials on arn:aws:redshift:<region>:<account>:dbuser:"
                 + REDSHIFT_CLUSTER + "/" + REDSHIFT_USER), user.getMessage());
+        assertTrue(user.getMessage().contains("User: arn:aws:sts::" + CUSTOMER_ACCOUNT + ":assumed-role/" + CUSTOMER_ROLE), user.getMessage());
     }
 
     @Test
-    void aNamedUserIsCreatedAndJoinsItsGroupsWhenAsked() throws Exception {
+    void aNamedUserIsCreatedAndJoinsItsGroupsForItsSessionsWhenAsked() throws Exception {
+        // Only the group may write the table: the load works only while the user is in it.
         fx.execute("create group loaders");
+        fx.execute("create table named_user (v varchar(10))");
+        fx.execute("grant all on named_user to group loaders");
         Map<String, String> connection = fx.iamLogin(customerAdminKeys(), false);
         connection.put("redshift.user", "etl_loader");
         StagewayException missing = assertThrows(StagewayException.class, () -> fx.load(connection,
@@ -134,8 +134,10 @@ class IamLoginTest {
         connection.put("redshift.db-groups", "loaders");
         fx.load(connection, props("redshift.table", "named_user", "redshift.load-log-table", "named_user_log"), ONE,
                 List.<Object[]>of(new Object[] {"x"}));
-        assertEquals("etl_loader", ownerOf("named_user"));
-        assertEquals(List.of(List.of("t")), fx.query("select pg_has_role('etl_loader', 'loaders', 'member')"));
+        assertEquals(List.of(List.of("x")), fx.query("select v from named_user"));
+        assertEquals("etl_loader", ownerOf("named_user_log"), "created at first login, then it made its load log");
+        assertEquals(List.of(List.of("f")), fx.query("select pg_has_role('etl_loader', 'loaders', 'member')"),
+                "in the group for its sessions only");
     }
 
     @Test
@@ -157,10 +159,13 @@ class IamLoginTest {
         // The database refuses the password once it has expired (only the sandbox's clock moves: a request the SDK
         // signs now would be out of its 15 minutes then).
         AHEAD.set(IamLogin.VALIDITY.plusSeconds(1));
-        SQLException expired = assertThrows(SQLException.class, () -> DriverManager.getConnection(
-                fx.sandbox.redshift().jdbcUrl(), first.user(), first.password().reveal()).close());
-        assertEquals("28000", expired.getSQLState());
-        AHEAD.set(Duration.ZERO);
+        try {
+            SQLException expired = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+                    fx.sandbox.redshift().jdbcUrl(), first.user(), first.password().reveal()).close());
+            assertEquals("28000", expired.getSQLState());
+        } finally {
+            AHEAD.set(Duration.ZERO);
+        }
         long reused = fx.sandbox.iam().counter(caller);
         assertEquals(1L, fx.load(connection, props("redshift.table", "after_expiry", "redshift.load-log-table", "after_expiry_log"),
                 ONE, List.<Object[]>of(new Object[] {"x"})).details().get("rows loaded"));

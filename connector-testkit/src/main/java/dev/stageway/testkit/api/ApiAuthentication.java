@@ -35,7 +35,7 @@ public final class ApiAuthentication {
     public Credential authenticate(HttpExchange exchange, byte[] body) throws ApiError {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null || !SigV4.isSigV4Header(header)) {
-            // STS takes SigV4 only; anything else (SigV2, a query-string signature) carries no token it reads.
+            // These APIs take SigV4 only; anything else (SigV2, a query-string signature) carries no token they read.
             throw new ApiError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
         }
         String amzDate = exchange.getRequestHeaders().getFirst("X-Amz-Date");

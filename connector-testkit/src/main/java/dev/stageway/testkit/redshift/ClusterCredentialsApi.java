@@ -74,7 +74,7 @@ final class ClusterCredentialsApi implements AutoCloseable {
     }
 
     private String clusterCredentials(Credential caller, Map<String, String> params, HttpExchange exchange) throws ApiError {
-        checkCluster(params);
+        checkCluster(caller, params);
         String user = name(params, "DbUser").orElseThrow(() -> missing("DbUser"));
         Optional<String> database = name(params, "DbName");
         Duration duration = duration(params);
@@ -100,32 +100,34 @@ final class ClusterCredentialsApi implements AutoCloseable {
             authorize(caller, "redshift:JoinGroup", cluster.resourceArn("dbgroup", group), context);
         }
         String login = (create ? "IAMA:" : "IAM:") + user + (groups.isEmpty() ? "" : ":" + String.join(":", groups));
-        return credentials(login, user, create, groups, duration, false);
+        return credentials(login, database, user, create, groups, duration, false);
     }
 
     private String credentialsWithIam(Credential caller, Map<String, String> params, HttpExchange exchange) throws ApiError {
-        checkCluster(params);
+        checkCluster(caller, params);
         String database = name(params, "DbName").orElse(RedshiftStandIn.DATABASE);
         Duration duration = duration(params);
         RequestContext context = context(caller, exchange, duration).put("redshift:DbName", database).build();
         authorize(caller, "redshift:GetClusterCredentialsWithIAM", cluster.resourceArn("dbname", database), context);
         String user = TemporaryLogins.databaseUserOf(caller.principal());
-        return credentials(user, user, true, List.of(), duration, true);
+        return credentials(user, Optional.of(database), user, true, List.of(), duration, true);
     }
 
-    private String credentials(String login, String user, boolean create, List<String> groups, Duration duration, boolean withRefresh) {
-        TemporaryLogins.Issued issued = logins.issue(TemporaryLogins.CLUSTER, login, user, create, groups, duration);
+    private String credentials(String login, Optional<String> database, String user, boolean create, List<String> groups,
+                               Duration duration, boolean withRefresh) {
+        TemporaryLogins.Issued issued = logins.issue(TemporaryLogins.CLUSTER, login, database, user, create, groups, duration);
         return "<DbUser>" + QueryProtocol.escape(login) + "</DbUser><DbPassword>" + QueryProtocol.escape(issued.password())
                 + "</DbPassword><Expiration>" + issued.expires() + "</Expiration>"
                 + (withRefresh ? "<NextRefreshTime>" + issued.expires() + "</NextRefreshTime>" : "");
     }
 
-    private void checkCluster(Map<String, String> params) throws ApiError {
+    /** Redshift looks the cluster up in the caller's own account: clusters have no resource policies to share them. */
+    private void checkCluster(Credential caller, Map<String, String> params) throws ApiError {
         String id = params.get("ClusterIdentifier");
         if (params.containsKey("CustomDomainName")) {
             throw ApiError.notModelled("Redshift custom domain names");
         }
-        if (id == null || !id.equals(cluster.identifier())) {
+        if (id == null || !id.equals(cluster.identifier()) || !caller.principal().account().equals(cluster.account())) {
             throw new ApiError(404, "ClusterNotFound", "Cluster " + (id == null ? "" : id) + " not found.");
         }
     }

@@ -48,6 +48,8 @@ final class RedshiftSession implements Runnable {
     private String user = "";
     /** The backend's last transaction status: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
     private byte transaction = 'I';
+    /** Who the session runs as once logged in, or null. */
+    private RedshiftStandIn.Admitted admitted;
     /** A statement to run quietly before the client's next ReadyForQuery, or null. */
     private String beforeReady;
 
@@ -86,6 +88,10 @@ final class RedshiftSession implements Runnable {
             LOG.debug("Redshift stand-in session ended: {}", e.toString());
         } catch (RuntimeException e) {
             LOG.error("Redshift stand-in session failed; closing the connection", e);
+        } finally {
+            if (admitted != null) {
+                cluster.leave(admitted);
+            }
         }
     }
 
@@ -117,29 +123,34 @@ final class RedshiftSession implements Runnable {
                 start = i + 1;
             }
         }
+        String database = null;
         for (int i = 0; i + 1 < parts.size() && !parts.get(i).isEmpty(); i += 2) {
             if (parts.get(i).equals("user")) {
                 user = parts.get(i + 1);
+            } else if (parts.get(i).equals("database")) {
+                database = parts.get(i + 1);
             }
         }
         // Redshift asks for a password; the stand-in checks it itself (the backend trusts loopback).
         PgWire.write(clientOut, 'R', new byte[] {0, 0, 0, 3});
         clientOut.flush();
         Message password = PgWire.read(clientIn);
-        Optional<String> databaseUser;
+        Optional<RedshiftStandIn.Admitted> admitted;
         try {
-            databaseUser = password == null || password.type() != 'p' ? Optional.empty() : cluster.login(user, password.text(), serverless);
+            admitted = password == null || password.type() != 'p' ? Optional.empty()
+                    : cluster.login(user, database == null ? user : database, password.text(), serverless);
         } catch (java.sql.SQLException e) {
             PgWire.write(clientOut, 'E', PgWire.error("28000", e.getMessage()));
             clientOut.flush();
             return false;
         }
-        if (databaseUser.isEmpty()) {
+        if (admitted.isEmpty()) {
             PgWire.write(clientOut, 'E', PgWire.error("28000", "password authentication failed for user \"" + user + "\""));
             clientOut.flush();
             return false;
         }
-        user = databaseUser.get();
+        this.admitted = admitted.get();
+        user = admitted.get().user();
         ByteArrayOutputStream filtered = new ByteArrayOutputStream();
         filtered.writeBytes(new byte[] {0, 3, 0, 0});
         for (int i = 0; i + 1 < parts.size() && !parts.get(i).isEmpty(); i += 2) {

@@ -162,19 +162,27 @@ public final class RedshiftStandIn implements AutoCloseable {
         return spec.resourceArn(region, type, name);
     }
 
+    /** Who a session runs as: the database user, and the groups it joined for the session only. */
+    record Admitted(String user, List<String> groups) {
+    }
+
+    /** Sessions in each group through a login's DbGroups, by "user/group": the membership ends with the last of them. */
+    private final java.util.Map<String, Integer> joined = new java.util.HashMap<>();
+
     /**
-     * The database user {@code login} with {@code password} may run as: the master user, or the
-     * user a temporary login issued for this endpoint stands for, created and joined to its
-     * groups now when the login says so; empty when the password is wrong or has expired.
+     * Who {@code login} with {@code password} may run as in {@code database}: the master user, or
+     * the user a temporary login issued for this endpoint (and that database, when it named one)
+     * stands for, created when the login says so and joined to its groups for the session; empty
+     * when the password is wrong, for another database, or has expired.
      *
      * @throws SQLException when the user cannot be created or join a group (the login fails with it)
      */
-    synchronized Optional<String> login(String login, String password, boolean serverless) throws SQLException {
+    synchronized Optional<Admitted> login(String login, String database, String password, boolean serverless) throws SQLException {
         if (spec.masterUsername().equals(login) && spec.masterUserPassword().equals(password)) {
-            return Optional.of(login);
+            return Optional.of(new Admitted(login, List.of()));
         }
         Optional<TemporaryLogins.Login> issued = logins.check(serverless ? TemporaryLogins.WORKGROUP : TemporaryLogins.CLUSTER,
-                login, password);
+                login, database, password);
         if (issued.isEmpty()) {
             return Optional.empty();
         }
@@ -185,10 +193,27 @@ public final class RedshiftStandIn implements AutoCloseable {
                         + quoted(user) + " LOGIN; END IF; END $$");
             }
             for (String group : issued.get().groups()) {
-                s.execute("GRANT " + quoted(group) + " TO " + quoted(user));
+                if (joined.merge(user + "/" + group, 1, Integer::sum) == 1) {
+                    s.execute("GRANT " + quoted(group) + " TO " + quoted(user));
+                }
             }
         }
-        return Optional.of(user);
+        return Optional.of(new Admitted(user, issued.get().groups()));
+    }
+
+    /** A session of {@code admitted} ended: it leaves the groups no other session of its user joined. */
+    synchronized void leave(Admitted admitted) {
+        for (String group : admitted.groups()) {
+            if (joined.merge(admitted.user() + "/" + group, -1, Integer::sum) == 0) {
+                joined.remove(admitted.user() + "/" + group);
+                try (Statement s = catalog.createStatement()) {
+                    s.execute("REVOKE " + quoted(group) + " FROM " + quoted(admitted.user()));
+                } catch (SQLException e) {
+                    org.slf4j.LoggerFactory.getLogger(RedshiftStandIn.class).warn("Cannot end a session's group membership: {}",
+                            e.getMessage());
+                }
+            }
+        }
     }
 
     private static String quoted(String name) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,8 +31,7 @@ final class ServerlessCredentialsApi implements AutoCloseable {
     /** The JSON protocol's names of the authentication failures the query protocol names otherwise. */
     private static final Map<String, String> JSON_CODES = Map.of("InvalidClientTokenId", "UnrecognizedClientException",
             "SignatureDoesNotMatch", "InvalidSignatureException", "ExpiredToken", "ExpiredTokenException",
-            "MissingAuthenticationToken", "MissingAuthenticationTokenException", "IncompleteSignature", "IncompleteSignatureException",
-            "NotImplemented", "NotImplemented");
+            "MissingAuthenticationToken", "MissingAuthenticationTokenException", "IncompleteSignature", "IncompleteSignatureException");
 
     private final RedshiftStandIn cluster;
     private final TemporaryLogins logins;
@@ -57,7 +57,10 @@ final class ServerlessCredentialsApi implements AutoCloseable {
             try {
                 Credential caller = authentication.authenticate(exchange, body);
                 String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
-                String operation = target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : target;
+                if (!target.startsWith(TARGET_PREFIX)) {
+                    throw new ApiError(400, "UnknownOperationException", null);
+                }
+                String operation = target.substring(TARGET_PREFIX.length());
                 iam.count("redshift-serverless:" + operation + " " + caller.principal().arn());
                 if (!operation.equals("GetCredentials")) {
                     throw ApiError.notModelled("Redshift Serverless " + operation);
@@ -92,10 +95,19 @@ final class ServerlessCredentialsApi implements AutoCloseable {
         if (!workgroup.matches("[a-z0-9-]{3,64}")) {
             throw validation("workgroupName", "must be 3 to 64 lowercase letters, digits or hyphens");
         }
-        if (!workgroup.equals(cluster.workgroup())) {
+        // Looked up in the caller's own account: workgroups have no resource policies to share them.
+        if (!workgroup.equals(cluster.workgroup()) || !caller.principal().account().equals(cluster.account())) {
             throw new ApiError(400, "ResourceNotFoundException", "Workgroup " + workgroup + " not found.");
         }
-        long seconds = request.path("durationSeconds").asLong(TemporaryLogins.MIN_SECONDS);
+        JsonNode requested = request.path("durationSeconds");
+        if (!requested.isMissingNode() && !requested.isIntegralNumber()) {
+            throw new ApiError(400, "SerializationException", "durationSeconds must be an integer.");
+        }
+        long seconds = requested.isMissingNode() ? TemporaryLogins.MIN_SECONDS : requested.asLong();
+        JsonNode database = request.path("dbName");
+        if (!database.isMissingNode() && !(database.isString() && database.asString().matches("[A-Za-z][A-Za-z0-9_+.@-]{0,63}"))) {
+            throw validation("dbName", "must be 1 to 64 characters, a letter followed by letters, digits, or _ + . @ -");
+        }
         if (seconds < TemporaryLogins.MIN_SECONDS || seconds > TemporaryLogins.MAX_SECONDS) {
             throw validation("durationSeconds", "must be between " + TemporaryLogins.MIN_SECONDS + " and " + TemporaryLogins.MAX_SECONDS);
         }
@@ -110,7 +122,8 @@ final class ServerlessCredentialsApi implements AutoCloseable {
         }
         String user = TemporaryLogins.databaseUserOf(caller.principal());
         Duration duration = Duration.ofSeconds(seconds);
-        TemporaryLogins.Issued issued = logins.issue(TemporaryLogins.WORKGROUP, user, user, true, List.of(), duration);
+        TemporaryLogins.Issued issued = logins.issue(TemporaryLogins.WORKGROUP, user,
+                database.isMissingNode() ? Optional.empty() : Optional.of(database.asString()), user, true, List.of(), duration);
         ObjectNode out = JSON.createObjectNode();
         out.put("dbUser", user);
         out.put("dbPassword", issued.password());

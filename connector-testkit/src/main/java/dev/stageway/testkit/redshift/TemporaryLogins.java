@@ -23,11 +23,13 @@ final class TemporaryLogins {
      * One issued login.
      *
      * @param endpoint     {@link #CLUSTER} or {@link #WORKGROUP}: where the password is accepted
+     * @param database     the only database it logs in to, when the request named one
      * @param databaseUser the user the session runs as
      * @param create       whether that user is created at login when missing
      * @param groups       groups the user joins at login
      */
-    record Login(String endpoint, String loginName, String databaseUser, boolean create, List<String> groups, Instant expires) {
+    record Login(String endpoint, String loginName, Optional<String> database, String databaseUser, boolean create, List<String> groups,
+                 Instant expires) {
         Login {
             groups = List.copyOf(groups);
         }
@@ -52,20 +54,25 @@ final class TemporaryLogins {
     }
 
     /** Issues a password for {@code loginName}, valid {@code duration} from now. */
-    Issued issue(String endpoint, String loginName, String databaseUser, boolean create, List<String> groups, Duration duration) {
+    Issued issue(String endpoint, String loginName, Optional<String> database, String databaseUser, boolean create, List<String> groups,
+                 Duration duration) {
         byte[] bytes = new byte[48];
         RANDOM.nextBytes(bytes);
         String password = Base64.getEncoder().encodeToString(bytes);
         Instant expires = iam.now().plus(duration).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        byPassword.put(password, new Login(endpoint, loginName, databaseUser, create, groups, expires));
+        byPassword.put(password, new Login(endpoint, loginName, database, databaseUser, create, groups, expires));
         iam.issued(password);
         return new Issued(password, expires);
     }
 
-    /** The login {@code loginName} with {@code password} stands for at {@code endpoint}, if it was issued and has not expired. */
-    Optional<Login> check(String endpoint, String loginName, String password) {
+    /**
+     * The login {@code loginName} with {@code password} stands for at {@code endpoint} in
+     * {@code database}, if it was issued for them and has not expired.
+     */
+    Optional<Login> check(String endpoint, String loginName, String database, String password) {
         Login login = byPassword.get(password);
-        if (login == null || !login.endpoint().equals(endpoint) || !login.loginName().equals(loginName)) {
+        if (login == null || !login.endpoint().equals(endpoint) || !login.loginName().equals(loginName)
+                || !login.database().map(database::equals).orElse(true)) {
             return Optional.empty();
         }
         return iam.now().isBefore(login.expires()) ? Optional.of(login) : Optional.empty();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.regions.Region;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.redshiftserverless.RedshiftServerlessClie
 import software.amazon.awssdk.services.redshiftserverless.model.GetCredentialsResponse;
 import software.amazon.awssdk.services.redshiftserverless.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.redshiftserverless.model.ValidationException;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /** The Redshift and Redshift Serverless credential APIs, through the SDK's own clients, and the database's side of their logins. */
 class CredentialsApisTest {
@@ -109,21 +111,54 @@ class CredentialsApisTest {
                 .durationSeconds(3601)));
     }
 
+    /** The customer's role, assumed with a session policy that leaves it S3 only. */
+    static StaticCredentialsProvider customerRoleWithS3Only() {
+        try (StsClient sts = StsClient.builder().region(Region.US_EAST_1).endpointOverride(sandbox.stsEndpoint())
+                .credentialsProvider(keys(AGENT_ACCESS_KEY_ID, AGENT_SECRET_ACCESS_KEY)).build()) {
+            var c = sts.assumeRole(b -> b.roleArn(roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE)).roleSessionName("s3-only")
+                    .externalId(CUSTOMER_EXTERNAL_ID).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                            + "\"Action\":\"s3:*\",\"Resource\":\"*\"}]}")).credentials();
+            return StaticCredentialsProvider.create(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
+        }
+    }
+
     @Test
     void iamDecidesOnTheResourcesRedshiftDefines() {
-        AwsServiceException cluster = assertThrows(AwsServiceException.class, () -> agent.getClusterCredentials(b -> b
-                .clusterIdentifier(REDSHIFT_CLUSTER).dbUser(REDSHIFT_USER).dbName("dev")));
-        assertEquals(403, cluster.statusCode());
-        assertEquals("AccessDenied", cluster.awsErrorDetails().errorCode());
-        assertEquals("User: arn:aws:iam::" + AGENT_ACCOUNT + ":user/" + AGENT_USER + " is not authorized to perform: "
-                + "redshift:GetClusterCredentials on resource: arn:aws:redshift:us-east-1:" + CUSTOMER_ACCOUNT + ":dbuser:"
-                + REDSHIFT_CLUSTER + "/" + REDSHIFT_USER + " because no identity-based policy allows the redshift:GetClusterCredentials "
-                + "action", cluster.awsErrorDetails().errorMessage());
-        AwsServiceException workgroup = assertThrows(AwsServiceException.class, () -> agentServerless.getCredentials(b -> b
-                .workgroupName(REDSHIFT_WORKGROUP)));
-        assertEquals("AccessDeniedException", workgroup.awsErrorDetails().errorCode());
-        assertTrue(workgroup.awsErrorDetails().errorMessage().contains("redshift-serverless:GetCredentials on resource: "
-                + sandbox.redshift().workgroupArn()), workgroup.awsErrorDetails().errorMessage());
+        String session = "arn:aws:sts::" + CUSTOMER_ACCOUNT + ":assumed-role/" + CUSTOMER_ROLE + "/s3-only";
+        try (RedshiftClient role = RedshiftClient.builder().region(Region.US_EAST_1).endpointOverride(sandbox.redshift().apiEndpoint())
+                .credentialsProvider(customerRoleWithS3Only()).build();
+             RedshiftServerlessClient roleServerless = RedshiftServerlessClient.builder().region(Region.US_EAST_1)
+                     .endpointOverride(sandbox.redshift().serverlessApiEndpoint()).credentialsProvider(customerRoleWithS3Only()).build()) {
+            AwsServiceException named = assertThrows(AwsServiceException.class, () -> role.getClusterCredentials(b -> b
+                    .clusterIdentifier(REDSHIFT_CLUSTER).dbUser(REDSHIFT_USER).dbName("dev")));
+            assertEquals(403, named.statusCode());
+            assertEquals("AccessDenied", named.awsErrorDetails().errorCode());
+            assertEquals("User: " + session + " is not authorized to perform: redshift:GetClusterCredentials on resource: "
+                    + "arn:aws:redshift:us-east-1:" + CUSTOMER_ACCOUNT + ":dbuser:" + REDSHIFT_CLUSTER + "/" + REDSHIFT_USER
+                    + " because no identity-based policy allows the redshift:GetClusterCredentials action",
+                    named.awsErrorDetails().errorMessage());
+            AwsServiceException own = assertThrows(AwsServiceException.class, () -> role.getClusterCredentialsWithIAM(b -> b
+                    .clusterIdentifier(REDSHIFT_CLUSTER).dbName("dev")));
+            assertTrue(own.awsErrorDetails().errorMessage().endsWith(":dbname:" + REDSHIFT_CLUSTER + "/dev because no session policy "
+                    + "allows the redshift:GetClusterCredentialsWithIAM action"), own.awsErrorDetails().errorMessage());
+            AwsServiceException workgroup = assertThrows(AwsServiceException.class, () -> roleServerless.getCredentials(b -> b
+                    .workgroupName(REDSHIFT_WORKGROUP)));
+            assertEquals("AccessDeniedException", workgroup.awsErrorDetails().errorCode());
+            assertTrue(workgroup.awsErrorDetails().errorMessage().contains("redshift-serverless:GetCredentials on resource: "
+                    + sandbox.redshift().workgroupArn()), workgroup.awsErrorDetails().errorMessage());
+        }
+        // Another account's identity: Redshift looks in that account, and finds no such cluster or workgroup.
+        assertThrows(ClusterNotFoundException.class, () -> agent.getClusterCredentialsWithIAM(b -> b.clusterIdentifier(REDSHIFT_CLUSTER)));
+        assertThrows(ResourceNotFoundException.class, () -> agentServerless.getCredentials(b -> b.workgroupName(REDSHIFT_WORKGROUP)));
+    }
+
+    @Test
+    void aPasswordIssuedForADatabaseLogsInToThatDatabaseOnly() throws Exception {
+        var r = admin.getClusterCredentialsWithIAM(b -> b.clusterIdentifier(REDSHIFT_CLUSTER).dbName("dev"));
+        SQLException other = assertThrows(SQLException.class, () -> currentUser(sandbox.redshift().jdbcUrl().replace("/dev?", "/postgres?"),
+                r.dbUser(), r.dbPassword()));
+        assertEquals("28000", other.getSQLState());
+        assertEquals(r.dbUser(), currentUser(sandbox.redshift().jdbcUrl(), r.dbUser(), r.dbPassword()));
     }
 
     @Test
