@@ -53,7 +53,7 @@ final class DryRunCopy {
                     columns = List.of(Column.of("c", ColumnType.string()));
                 }
                 s.executeUpdate(RedshiftStatements.copy(table, new Schema(columns), "s3://" + folder.bucket() + "/" + manifest,
-                        cluster.authorization(), cluster.region()) + " NOLOAD");
+                        cluster.authorization(), cluster.region(), options.maxRejected(), options.truncate()) + " NOLOAD");
                 return "COPY " + table + " ... NOLOAD of a staged file passed with " + (cluster.copiesWithIamRole()
                         ? "the cluster's IAM role" : "the session's temporary credentials") + "; nothing was loaded";
             } catch (SQLException e) {
@@ -66,17 +66,21 @@ final class DryRunCopy {
         }
     }
 
-    /** A table's columns, in order (as strings: only their names matter here); none when it does not exist. */
+    /**
+     * A table's columns, in order, as strings (only their names matter here, and the width of
+     * those that are VARCHAR or CHAR); none when it does not exist.
+     */
     static List<Column> columns(Connection c, String table) throws SQLException {
         String[] parts = table.toLowerCase(java.util.Locale.ROOT).split("\\.");
         List<Column> columns = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
-                + "AND table_name = ? ORDER BY ordinal_position")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT column_name, character_maximum_length FROM information_schema.columns "
+                + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
             p.setString(1, parts.length == 2 ? parts[0] : "public");
             p.setString(2, parts[parts.length - 1]);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    columns.add(Column.of(r.getString(1), ColumnType.string()));
+                    int width = r.getInt(2);
+                    columns.add(Column.of(r.getString(1), width > 0 ? ColumnType.string(width) : ColumnType.string()));
                 }
             }
         }

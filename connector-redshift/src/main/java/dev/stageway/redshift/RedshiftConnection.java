@@ -129,12 +129,34 @@ final class RedshiftConnection implements AutoCloseable {
                 + SqlRedactor.redact(sql != null ? sql.getMessage() : e.getMessage()) + (auth ? hint : ""), null);
     }
 
-    /** The cluster's slice count, from stv_slices as Redshift shows it. */
-    int slices(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM stv_slices")) {
-            r.next();
-            return Math.max(1, r.getInt(1));
+    /**
+     * What the database shows of itself: a provisioned cluster its slices (stv_slices) and STL/STV
+     * views; a Serverless workgroup neither, so its slices are taken to be {@link #UNKNOWN_SLICES}.
+     *
+     * @param provisioned whether STL/STV views exist (else load errors are read from sys_load_error_detail)
+     */
+    record Catalog(int slices, boolean provisioned) {
+    }
+
+    /** Slices assumed where the database does not show them (Serverless): files staged in parallel per load. */
+    static final int UNKNOWN_SLICES = 8;
+
+    private Catalog catalog;
+
+    /** The database's {@link Catalog}, read once, outside any transaction of {@code c}'s (a failed read would abort it). */
+    synchronized Catalog catalog(Connection c) throws SQLException {
+        if (catalog == null) {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM stv_slices")) {
+                r.next();
+                catalog = new Catalog(Math.max(1, r.getInt(1)), true);
+            } catch (SQLException e) {
+                if (!"42P01".equals(e.getSQLState())) {   // anything but "relation does not exist"
+                    throw e;
+                }
+                catalog = new Catalog(UNKNOWN_SLICES, false);
+            }
         }
+        return catalog;
     }
 
     /** The authorisation clause of the next COPY or UNLOAD: fresh enough temporary credentials, or the IAM role. */

@@ -79,7 +79,9 @@ public final class RedshiftConnectorFactory implements AwsConnectorFactory {
                     + SqlRedactor.redact(RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.JDBC_URL)), () -> {
                 try (Connection c = cluster.jdbc(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("select 1")) {
                     r.next();
-                    return "answered " + r.getInt(1) + "; " + cluster.slices(c) + " slices";
+                    RedshiftConnection.Catalog catalog = cluster.catalog(c);
+                    return "answered " + r.getInt(1) + "; " + (catalog.provisioned() ? catalog.slices() + " slices"
+                            : "Serverless (no stv_slices; " + catalog.slices() + " staged files per load)");
                 } catch (SQLException e) {
                     throw new StagewayException(ErrorKind.DATABASE, false, SqlRedactor.redact(e.getMessage()), null);
                 }

@@ -198,6 +198,34 @@ public final class RedshiftProperties {
                     : Optional.of("must be table or schema.table, each a letter or _ followed by letters, digits, _ or $"))
             .build();
 
+    public static final PropertyDescriptor<Long> MAX_REJECTED_ROWS = PropertyDescriptor.builder("redshift.max-rejected-rows",
+                    PropertyType.integer(0, 100_000))
+            .group(LOAD).defaultValue(0L)
+            .doc("How many rows COPY may reject and skip (its MAXERROR) while loading the rest; one more fails the load and leaves "
+                    + "the table unchanged. Rejected rows are counted (`rowsRejected`), the first 100 listed in `run --report` as "
+                    + "`rejected`, with record number, staged file, line, column, reason and (on a provisioned cluster) the raw line.")
+            .build();
+
+    public static final PropertyDescriptor<String> REJECTED_ROWS_PATH = PropertyDescriptor.builder("redshift.rejected-rows-path",
+                    PropertyType.STRING)
+            .group(LOAD)
+            .doc("S3 folder where a load that rejected rows writes all of them, as `rejected-rows-<run id>.csv` with a header "
+                    + "(record, file, line, column, reason, raw_line), in the load's transaction: if it cannot be written, nothing "
+                    + "is loaded. The connection's AWS identity writes it.")
+            .dependsOn("redshift.max-rejected-rows")
+            .validator(S3Location::problem)
+            .build();
+
+    public static final PropertyDescriptor<Boolean> TRUNCATE_LONG_VALUES = PropertyDescriptor.builder("redshift.truncate-long-values",
+                    PropertyType.BOOLEAN)
+            .group(LOAD).defaultValue(false)
+            .doc("Cut strings longer than their column (at most " + RedshiftStatements.MAX_VARCHAR + " bytes of UTF-8, Redshift's "
+                    + "widest VARCHAR) to its width, at a character boundary (COPY's TRUNCATECOLUMNS); the summary counts them as "
+                    + "`values truncated`. Otherwise a string longer than " + RedshiftStatements.MAX_VARCHAR + " bytes fails the "
+                    + "load before any COPY, naming its record, column and length, and one longer than a narrower column is a "
+                    + "rejected row.")
+            .build();
+
     public static final PropertyDescriptor<String> QUERY = PropertyDescriptor.builder("redshift.query", PropertyType.STRING)
             .group(READ)
             .doc("For a source: the SELECT to read, instead of `redshift.table`.")
@@ -275,7 +303,7 @@ public final class RedshiftProperties {
 
     public static final PropertyTable TARGET = PropertyTable.combine("Redshift target",
             PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL, STAGING_FILES,
-                    LOAD_LOG_TABLE), List.of(TABLE_AND_KEYS)),
+                    LOAD_LOG_TABLE, MAX_REJECTED_ROWS, REJECTED_ROWS_PATH, TRUNCATE_LONG_VALUES), List.of(TABLE_AND_KEYS)),
             AwsProperties.ADVANCED);
 
     public static final PropertyTable SOURCE = PropertyTable.combine("Redshift source",
@@ -289,7 +317,8 @@ public final class RedshiftProperties {
             log = table.substring(0, table.indexOf('.') + 1) + log;
         }
         return new RedshiftTarget(table, p.get(LOAD_MODE), keyColumns(p), p.find(PRE_SQL), p.find(POST_SQL),
-                p.find(STAGING_FILES).map(Long::intValue), log);
+                p.find(STAGING_FILES).map(Long::intValue), log, p.get(MAX_REJECTED_ROWS).intValue(),
+                p.find(REJECTED_ROWS_PATH).map(S3Location::parse), p.get(TRUNCATE_LONG_VALUES));
     }
 
     static List<String> keyColumns(ParsedProperties p) {

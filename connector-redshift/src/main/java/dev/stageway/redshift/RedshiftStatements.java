@@ -32,10 +32,13 @@ final class RedshiftStatements {
         return "IAM_ROLE '" + chain.replace(" ", "") + "'";
     }
 
-    static String copy(String table, Schema schema, String manifestUrl, String authorization, String region) {
+    /** The COPY of a load: {@code maxErrors} rows may be rejected and skipped; with {@code truncate}, long strings are cut. */
+    static String copy(String table, Schema schema, String manifestUrl, String authorization, String region, int maxErrors,
+                       boolean truncate) {
         return "COPY " + table + " (" + columns(schema) + ") FROM " + literal(manifestUrl) + " " + authorization
                 + " MANIFEST FORMAT AS CSV GZIP NULL AS " + literal(NULL_MARKER) + " DATEFORMAT 'auto' TIMEFORMAT 'auto'"
-                + " REGION " + literal(region) + " MAXERROR 0 COMPUPDATE OFF STATUPDATE OFF";
+                + " REGION " + literal(region) + " MAXERROR " + maxErrors + (truncate ? " TRUNCATECOLUMNS" : "")
+                + " COMPUPDATE OFF STATUPDATE OFF";
     }
 
     static String unload(String query, String prefixUrl, String authorization, String region) {

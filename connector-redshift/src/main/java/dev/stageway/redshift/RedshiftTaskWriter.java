@@ -33,14 +33,14 @@ final class RedshiftTaskWriter implements TaskWriter {
     private boolean done;
 
     /** Stages through {@code s3}, which it closes when prepared or aborted. */
-    RedshiftTaskWriter(S3Connection s3, S3Location folder, Schema schema, int files, int task, int attempt) {
+    RedshiftTaskWriter(S3Connection s3, S3Location folder, Schema schema, StagingFiles.Widths widths, int files, int task, int attempt) {
         this.s3 = s3;
         this.folder = folder;
         this.task = task;
         this.attempt = attempt;
         this.pool = Transfers.pool("stageway-redshift-staging", RedshiftWrite.CONCURRENCY);
         try {
-            this.staging = new StagingFiles(s3, folder, schema, files, RedshiftWrite.PART_SIZE, RedshiftWrite.CONCURRENCY, pool);
+            this.staging = new StagingFiles(s3, folder, schema, widths, files, RedshiftWrite.PART_SIZE, RedshiftWrite.CONCURRENCY, pool);
         } catch (IOException | RuntimeException e) {
             pool.shutdownNow();
             s3.close();
@@ -75,6 +75,7 @@ final class RedshiftTaskWriter implements TaskWriter {
         s3.close();
         Map<String, String> attributes = new HashMap<>();
         attributes.put("files", Integer.toString(files.size()));
+        attributes.put("truncated", Long.toString(staging.truncated()));
         int[] longest = staging.maxStringBytes();
         for (int c = 0; c < longest.length; c++) {
             attributes.put("longest." + c, Integer.toString(longest[c]));

@@ -57,6 +57,10 @@ final class RedshiftWrite implements TargetWrite {
     private final String runId;
     /** Files each task stages. */
     private final int files;
+    /** How long each column's staged strings may be. */
+    private final StagingFiles.Widths widths;
+    /** Whether the database has STL views (a provisioned cluster) or only SYS ones (Serverless). */
+    private final boolean provisioned;
     private final List<TaskWriter> writers = new ArrayList<>();
     private final RunContext context;
     /** This write's folder below the run's: a coordinator retried with the run id while the first lives never shares files. */
@@ -71,8 +75,11 @@ final class RedshiftWrite implements TargetWrite {
         this.runId = context.runId();
         try (Connection c = cluster.jdbc()) {
             checkStagingAccess();
-            int slices = Math.min(cluster.slices(c), DEFAULT_FILES_CAP);
+            RedshiftConnection.Catalog catalog = cluster.catalog(c);
+            int slices = Math.min(catalog.slices(), DEFAULT_FILES_CAP);
             this.files = options.stagingFiles().orElse(Math.max(1, (slices + context.tasks() - 1) / context.tasks()));
+            this.provisioned = catalog.provisioned();
+            this.widths = widths(c);
         } catch (SQLException e) {
             cluster.close();
             throw database("read the cluster's slices", e);
@@ -80,6 +87,28 @@ final class RedshiftWrite implements TargetWrite {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Each string column's width in bytes: the existing table's VARCHAR or CHAR, else what the
+     * table the load creates will have (a declared length, or Redshift's widest).
+     */
+    private StagingFiles.Widths widths(Connection c) throws SQLException {
+        Map<String, Integer> existing = new java.util.HashMap<>();
+        for (dev.stageway.spi.Column column : DryRunCopy.columns(c, options.table())) {
+            existing.put(column.name().toLowerCase(java.util.Locale.ROOT), column.type().precision());
+        }
+        int[] bytes = new int[schema.size()];
+        for (int i = 0; i < bytes.length; i++) {
+            dev.stageway.spi.Column column = schema.column(i);
+            if (column.type().kind() != dev.stageway.spi.ColumnType.Kind.STRING) {
+                bytes[i] = -1;
+                continue;
+            }
+            int declared = existing.getOrDefault(column.name().toLowerCase(java.util.Locale.ROOT), column.type().precision());
+            bytes[i] = declared > 0 ? Math.min(declared, RedshiftStatements.MAX_VARCHAR) : RedshiftStatements.MAX_VARCHAR;
+        }
+        return new StagingFiles.Widths(bytes, options.truncate());
     }
 
     private static String newWriteId() {
@@ -109,7 +138,7 @@ final class RedshiftWrite implements TargetWrite {
     public synchronized TaskWriter writerFor(int task, int attempt) {
         checkOpen();
         S3Location folder = loadFolder().child(StagingLayout.taskFolder(task, attempt));
-        TaskWriter writer = new RedshiftTaskWriter(S3Connection.open(context, cluster.aws(), CONCURRENCY), folder, schema, files, task,
+        TaskWriter writer = new RedshiftTaskWriter(S3Connection.open(context, cluster.aws(), CONCURRENCY), folder, schema, widths, files, task,
                 attempt);
         writers.add(writer);
         return writer;
@@ -126,16 +155,23 @@ final class RedshiftWrite implements TargetWrite {
         try {
             CommitMessage.checkOneAttemptPerTask(ordered);
             String manifest = writeManifest(ordered);
-            Optional<Long> loaded = load(manifest, ordered);
+            Optional<Loaded> loaded = load(manifest, ordered);
             succeeded = true;
             RunSummary staged = ordered.stream().map(CommitMessage::summary).reduce(RunSummary.EMPTY, RunSummary::plus);
             if (loaded.isEmpty()) {
                 LOG.info("Run {} was already loaded into {}; nothing was loaded again", runId, options.table());
                 return new RunSummary(0, 0, 0, Map.of(RunSummary.ALREADY_COMMITTED, 1L));
             }
-            return new RunSummary(staged.rows(), 0, staged.bytes(), Map.of("files staged",
-                    staged.details().getOrDefault("files staged", 0L), "tasks", (long) messages.size(), "rows loaded", loaded.get(),
+            List<LoadErrors.Rejection> rejected = loaded.get().rejected();
+            long truncated = ordered.stream().mapToLong(m -> Long.parseLong(m.attributes().getOrDefault("truncated", "0"))).sum();
+            Map<String, Long> details = new java.util.TreeMap<>(Map.of("files staged", staged.details().getOrDefault("files staged", 0L),
+                    "tasks", (long) messages.size(), "rows loaded", loaded.get().rows(),
                     "sts calls", staged.details().getOrDefault("sts calls", 0L) + cluster.s3().credentials().stsCalls()));
+            if (options.truncate()) {
+                details.put("values truncated", truncated);
+            }
+            return new RunSummary(loaded.get().rows(), rejected.size(), staged.bytes(), details,
+                    rejected.stream().map(LoadErrors.Rejection::row).toList());
         } finally {
             if (succeeded || !cluster.keepStagingOnFailure()) {
                 removeStaged(ordered);
@@ -188,17 +224,21 @@ final class RedshiftWrite implements TargetWrite {
      * error 1023), or whose connection was lost before it committed, runs again from the start
      * with the same staged files and manifest, after a pause.
      */
-    private Optional<Long> load(String manifest, List<CommitMessage> messages) {
+    /** What a load transaction did: the rows COPY loaded, and those it rejected (within redshift.max-rejected-rows). */
+    record Loaded(long rows, List<LoadErrors.Rejection> rejected) {
+    }
+
+    private Optional<Loaded> load(String manifest, List<CommitMessage> messages) {
         createLoadLog();
         long lostCommit = -1;   // the rows of an attempt whose connection was lost during its COMMIT
         for (int attempt = 1; ; attempt++) {
             logRead = false;
             try {
-                Optional<Long> loaded = loadOnce(manifest, messages);
+                Optional<Loaded> loaded = loadOnce(manifest, messages);
                 if (loaded.isEmpty() && lostCommit >= 0) {
                     // Found recorded by this very commit: the lost COMMIT had been carried out.
                     LOG.warn("The connection was lost while the load into {} committed; the load log shows it did", options.table());
-                    return Optional.of(lostCommit);
+                    return Optional.of(new Loaded(lostCommit, List.of()));
                 }
                 return loaded;
             } catch (Retry retry) {
@@ -259,7 +299,7 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    private Optional<Long> loadOnce(String manifest, List<CommitMessage> messages) {
+    private Optional<Loaded> loadOnce(String manifest, List<CommitMessage> messages) {
         String step = "connect";
         long loaded = -1;
         Connection connection;
@@ -311,7 +351,12 @@ final class RedshiftWrite implements TargetWrite {
                 }
                 step = "COPY";
                 loaded = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, manifest, cluster.authorization(),
-                        cluster.region()));
+                        cluster.region(), options.maxRejected(), options.truncate()));
+                List<LoadErrors.Rejection> rejected = List.of();
+                if (options.maxRejected() > 0) {
+                    step = "read the rows COPY rejected";
+                    rejected = rejectedRows(c, messages);
+                }
                 if (options.mode() == LoadMode.UPSERT || options.mode() == LoadMode.DELETE) {
                     step = "delete the matching rows";
                     s.execute(RedshiftStatements.deleteMatching(options.table(), stage, options.keys()));
@@ -328,7 +373,7 @@ final class RedshiftWrite implements TargetWrite {
                 record(c, loaded);
                 step = "commit";
                 c.commit();
-                return Optional.of(loaded);
+                return Optional.of(new Loaded(loaded, rejected));
             } catch (SQLException e) {
                 rollback(c);
                 // Lost during COMMIT, the transaction may have committed: the next attempt asks the load log first.
@@ -388,20 +433,39 @@ final class RedshiftWrite implements TargetWrite {
         return !DryRunCopy.columns(c, table).isEmpty();
     }
 
+    /**
+     * The rows this transaction's COPY rejected (by its query id), all of them written to
+     * redshift.rejected-rows-path when set: a failure to write them fails the load.
+     */
+    private List<LoadErrors.Rejection> rejectedRows(Connection c, List<CommitMessage> messages) throws SQLException {
+        long query;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_last_copy_id()")) {
+            r.next();
+            query = r.getLong(1);
+        }
+        List<LoadErrors.Rejection> rejected = LoadErrors.ofQuery(c, provisioned, query, (file, line) -> recordOf(file, line, messages));
+        if (!rejected.isEmpty() && options.rejectedPath().isPresent()) {
+            S3Location folder = options.rejectedPath().get();
+            String key = folder.key("rejected-rows-" + runId + ".csv");
+            try {
+                cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(LoadErrors.csv(rejected)));
+            } catch (SdkException e) {
+                rollback(c);
+                throw dev.stageway.aws.AwsFailures.s3(e, "write the rejected rows to s3://" + folder.bucket() + "/" + key
+                        + " (redshift.rejected-rows-path; nothing was loaded)", cluster.s3());
+            }
+        }
+        return rejected;
+    }
+
     /** The COPY failed: name the rejected record from stl_load_errors (it survives the rollback, as in Redshift). */
     private StagewayException loadFailure(Connection c, SQLException e, List<CommitMessage> messages) {
         String folder = "s3://" + loadFolder().bucket() + "/" + loadFolder().prefix();
         List<String> details = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT TRIM(filename), line_number, TRIM(colname), TRIM(err_reason), "
-                + "TRIM(raw_field_value) FROM stl_load_errors WHERE filename LIKE ? ORDER BY starttime DESC LIMIT 5")) {
-            p.setString(1, folder + "%");
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    String file = r.getString(1);
-                    long line = r.getLong(2);
-                    details.add(recordAt(file, line, messages) + ", column " + r.getString(3) + ": " + r.getString(4) + " (value '"
-                            + r.getString(5) + "')");
-                }
+        try {
+            for (LoadErrors.Rejection r : LoadErrors.ofFolder(c, provisioned, folder, 5, (file, line) -> recordOf(file, line, messages))) {
+                details.add(recordAt(r.row().file(), r.row().line(), messages) + ", column " + r.row().column() + ": " + r.row().reason()
+                        + (r.value() == null ? "" : " (value '" + r.value() + "')"));
             }
             c.commit();
         } catch (SQLException lookup) {
@@ -409,24 +473,31 @@ final class RedshiftWrite implements TargetWrite {
         }
         String what = details.isEmpty() ? SqlRedactor.redact(e.getMessage()) : String.join("; ", details);
         return new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": Redshift rejected " + what
+                + (options.maxRejected() > 0 ? " (more than redshift.max-rejected-rows=" + options.maxRejected() + ")" : "")
                 + ". Nothing was loaded; the table is unchanged." + (cluster.keepStagingOnFailure()
                 ? " The staged files are kept in " + folder + "." : ""), null);
     }
 
     /** The record a staged file's line holds: "record 7 (file, line 2)", with the task when several tasks staged. */
     private static String recordAt(String file, long line, List<CommitMessage> messages) {
+        long record = recordOf(file, line, messages);
+        Matcher m = StagingLayout.PART.matcher(file);
+        if (record == 0 || !m.find()) {
+            return file + ", line " + line;
+        }
+        return "record " + record + (messages.size() > 1 ? " of task " + Integer.parseInt(m.group(1)) : "") + " (" + file + ", line " + line + ")";
+    }
+
+    /** The number of the record a staged file's line holds, among its task's records; 0 when the file is not one of ours. */
+    private static long recordOf(String file, long line, List<CommitMessage> messages) {
         Matcher m = StagingLayout.PART.matcher(file);
         if (!m.find()) {
-            return file + ", line " + line;
+            return 0;
         }
         int task = Integer.parseInt(m.group(1));
         int files = messages.stream().filter(msg -> msg.task() == task).findFirst()
                 .map(msg -> Integer.parseInt(msg.attributes().get("files"))).orElse(0);
-        if (files == 0) {
-            return file + ", line " + line;
-        }
-        long record = StagingFiles.record(files, Integer.parseInt(m.group(3)) - 1, line);
-        return "record " + record + (messages.size() > 1 ? " of task " + task : "") + " (" + file + ", line " + line + ")";
+        return files == 0 ? 0 : StagingFiles.record(files, Integer.parseInt(m.group(3)) - 1, line);
     }
 
     private static StagewayException database(String action, SQLException e) {

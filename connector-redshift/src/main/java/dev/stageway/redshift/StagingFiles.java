@@ -1,5 +1,7 @@
 package dev.stageway.redshift;
 
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
 import dev.stageway.csv.CsvOptions;
 import dev.stageway.csv.CsvRowWriter;
 import dev.stageway.s3.transfer.ObjectOptions;
@@ -66,6 +68,9 @@ final class StagingFiles {
     private final ExecutorService uploadPool;
     /** Per file, so encoders never share it; merged on read. */
     private final int[][] maxStringBytes;
+    private final Widths widths;
+    /** Per file, the values longer than their column, which COPY will cut. */
+    private final long[] truncated;
     private final boolean[] stringColumn;
     private final ExecutorService encoders;
     /** Per file, the last share queued: the next share of that file runs after it, so lines keep row order. */
@@ -75,9 +80,27 @@ final class StagingFiles {
     private long bytes;
     private final LongAdder csvBytes = new LongAdder();
 
-    StagingFiles(S3Connection s3, S3Location folder, Schema schema, int files, long partSize, int concurrency, ExecutorService pool)
-            throws IOException {
+    /**
+     * How long each column's strings may be, in UTF-8 bytes (its VARCHAR width; -1 for a column
+     * that is not a string), and whether longer ones are cut to it by COPY's TRUNCATECOLUMNS rather
+     * than refused: refused before any COPY beyond Redshift's widest VARCHAR, else rejected by COPY.
+     */
+    record Widths(int[] bytes, boolean truncate) {
+        /** Redshift's widest VARCHAR for every string column, nothing cut: what a bench stages. */
+        static Widths widest(Schema schema) {
+            int[] bytes = new int[schema.size()];
+            for (int c = 0; c < bytes.length; c++) {
+                bytes[c] = schema.column(c).type().kind() == ColumnType.Kind.STRING ? RedshiftStatements.MAX_VARCHAR : -1;
+            }
+            return new Widths(bytes, false);
+        }
+    }
+
+    StagingFiles(S3Connection s3, S3Location folder, Schema schema, Widths widths, int files, long partSize, int concurrency,
+                 ExecutorService pool) throws IOException {
         this.s3 = s3;
+        this.widths = widths;
+        this.truncated = new long[files];
         this.folder = folder;
         this.schema = schema;
         this.uploadPool = pool;
@@ -172,12 +195,36 @@ final class StagingFiles {
                 for (int c = 0; c < text.length; c++) {
                     if (stringColumn[c]) {
                         longest[c] = Math.max(longest[c], utf8Bytes[c]);
+                        if (utf8Bytes[c] > widths.bytes()[c]) {
+                            tooLong(number, c, utf8Bytes[c], file);
+                        }
                     }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A string longer than its column: counted when COPY will cut it, refused when no VARCHAR could hold it. */
+    private void tooLong(long record, int column, int bytes, int file) {
+        if (widths.truncate()) {
+            truncated[file]++;
+        } else if (bytes > RedshiftStatements.MAX_VARCHAR) {
+            throw new StagewayException(ErrorKind.DATA, false, "Record " + record + ", column " + schema.column(column).name()
+                    + ": the value is " + bytes + " bytes of UTF-8, more than Redshift's widest VARCHAR (" + RedshiftStatements.MAX_VARCHAR
+                    + " bytes). Set redshift.truncate-long-values=true to load its first " + RedshiftStatements.MAX_VARCHAR
+                    + " bytes (COPY's TRUNCATECOLUMNS), or shorten it at the source. Nothing was loaded.", null);
+        }
+    }
+
+    /** Values longer than their column, which COPY's TRUNCATECOLUMNS will cut. */
+    long truncated() {
+        long sum = 0;
+        for (long t : truncated) {
+            sum += t;
+        }
+        return sum;
     }
 
     long rows() {

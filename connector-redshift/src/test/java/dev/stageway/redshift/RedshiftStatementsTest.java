@@ -20,9 +20,9 @@ class RedshiftStatementsTest {
     void copyFromAManifestOfGzipCsv() {
         assertEquals("COPY sales.orders (\"id\", \"name\", \"amount\") FROM 's3://stage/run/load/manifest.json' "
                         + "IAM_ROLE 'arn:aws:iam::123456789012:role/a,arn:aws:iam::210987654321:role/b' MANIFEST FORMAT AS CSV GZIP "
-                        + "NULL AS '\\N' DATEFORMAT 'auto' TIMEFORMAT 'auto' REGION 'eu-west-1' MAXERROR 0 COMPUPDATE OFF STATUPDATE OFF",
+                        + "NULL AS '\\N' DATEFORMAT 'auto' TIMEFORMAT 'auto' REGION 'eu-west-1' MAXERROR 25 TRUNCATECOLUMNS COMPUPDATE OFF STATUPDATE OFF",
                 RedshiftStatements.copy("sales.orders", SCHEMA, "s3://stage/run/load/manifest.json",
-                        RedshiftStatements.iamRole("arn:aws:iam::123456789012:role/a, arn:aws:iam::210987654321:role/b"), "eu-west-1"));
+                        RedshiftStatements.iamRole("arn:aws:iam::123456789012:role/a, arn:aws:iam::210987654321:role/b"), "eu-west-1", 25, true));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.stageway.spi;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,17 +12,28 @@ import java.util.Map;
  * @param rejected records skipped or rejected as bad data
  * @param bytes    bytes moved to or from storage
  * @param details  further named figures (objects, staged files, STS calls)
+ * @param samples  the first {@link #SAMPLES} rejected records, where the side can describe them
  */
-public record RunSummary(long rows, long rejected, long bytes, Map<String, Long> details) implements Serializable {
+public record RunSummary(long rows, long rejected, long bytes, Map<String, Long> details, List<RejectedRow> samples)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** How many rejected records a summary describes at most. */
+    public static final int SAMPLES = 100;
 
     /** The detail a commit reports, as 1, when its run id had already committed and it published nothing. */
     public static final String ALREADY_COMMITTED = "already committed";
 
-    public static final RunSummary EMPTY = new RunSummary(0, 0, 0, Map.of());
+    public static final RunSummary EMPTY = new RunSummary(0, 0, 0, Map.of(), List.of());
 
     public RunSummary {
         details = Map.copyOf(details);
+        samples = List.copyOf(samples.subList(0, Math.min(SAMPLES, samples.size())));
+    }
+
+    /** A summary that describes none of its rejected records. */
+    public RunSummary(long rows, long rejected, long bytes, Map<String, Long> details) {
+        this(rows, rejected, bytes, details, List.of());
     }
 
     /** Whether this is a commit that found its run already committed. */
@@ -32,6 +45,8 @@ public record RunSummary(long rows, long rejected, long bytes, Map<String, Long>
     public RunSummary plus(RunSummary other) {
         Map<String, Long> sum = new java.util.TreeMap<>(details);
         other.details.forEach((k, v) -> sum.merge(k, v, Long::sum));
-        return new RunSummary(rows + other.rows, rejected + other.rejected, bytes + other.bytes, sum);
+        List<RejectedRow> both = new ArrayList<>(samples);
+        both.addAll(other.samples);
+        return new RunSummary(rows + other.rows, rejected + other.rejected, bytes + other.bytes, sum, both);
     }
 }

@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.RejectedRow;
 import dev.stageway.spi.RunSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -7,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
@@ -29,12 +31,30 @@ record RunResult(String runId, String source, String target, int splits, int tas
         m.put("alreadyCommitted", written.alreadyCommitted());
         m.put("rowsRead", read.rows());
         m.put("rowsRejected", read.rejected() + written.rejected());
+        List<RejectedRow> rejected = read.plus(written).samples();
+        if (!rejected.isEmpty()) {
+            m.put("rejected", rejected.stream().map(RunResult::rejected).toList());
+        }
         m.put("rowsWritten", written.rows());
         m.put("bytesRead", read.bytes());
         m.put("bytesWritten", written.bytes());
         m.put("sourceDetails", read.details());
         m.put("targetDetails", written.details());
         m.put("elapsedMillis", elapsedMillis);
+        return m;
+    }
+
+    /** A rejected record as the report shows it: rawLine only where the side keeps it. */
+    private static Map<String, Object> rejected(RejectedRow r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("record", r.record());
+        m.put("file", r.file());
+        m.put("line", r.line());
+        m.put("column", r.column());
+        m.put("reason", r.reason());
+        if (r.rawLine() != null) {
+            m.put("rawLine", r.rawLine());
+        }
         return m;
     }
 

@@ -53,11 +53,12 @@ class CommandsTest {
         }
         env = new TreeMap<>();
         p.stringPropertyNames().forEach(k -> env.put(k, p.getProperty(k)));
-        assertEquals(List.of("agent.access-key-id", "agent.secret-access-key", "aws.ca-bundle", "aws.imds.endpoint", "aws.region",
-                "aws.s3.endpoint",
+        assertEquals(List.of("agent.access-key-id", "agent.secret-access-key", "aws.ca-bundle", "aws.imds.endpoint",
+                "aws.redshift-serverless.endpoint", "aws.redshift.endpoint", "aws.region", "aws.s3.endpoint",
                 "aws.s3.tls-endpoint", "aws.sts.endpoint", "customer.bucket", "customer.external-id", "customer.kms-key-arn",
-                "customer.role-arn", "customer.secure-bucket", "redshift.iam-role", "redshift.jdbc-url", "redshift.password",
-                "redshift.user", "staging.bucket"), List.copyOf(env.keySet()));
+                "customer.role-arn", "customer.secure-bucket", "redshift.cluster-id", "redshift.iam-role", "redshift.jdbc-url",
+                "redshift.password", "redshift.serverless-jdbc-url", "redshift.user", "redshift.workgroup", "staging.bucket"),
+                List.copyOf(env.keySet()));
         try (S3Client admin = customerAdminS3(sandbox)) {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/in/a.csv"), RequestBody.fromString("id,name\n1,a\n2,b\n3,\"c, d\"\n"));
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/bad/a.csv"), RequestBody.fromString("id,name\nx,a\n"));
@@ -115,7 +116,7 @@ class CommandsTest {
     void describeListsEveryPropertyOfEveryConnector() {
         Result r = stageway("describe");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("redshift.password  [Redshift cluster]  type: secret  default: -  required: yes  sensitive: yes"),
+        assertTrue(r.out().contains("redshift.password  [Redshift cluster]  type: secret  default: -  required: no  sensitive: yes"),
                 r.out());
         assertTrue(r.out().contains("s3.multipart.download-threshold-bytes"), r.out());
         Result unknown = stageway("describe", "ftp");
@@ -198,6 +199,32 @@ class CommandsTest {
         String json = Files.readString(report);
         assertTrue(json.contains("\"rowsWritten\" : 3"), json);
         assertTrue(json.contains("\"files staged\" : 4"), json);
+    }
+
+    @Test
+    void rowsRedshiftRejectsWithinTheLimitAreListedInTheReport() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
+             var s = c.createStatement()) {
+            s.execute("create table cli_narrow (id int, name varchar(3))");
+        }
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        m.putAll(redshiftTarget("cli_narrow"));
+        m.put("target.redshift.max-rejected-rows", "1");
+        Path report = dir.resolve("rejected.json");
+        Result r = stageway("run", mapping("rejected.properties", m).toString(), "--report", report.toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("done: 3 rows read, 2 written, 1 rejected"), r.out());
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(report));
+        assertEquals(1, json.path("rowsRejected").asInt());
+        var rejected = json.path("rejected").get(0);
+        assertEquals(3, rejected.path("record").asInt(), json.toString());
+        assertTrue(rejected.path("file").asString().matches("s3://" + env.get("staging.bucket") + "/cli/.*part-\\d+\\.csv\\.gz"),
+                json.toString());
+        assertEquals(1, rejected.path("line").asInt());
+        assertEquals("name", rejected.path("column").asString());
+        assertEquals("String length exceeds DDL length", rejected.path("reason").asString());
+        assertEquals("\"3\",\"c, d\"", rejected.path("rawLine").asString());
     }
 
     @Test

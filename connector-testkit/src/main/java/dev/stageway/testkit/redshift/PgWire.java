@@ -70,10 +70,27 @@ final class PgWire {
         return fields;
     }
 
-    /** An ErrorResponse as Redshift sends one. */
-    static byte[] error(String sqlState, String message) {
+    /** The values of a DataRow, as text (null for NULL). */
+    static java.util.List<String> dataRow(byte[] body) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        int count = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+        int i = 2;
+        for (int c = 0; c < count; c++) {
+            int length = ((body[i] & 0xff) << 24) | ((body[i + 1] & 0xff) << 16) | ((body[i + 2] & 0xff) << 8) | (body[i + 3] & 0xff);
+            i += 4;
+            values.add(length < 0 ? null : new String(body, i, length, StandardCharsets.UTF_8));
+            i += Math.max(0, length);
+        }
+        return values;
+    }
+
+    /** An ErrorResponse as Redshift sends one ({@code detail} empty for none). */
+    static byte[] error(String sqlState, String message, String detail) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (Object[] f : new Object[][] {{'S', "ERROR"}, {'V', "ERROR"}, {'C', sqlState}, {'M', message}}) {
+        for (Object[] f : new Object[][] {{'S', "ERROR"}, {'V', "ERROR"}, {'C', sqlState}, {'M', message}, {'D', detail}}) {
+            if (((String) f[1]).isEmpty()) {
+                continue;
+            }
             b.write((char) f[0]);
             b.writeBytes(cstring((String) f[1]));
         }

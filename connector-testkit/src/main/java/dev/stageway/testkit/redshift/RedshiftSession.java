@@ -33,6 +33,9 @@ final class RedshiftSession implements Runnable {
     /** Startup parameters the Redshift driver sends that PostgreSQL refuses. */
     private static final Set<String> REDSHIFT_ONLY_PARAMETERS = Set.of("driver_version", "os_version", "client_protocol_version",
             "driver_discovery_version", "plugin_name", "application_type", "compression");
+    /** System views a provisioned cluster has and a Serverless workgroup does not. */
+    private static final Pattern PROVISIONED_VIEWS = Pattern.compile("\\b((?:stl|stv|svl|svcs)_\\w+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LAST_COPY_ID = Pattern.compile("pg_last_copy_id\\s*\\(\\s*\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern COPY_CONTEXT = Pattern.compile("COPY [^,]+, line (\\d+)(?:, column ([^:]+))?(?:: \"(.*)\")?",
             Pattern.DOTALL);
 
@@ -48,6 +51,7 @@ final class RedshiftSession implements Runnable {
     private String user = "";
     /** The backend's last transaction status: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
     private byte transaction = 'I';
+    private int lastCopyId = -1;
     /** Who the session runs as once logged in, or null. */
     private RedshiftStandIn.Admitted admitted;
     /** A statement to run quietly before the client's next ReadyForQuery, or null. */
@@ -140,12 +144,12 @@ final class RedshiftSession implements Runnable {
             admitted = password == null || password.type() != 'p' ? Optional.empty()
                     : cluster.login(user, database == null ? user : database, password.text(), serverless);
         } catch (java.sql.SQLException e) {
-            PgWire.write(clientOut, 'E', PgWire.error("28000", e.getMessage()));
+            PgWire.write(clientOut, 'E', PgWire.error("28000", e.getMessage(), ""));
             clientOut.flush();
             return false;
         }
         if (admitted.isEmpty()) {
-            PgWire.write(clientOut, 'E', PgWire.error("28000", "password authentication failed for user \"" + user + "\""));
+            PgWire.write(clientOut, 'E', PgWire.error("28000", "password authentication failed for user \"" + user + "\"", ""));
             clientOut.flush();
             return false;
         }
@@ -190,6 +194,16 @@ final class RedshiftSession implements Runnable {
 
     private void query(Message m) throws IOException {
         String sql = m.text();
+        Matcher provisionedOnly = PROVISIONED_VIEWS.matcher(sql);
+        if (serverless && provisionedOnly.find()) {
+            fail("42P01", "relation \"" + provisionedOnly.group(1).toLowerCase(java.util.Locale.ROOT) + "\" does not exist");
+            return;
+        }
+        Matcher lastCopy = LAST_COPY_ID.matcher(sql);
+        if (lastCopy.find()) {
+            sql = lastCopy.replaceAll(String.valueOf(lastCopyId));
+            m = new Message('Q', PgWire.cstring(sql));
+        }
         Optional<Fault> fault = cluster.faults().redshift(RedshiftSql.statementKind(sql));
         if (fault.isPresent()) {
             cluster.iam().count("redshift fault " + fault.get().kind());
@@ -275,12 +289,23 @@ final class RedshiftSession implements Runnable {
         String tag = "$stageway$";
         PgWire.query(backendOut, "DO " + tag + "BEGIN RAISE EXCEPTION USING ERRCODE = '" + sqlState + "', MESSAGE = "
                 + quote(message) + (detail.isEmpty() ? "" : ", DETAIL = " + quote(detail)) + "; END" + tag);
-        relayUntilReady();
+        for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
+            if (m.type() == 'E') {
+                PgWire.write(clientOut, 'E', PgWire.error(sqlState, message, detail));   // without the DO block's CONTEXT
+            } else if (m.type() == 'Z') {
+                noteReady(m);
+                sendReady(m);
+                return;
+            } else {
+                PgWire.write(clientOut, m);
+            }
+        }
+        throw new IOException("the backend closed the connection");
     }
 
     /** Sends the client an error of ours in place of the backend's, then the backend's ReadyForQuery. */
     void replaceErrorAndFinish(String sqlState, String message) throws IOException {
-        PgWire.write(clientOut, 'E', PgWire.error(sqlState, message));
+        PgWire.write(clientOut, 'E', PgWire.error(sqlState, message, ""));
         for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
             if (m.type() == 'Z') {
                 noteReady(m);
@@ -306,6 +331,54 @@ final class RedshiftSession implements Runnable {
             }
         }
         throw new IOException("the backend closed the connection");
+    }
+
+    /** The rows of a query the stand-in runs for itself, or the backend's error (fields by their codes) in place of them. */
+    record Rows(List<List<String>> rows, Optional<Map<Character, String>> error) {
+    }
+
+    /** Runs {@code sql} in the client's backend session without the client seeing it; its rows, or its error. */
+    Rows rowsQuietly(String sql) throws IOException {
+        PgWire.query(backendOut, sql);
+        List<List<String>> rows = new ArrayList<>();
+        Map<Character, String> error = null;
+        for (Message m = PgWire.read(backendIn); m != null; m = PgWire.read(backendIn)) {
+            if (m.type() == 'D') {
+                rows.add(PgWire.dataRow(m.body()));
+            } else if (m.type() == 'E') {
+                error = PgWire.fields(m.body());
+            } else if (m.type() == 'Z') {
+                noteReady(m);
+                return new Rows(rows, Optional.ofNullable(error));
+            }
+        }
+        throw new IOException("the backend closed the connection");
+    }
+
+    /** Sends the client an INFO notice, as Redshift reports what a COPY loaded. */
+    void info(String message) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (String[] f : new String[][] {{"S", "INFO"}, {"V", "INFO"}, {"C", "00000"}, {"M", message}}) {
+            b.write(f[0].charAt(0));
+            b.writeBytes(PgWire.cstring(f[1]));
+        }
+        b.write(0);
+        PgWire.write(clientOut, 'N', b.toByteArray());
+    }
+
+    /** Notes the transaction state a ReadyForQuery the stand-in read itself carries. */
+    void noted(Message ready) {
+        noteReady(ready);
+    }
+
+    /** The query id of the session's last COPY, as {@code pg_last_copy_id()} returns it; -1 before any. */
+    void copied(int queryId) {
+        lastCopyId = queryId;
+    }
+
+    /** Whether the client reached the Serverless workgroup, which has no STL, STV, SVL or SVCS views. */
+    boolean serverless() {
+        return serverless;
     }
 
     /** Tells the client the session is ready for its next statement, in the backend's transaction state. */

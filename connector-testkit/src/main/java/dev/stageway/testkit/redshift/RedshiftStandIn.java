@@ -91,14 +91,16 @@ public final class RedshiftStandIn implements AutoCloseable {
     /** Redshift's system relations the connector reads: load errors and the cluster's slices. */
     private void createCatalog() throws SQLException {
         try (Statement s = catalog.createStatement()) {
-            s.execute("CREATE TABLE public.stl_load_errors (userid int, slice int, tbl varchar(128), starttime timestamp, "
+            s.execute("CREATE TABLE public.stl_load_errors (userid int, slice int, tbl int, starttime timestamp, "
                     + "session int, query int, filename varchar(256), line_number bigint, colname varchar(127), type varchar(10), "
                     + "col_length varchar(10), position int, raw_line varchar(1024), raw_field_value varchar(1024), "
                     + "err_code int, err_reason varchar(100))");
-            s.execute("CREATE VIEW public.sys_load_error_detail AS SELECT session AS session_id, query AS query_id, "
-                    + "starttime AS start_time, filename AS file_name, line_number, colname AS column_name, type AS column_type, "
-                    + "raw_line AS error_message_raw_line, raw_field_value AS column_value, err_code AS error_code, "
-                    + "err_reason AS error_message, tbl AS table_name FROM public.stl_load_errors");
+            // The columns AWS documents for it (no raw line, unlike stl_load_errors).
+            s.execute("CREATE VIEW public.sys_load_error_detail AS SELECT userid AS user_id, query::bigint AS query_id, "
+                    + "0::bigint AS transaction_id, session AS session_id, '" + DATABASE + "'::char(64) AS database_name, "
+                    + "tbl AS table_id, starttime AS start_time, filename::char(256) AS file_name, line_number, "
+                    + "colname::char(127) AS column_name, type::char(10) AS column_type, col_length::char(10) AS column_length, "
+                    + "position, err_code AS error_code, err_reason::char(512) AS error_message FROM public.stl_load_errors");
             s.execute("CREATE TABLE public.stv_slices (node int, slice int, localslice int, type varchar(8))");
             for (int i = 0; i < spec.slices(); i++) {
                 s.execute("INSERT INTO public.stv_slices VALUES (" + (i / 2) + ", " + i + ", " + (i % 2) + ", 'D')");
@@ -267,26 +269,38 @@ public final class RedshiftStandIn implements AutoCloseable {
 
     private int queries;
 
+    /** A new query id, as Redshift gives each statement (the one {@code pg_last_copy_id()} returns for a COPY). */
+    synchronized int nextQueryId() {
+        return ++queries;
+    }
+
+    /** A row a COPY rejected, as {@code stl_load_errors} keeps it. */
+    record LoadError(int session, int query, long tableId, String file, long line, String column, String columnType,
+                     int columnLength, String value, String rawLine, int code, String reason) {
+    }
+
     /** Records one rejected row; outside the client's transaction, so it survives the rollback as in Redshift. */
-    synchronized void recordLoadError(int session, String table, String file, long line, String column, String value, String raw,
-                                      String reason) {
+    synchronized void recordLoadError(LoadError e) {
         try (PreparedStatement p = catalog.prepareStatement("INSERT INTO public.stl_load_errors (userid, slice, tbl, starttime, "
-                + "session, query, filename, line_number, colname, type, position, raw_line, raw_field_value, err_code, err_reason) "
-                + "VALUES (100, 0, ?, ?, ?, ?, ?, ?, ?, '', 0, ?, ?, 1207, ?)")) {
-            p.setString(1, table);
+                + "session, query, filename, line_number, colname, type, col_length, position, raw_line, raw_field_value, err_code, "
+                + "err_reason) VALUES (100, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+            p.setLong(1, e.tableId());
             p.setTimestamp(2, Timestamp.from(Instant.now()));
-            p.setInt(3, session);
-            p.setInt(4, ++queries);
-            p.setString(5, file);
-            p.setLong(6, line);
-            p.setString(7, column);
-            p.setString(8, truncate(raw, 1024));
-            p.setString(9, truncate(value, 1024));
-            p.setString(10, truncate(reason, 100));
+            p.setInt(3, e.session());
+            p.setInt(4, e.query());
+            p.setString(5, e.file());
+            p.setLong(6, e.line());
+            p.setString(7, truncate(e.column(), 127));
+            p.setString(8, truncate(e.columnType(), 10));
+            p.setString(9, e.columnLength() > 0 ? String.valueOf(e.columnLength()) : "");
+            p.setString(10, truncate(e.rawLine(), 1024));
+            p.setString(11, truncate(e.value(), 1024));
+            p.setInt(12, e.code());
+            p.setString(13, truncate(e.reason(), 100));
             p.executeUpdate();
-        } catch (SQLException e) {
+        } catch (SQLException x) {
             // The failed COPY is still reported to the client; only the detail row is lost.
-            org.slf4j.LoggerFactory.getLogger(RedshiftStandIn.class).warn("Cannot record a load error: {}", e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(RedshiftStandIn.class).warn("Cannot record a load error: {}", x.getMessage());
         }
     }
 

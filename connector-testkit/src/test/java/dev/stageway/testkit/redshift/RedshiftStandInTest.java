@@ -54,6 +54,11 @@ class RedshiftStandInTest {
         admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("load/b.csv.gz"), RequestBody.fromBytes(gzip("id,name\n3,\"\"\n")));
         admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("bad/a.csv"), RequestBody.fromString("id,name\n1,x\n2,y\n"));
         admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("bad/b.csv"), RequestBody.fromString("id,name\n3,z\nfour,w\n"));
+        // Five rows, three of them bad in three ways: a value not of its type, a missing field, a NULL for a NOT NULL column.
+        admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("mixed/a.csv"),
+                RequestBody.fromString("1,a\nx,b\n3\n4,\"d\"\n5,\n"));
+        // "é" is two bytes in UTF-8: four characters, five bytes.
+        admin.putObject(b -> b.bucket(CUSTOMER_STAGING_BUCKET).key("wide/a.csv"), RequestBody.fromString("1,abcd\n2,éabc\n3,ab\n"));
     }
 
     @AfterAll
@@ -220,7 +225,7 @@ class RedshiftStandInTest {
             assertEquals("ERROR: Load into table 't4' failed.  Check 'stl_load_errors' system table for details.", e.getMessage());
             c.rollback();
             try (ResultSet r = s.executeQuery("select filename, line_number, colname, raw_field_value, err_reason, raw_line "
-                    + "from stl_load_errors where tbl = 't4'")) {
+                    + "from stl_load_errors where tbl = 't4'::regclass::oid")) {
                 assertTrue(r.next());
                 assertEquals("s3://customer-staging/bad/b.csv", r.getString(1));
                 assertEquals(3, r.getLong(2));
@@ -244,7 +249,7 @@ class RedshiftStandInTest {
                     + "/bad/' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 NOLOAD"));
             assertTrue(bad.getMessage().contains("Load into table 't_noload' failed"), bad.getMessage());
             assertEquals(1, count(s, "select count(*) from t_noload"), "nothing loaded either way");
-            assertEquals(1, count(s, "select count(*) from stl_load_errors where tbl = 't_noload'"));
+            assertEquals(1, count(s, "select count(*) from stl_load_errors where tbl = 't_noload'::regclass::oid"));
             c.setAutoCommit(false);
             assertEquals(0, s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/load/a' "
                     + credentials(customerSession()) + " CSV IGNOREHEADER 1 NULL AS '\\N' NOLOAD"));
@@ -256,11 +261,8 @@ class RedshiftStandInTest {
                     + CUSTOMER_STAGING_BUCKET + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 DATEFORMAT 'DD/MM/YYYY'"));
             assertTrue(format.getMessage().contains("DATEFORMAT 'auto' only"), format.getMessage());
             SQLException option = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET
-                    + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 TRUNCATECOLUMNS"));
-            assertTrue(option.getMessage().contains("does not model the COPY option TRUNCATECOLUMNS"), option.getMessage());
-            SQLException maxerror = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_noload FROM 's3://" + CUSTOMER_STAGING_BUCKET
-                    + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 MAXERROR 10"));
-            assertTrue(maxerror.getMessage().contains("MAXERROR above 0"), maxerror.getMessage());
+                    + "/load/a' " + credentials(customerSession()) + " CSV IGNOREHEADER 1 ACCEPTINVCHARS"));
+            assertTrue(option.getMessage().contains("does not model the COPY option ACCEPTINVCHARS"), option.getMessage());
         }
     }
 
@@ -281,6 +283,73 @@ class RedshiftStandInTest {
             assertTrue(again.getMessage().contains("ALLOWOVERWRITE"), again.getMessage());
             s.execute(unload + " ALLOWOVERWRITE");
             assertEquals(4, count(s, "select count(*) from stv_slices"));
+        }
+    }
+
+    /** The rejected rows of the session's last COPY, from sys_load_error_detail (AWS's columns) by pg_last_copy_id(). */
+    static List<String> rejectedByLastCopy(Statement s) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (ResultSet r = s.executeQuery("select line_number, trim(column_name), error_code, trim(error_message), trim(file_name) "
+                + "from sys_load_error_detail where query_id = pg_last_copy_id() order by line_number")) {
+            while (r.next()) {
+                out.add(r.getLong(1) + " " + r.getString(2) + " " + r.getInt(3) + " " + r.getString(4));
+                assertEquals("s3://" + CUSTOMER_STAGING_BUCKET + "/mixed/a.csv", r.getString(5));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void maxErrorSkipsAndRecordsRejectedRowsUpToItsLimitAndFailsBeyondIt() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t_max (id int, name varchar(5) NOT NULL)");
+            assertEquals(2, s.executeUpdate("COPY t_max FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/mixed/' " + credentials(customerSession())
+                    + " CSV MAXERROR 3"));
+            assertEquals(List.of("2 id 1207 Invalid input syntax for type integer: \"x\"", "3 name 1214 Delimiter not found",
+                    "5 name 1213 Missing data for not-null field"), rejectedByLastCopy(s));
+            assertEquals(2, count(s, "select count(*) from t_max"));
+            SQLException beyond = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_max FROM 's3://" + CUSTOMER_STAGING_BUCKET
+                    + "/mixed/' " + credentials(customerSession()) + " CSV MAXERROR 2"));
+            assertTrue(beyond.getMessage().contains("Load into table 't_max' failed"), beyond.getMessage());
+            assertEquals(2, count(s, "select count(*) from t_max"), "a COPY beyond its MAXERROR loads nothing");
+            assertEquals(3, rejectedByLastCopy(s).size(), "its rejected rows are recorded under its own query id");
+        }
+    }
+
+    @Test
+    void varcharWidthsAreBytesAndTruncateColumnsCutsAtACharacterBoundary() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t_wide (id int, name varchar(4))");
+            SQLException tooLong = assertThrows(SQLException.class, () -> s.executeUpdate("COPY t_wide FROM 's3://"
+                    + CUSTOMER_STAGING_BUCKET + "/wide/' " + credentials(customerSession()) + " CSV"));
+            assertTrue(tooLong.getMessage().contains("Load into table 't_wide' failed"), tooLong.getMessage());
+            try (ResultSet r = s.executeQuery("select line_number, err_code, trim(err_reason) from stl_load_errors "
+                    + "where query = pg_last_copy_id()")) {
+                assertTrue(r.next());
+                assertEquals(2, r.getLong(1), "four characters, but five bytes");
+                assertEquals(1204, r.getInt(2));
+                assertEquals("String length exceeds DDL length", r.getString(3));
+            }
+            assertEquals(3, s.executeUpdate("COPY t_wide FROM 's3://" + CUSTOMER_STAGING_BUCKET + "/wide/' " + credentials(customerSession())
+                    + " CSV TRUNCATECOLUMNS"));
+            try (ResultSet r = s.executeQuery("select name from t_wide order by id")) {
+                List<String> names = new java.util.ArrayList<>();
+                while (r.next()) {
+                    names.add(r.getString(1));
+                }
+                assertEquals(List.of("abcd", "éab", "ab"), names);
+            }
+        }
+    }
+
+    @Test
+    void aServerlessWorkgroupHasNoStlOrStvViews() throws Exception {
+        try (Connection c = DriverManager.getConnection(sandbox.redshift().serverlessJdbcUrl(), REDSHIFT_USER, REDSHIFT_PASSWORD);
+             Statement s = c.createStatement()) {
+            SQLException stl = assertThrows(SQLException.class, () -> s.executeQuery("select count(*) from stl_load_errors"));
+            assertTrue(stl.getMessage().contains("relation \"stl_load_errors\" does not exist"), stl.getMessage());
+            assertThrows(SQLException.class, () -> s.executeQuery("select count(*) from STV_SLICES"));
+            assertEquals(0, count(s, "select count(*) from sys_load_error_detail where query_id = -1"));
         }
     }
 }
