@@ -132,8 +132,10 @@ final class RedshiftConnection implements AutoCloseable {
     /**
      * What the database shows of itself: a provisioned cluster its slices (stv_slices) and STL/STV
      * views; a Serverless workgroup neither, so its slices are taken to be {@link #UNKNOWN_SLICES}.
+     * A workgroup is known by its name or host (see {@link DatabaseEndpoint}), else by having no
+     * stv_slices, or none in it.
      *
-     * @param provisioned whether STL/STV views exist (else load errors are read from sys_load_error_detail)
+     * @param provisioned whether STL/STV views serve (else load errors are read from sys_load_error_detail)
      */
     record Catalog(int slices, boolean provisioned) {
     }
@@ -145,10 +147,14 @@ final class RedshiftConnection implements AutoCloseable {
 
     /** The database's {@link Catalog}, read once, outside any transaction of {@code c}'s (a failed read would abort it). */
     synchronized Catalog catalog(Connection c) throws SQLException {
+        if (catalog == null && DatabaseEndpoint.of(properties).map(e -> e.kind() == DatabaseEndpoint.Kind.WORKGROUP).orElse(false)) {
+            catalog = new Catalog(UNKNOWN_SLICES, false);
+        }
         if (catalog == null) {
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM stv_slices")) {
                 r.next();
-                catalog = new Catalog(Math.max(1, r.getInt(1)), true);
+                int slices = r.getInt(1);
+                catalog = slices > 0 ? new Catalog(slices, true) : new Catalog(UNKNOWN_SLICES, false);
             } catch (SQLException e) {
                 if (!"42P01".equals(e.getSQLState())) {   // anything but "relation does not exist"
                     throw e;

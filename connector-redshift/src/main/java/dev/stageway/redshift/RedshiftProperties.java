@@ -210,8 +210,8 @@ public final class RedshiftProperties {
                     PropertyType.STRING)
             .group(LOAD)
             .doc("S3 folder where a load that rejected rows writes all of them, as `rejected-rows-<run id>.csv` with a header "
-                    + "(record, file, line, column, reason, raw_line), in the load's transaction: if it cannot be written, nothing "
-                    + "is loaded. The connection's AWS identity writes it.")
+                    + "(record, file, line, column, reason, raw_line), just before the load commits: if it cannot be written, "
+                    + "nothing is loaded, and a load that fails after writing it removes it. The connection's AWS identity writes it.")
             .dependsOn("redshift.max-rejected-rows")
             .validator(S3Location::problem)
             .build();

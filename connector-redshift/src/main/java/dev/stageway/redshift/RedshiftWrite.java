@@ -163,6 +163,8 @@ final class RedshiftWrite implements TargetWrite {
                 return new RunSummary(0, 0, 0, Map.of(RunSummary.ALREADY_COMMITTED, 1L));
             }
             List<LoadErrors.Rejection> rejected = loaded.get().rejected();
+            // Staged and not loaded: what COPY rejected, whatever its system views show.
+            long rejectedRows = options.maxRejected() > 0 ? Math.max(0, staged.rows() - loaded.get().rows()) : 0;
             long truncated = ordered.stream().mapToLong(m -> Long.parseLong(m.attributes().getOrDefault("truncated", "0"))).sum();
             Map<String, Long> details = new java.util.TreeMap<>(Map.of("files staged", staged.details().getOrDefault("files staged", 0L),
                     "tasks", (long) messages.size(), "rows loaded", loaded.get().rows(),
@@ -170,7 +172,7 @@ final class RedshiftWrite implements TargetWrite {
             if (options.truncate()) {
                 details.put("values truncated", truncated);
             }
-            return new RunSummary(loaded.get().rows(), rejected.size(), staged.bytes(), details,
+            return new RunSummary(loaded.get().rows(), rejectedRows, staged.bytes(), details,
                     rejected.stream().map(LoadErrors.Rejection::row).toList());
         } finally {
             if (succeeded || !cluster.keepStagingOnFailure()) {
@@ -218,27 +220,27 @@ final class RedshiftWrite implements TargetWrite {
     /** Attempts of the load transaction, and the pauses between them. */
     static final Backoff LOAD_ATTEMPTS = new Backoff(4, Duration.ofSeconds(1), Duration.ofSeconds(15));
 
-    /**
-     * The whole load in one transaction; the rows COPY reported, or empty when the run was already
-     * loaded. A transaction that failed in a way Redshift asks to retry (serializable isolation
-     * error 1023), or whose connection was lost before it committed, runs again from the start
-     * with the same staged files and manifest, after a pause.
-     */
     /** What a load transaction did: the rows COPY loaded, and those it rejected (within redshift.max-rejected-rows). */
     record Loaded(long rows, List<LoadErrors.Rejection> rejected) {
     }
 
+    /**
+     * The whole load in one transaction; what it did, or empty when the run was already loaded. A
+     * transaction that failed in a way Redshift asks to retry (serializable isolation error 1023),
+     * or whose connection was lost before it committed, runs again from the start with the same
+     * staged files and manifest, after a pause.
+     */
     private Optional<Loaded> load(String manifest, List<CommitMessage> messages) {
         createLoadLog();
-        long lostCommit = -1;   // the rows of an attempt whose connection was lost during its COMMIT
+        Loaded lostCommit = null;   // what an attempt whose connection was lost during its COMMIT did
         for (int attempt = 1; ; attempt++) {
             logRead = false;
             try {
                 Optional<Loaded> loaded = loadOnce(manifest, messages);
-                if (loaded.isEmpty() && lostCommit >= 0) {
+                if (loaded.isEmpty() && lostCommit != null) {
                     // Found recorded by this very commit: the lost COMMIT had been carried out.
                     LOG.warn("The connection was lost while the load into {} committed; the load log shows it did", options.table());
-                    return Optional.of(new Loaded(lostCommit, List.of()));
+                    return Optional.of(lostCommit);
                 }
                 return loaded;
             } catch (Retry retry) {
@@ -246,7 +248,7 @@ final class RedshiftWrite implements TargetWrite {
                     lostCommit = retry.loaded;
                 }
                 if (!LOAD_ATTEMPTS.another(attempt) || !LOAD_ATTEMPTS.pause(attempt)) {
-                    throw lostCommit >= 0 ? outcomeUnknown(retry.cause.getMessage())
+                    throw lostCommit != null ? outcomeUnknown(retry.cause.getMessage())
                             : database(retry.step + " of the load into " + options.table() + " (rolled back; the table is unchanged) "
                             + "after " + attempt + " attempts", retry.cause);
                 }
@@ -254,7 +256,7 @@ final class RedshiftWrite implements TargetWrite {
                         options.table(), retry.step, SqlRedactor.redact(retry.cause.getMessage()), attempt + 1, LOAD_ATTEMPTS.attempts());
             } catch (StagewayException e) {
                 // Failed before reading the load log since a COMMIT was lost: what that COMMIT did stays unknown.
-                throw lostCommit >= 0 && !logRead ? outcomeUnknown(e.getMessage()) : e;
+                throw lostCommit != null && !logRead ? outcomeUnknown(e.getMessage()) : e;
             }
         }
     }
@@ -273,14 +275,14 @@ final class RedshiftWrite implements TargetWrite {
                 + runId + " loads only if it did not. (" + SqlRedactor.redact(cause) + ")", null);
     }
 
-    /** A load transaction that may succeed if run again; {@code loaded}, the rows its COPY reported (-1 before COPY). */
+    /** A load transaction that may succeed if run again; {@code loaded}, what it did before it failed (null before COPY). */
     private static final class Retry extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final String step;
         final SQLException cause;
-        final long loaded;
+        final transient Loaded loaded;
 
-        Retry(String step, SQLException cause, long loaded) {
+        Retry(String step, SQLException cause, Loaded loaded) {
             super(step, cause, false, false);
             this.step = step;
             this.cause = cause;
@@ -301,7 +303,8 @@ final class RedshiftWrite implements TargetWrite {
 
     private Optional<Loaded> loadOnce(String manifest, List<CommitMessage> messages) {
         String step = "connect";
-        long loaded = -1;
+        Loaded loaded = null;
+        Optional<String> rejectedFile = Optional.empty();
         Connection connection;
         try {
             connection = cluster.jdbc();
@@ -350,12 +353,13 @@ final class RedshiftWrite implements TargetWrite {
                     s.execute(RedshiftStatements.deleteAll(options.table()));
                 }
                 step = "COPY";
-                loaded = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, manifest, cluster.authorization(),
+                long copied = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, manifest, cluster.authorization(),
                         cluster.region(), options.maxRejected(), options.truncate()));
-                List<LoadErrors.Rejection> rejected = List.of();
+                loaded = new Loaded(copied, List.of());
                 if (options.maxRejected() > 0) {
                     step = "read the rows COPY rejected";
-                    rejected = rejectedRows(c, messages);
+                    loaded = new Loaded(copied, LoadErrors.ofQuery(c, provisioned, lastCopyId(c), (file, line) -> recordOf(file, line,
+                            messages)));
                 }
                 if (options.mode() == LoadMode.UPSERT || options.mode() == LoadMode.DELETE) {
                     step = "delete the matching rows";
@@ -370,20 +374,32 @@ final class RedshiftWrite implements TargetWrite {
                     s.execute(options.postSql().get());
                 }
                 step = "record the run in " + options.loadLog();
-                record(c, loaded);
+                record(c, copied);
+                if (!loaded.rejected().isEmpty() && options.rejectedPath().isPresent()) {
+                    step = "write the rejected rows";
+                    rejectedFile = Optional.of(writeRejected(options.rejectedPath().get(), loaded.rejected()));
+                }
                 step = "commit";
                 c.commit();
-                return Optional.of(new Loaded(loaded, rejected));
-            } catch (SQLException e) {
+                return Optional.of(loaded);
+            } catch (SQLException | RuntimeException e) {
                 rollback(c);
+                boolean mayHaveCommitted = step.equals("commit") && e instanceof SQLException lost && connectionLost(lost);
+                if (!mayHaveCommitted) {
+                    rejectedFile.ifPresent(this::removeRejected);
+                }
+                if (!(e instanceof SQLException)) {
+                    throw (RuntimeException) e;
+                }
                 // Lost during COMMIT, the transaction may have committed: the next attempt asks the load log first.
-                if (connectionLost(e) || serializationConflict(e)) {
-                    throw new Retry(step, e, loaded);
+                SQLException sql = (SQLException) e;
+                if (connectionLost(sql) || serializationConflict(sql)) {
+                    throw new Retry(step, sql, loaded);
                 }
                 if (step.equals("COPY")) {
-                    throw loadFailure(c, e, messages);
+                    throw loadFailure(c, sql, messages);
                 }
-                throw database(step + " of the load into " + options.table() + " (rolled back; the table is unchanged)", e);
+                throw database(step + " of the load into " + options.table() + " (rolled back; the table is unchanged)", sql);
             }
         } catch (SQLException e) {
             if (connectionLost(e)) {
@@ -433,29 +449,33 @@ final class RedshiftWrite implements TargetWrite {
         return !DryRunCopy.columns(c, table).isEmpty();
     }
 
-    /**
-     * The rows this transaction's COPY rejected (by its query id), all of them written to
-     * redshift.rejected-rows-path when set: a failure to write them fails the load.
-     */
-    private List<LoadErrors.Rejection> rejectedRows(Connection c, List<CommitMessage> messages) throws SQLException {
-        long query;
+    /** The query id of the session's last COPY. */
+    private static long lastCopyId(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_last_copy_id()")) {
             r.next();
-            query = r.getLong(1);
+            return r.getLong(1);
         }
-        List<LoadErrors.Rejection> rejected = LoadErrors.ofQuery(c, provisioned, query, (file, line) -> recordOf(file, line, messages));
-        if (!rejected.isEmpty() && options.rejectedPath().isPresent()) {
-            S3Location folder = options.rejectedPath().get();
-            String key = folder.key("rejected-rows-" + runId + ".csv");
-            try {
-                cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(LoadErrors.csv(rejected)));
-            } catch (SdkException e) {
-                rollback(c);
-                throw dev.stageway.aws.AwsFailures.s3(e, "write the rejected rows to s3://" + folder.bucket() + "/" + key
-                        + " (redshift.rejected-rows-path; nothing was loaded)", cluster.s3());
-            }
+    }
+
+    /** Writes every rejected row to redshift.rejected-rows-path, just before the load commits; returns the key. */
+    private String writeRejected(S3Location folder, List<LoadErrors.Rejection> rejected) {
+        String key = folder.key("rejected-rows-" + runId + ".csv");
+        try {
+            cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(LoadErrors.csv(rejected)));
+        } catch (SdkException e) {
+            throw dev.stageway.aws.AwsFailures.s3(e, "write the rejected rows to s3://" + folder.bucket() + "/" + key
+                    + " (redshift.rejected-rows-path; nothing was loaded)", cluster.s3());
         }
-        return rejected;
+        return key;
+    }
+
+    /** A load that wrote its rejected rows then failed: the file goes with it (best effort). */
+    private void removeRejected(String key) {
+        try {
+            cluster.s3().client().deleteObject(b -> b.bucket(options.rejectedPath().get().bucket()).key(key));
+        } catch (SdkException e) {
+            LOG.warn("Could not remove the rejected rows file of a load that failed: {}", e.getMessage());
+        }
     }
 
     /** The COPY failed: name the rejected record from stl_load_errors (it survives the rollback, as in Redshift). */
@@ -473,7 +493,8 @@ final class RedshiftWrite implements TargetWrite {
         }
         String what = details.isEmpty() ? SqlRedactor.redact(e.getMessage()) : String.join("; ", details);
         return new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": Redshift rejected " + what
-                + (options.maxRejected() > 0 ? " (more than redshift.max-rejected-rows=" + options.maxRejected() + ")" : "")
+                + (options.maxRejected() > 0 && !details.isEmpty() ? " (more than redshift.max-rejected-rows=" + options.maxRejected()
+                + ")" : "")
                 + ". Nothing was loaded; the table is unchanged." + (cluster.keepStagingOnFailure()
                 ? " The staged files are kept in " + folder + "." : ""), null);
     }

@@ -213,8 +213,8 @@ final class StagingFiles {
         } else if (bytes > RedshiftStatements.MAX_VARCHAR) {
             throw new StagewayException(ErrorKind.DATA, false, "Record " + record + ", column " + schema.column(column).name()
                     + ": the value is " + bytes + " bytes of UTF-8, more than Redshift's widest VARCHAR (" + RedshiftStatements.MAX_VARCHAR
-                    + " bytes). Set redshift.truncate-long-values=true to load its first " + RedshiftStatements.MAX_VARCHAR
-                    + " bytes (COPY's TRUNCATECOLUMNS), or shorten it at the source. Nothing was loaded.", null);
+                    + " bytes). Set redshift.truncate-long-values=true to have COPY cut it to its column's width (TRUNCATECOLUMNS), "
+                    + "or shorten it at the source. Nothing was loaded.", null);
         }
     }
 

@@ -109,7 +109,7 @@ class RejectedRowsTest {
                 TWO, rows));
         assertEquals(ErrorKind.DATA, e.kind());
         assertTrue(e.getMessage().startsWith("Record 2, column name: the value is 80000 bytes of UTF-8, more than Redshift's widest "
-                + "VARCHAR (65535 bytes). Set redshift.truncate-long-values=true"), e.getMessage());
+                + "VARCHAR (65535 bytes). Set redshift.truncate-long-values=true to have COPY cut it"), e.getMessage());
         assertEquals(List.of(List.of("0")), fx.query("select count(*) from pg_tables where tablename = 'wide'"), "no table, no COPY");
 
         RunSummary summary = fx.load(fx.connection(), props("redshift.table", "wide", "redshift.truncate-long-values", "true"), TWO, rows);

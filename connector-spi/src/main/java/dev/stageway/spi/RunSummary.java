@@ -28,7 +28,7 @@ public record RunSummary(long rows, long rejected, long bytes, Map<String, Long>
 
     public RunSummary {
         details = Map.copyOf(details);
-        samples = List.copyOf(samples.subList(0, Math.min(SAMPLES, samples.size())));
+        samples = samples == null ? List.of() : List.copyOf(samples.subList(0, Math.min(SAMPLES, samples.size())));
     }
 
     /** A summary that describes none of its rejected records. */

@@ -16,7 +16,7 @@ class DemoTest {
         int exit = Demo.run(Path.of("target", "stageway-plugin.zip"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, out);
-        assertEquals(8, out.split("  ok\\n", -1).length - 1, out);
+        assertEquals(9, out.split("  ok\\n", -1).length - 1, out);
         assertTrue(out.contains("S3 -> S3 encrypted with the customer's KMS key (SSE-KMS)"), out);
         assertTrue(out.contains("ok, refused as expected (AUTHENTICATION): Cannot assume role"), out);
         assertTrue(out.contains("All cases behaved as expected"), out);

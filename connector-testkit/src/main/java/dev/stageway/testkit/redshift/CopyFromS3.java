@@ -1,31 +1,30 @@
 package dev.stageway.testkit.redshift;
 
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.csv.QuoteMode;
-
 import dev.stageway.testkit.redshift.PgWire.Message;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.QuoteMode;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -51,7 +50,8 @@ final class CopyFromS3 {
     private static final String SAVEPOINT = "stageway_copy";
     /** PostgreSQL 17's notice for a row ON_ERROR ignore skipped. */
     private static final Pattern SKIPPED = Pattern.compile("skipping row due to data type incompatibility at line (\\d+) for column "
-            + "\"?(.*?)\"?: \"(.*)\"", Pattern.DOTALL);
+            + "\"?(.*?)\"?: (?:\"(.*)\"|null input)", Pattern.DOTALL);
+    private static final String FAILED = "Load into table '%s' failed.  Check 'stl_load_errors' system table for details.";
 
     private final RedshiftSession session;
     private final RedshiftSql.Copy copy;
@@ -64,9 +64,17 @@ final class CopyFromS3 {
     private int queryId;
     private long tableId;
     private List<TargetColumn> columns;
+    /** Set by the thread reading the backend's answers when it failed the COPY: it ignores the rest. */
+    private volatile boolean backendFailed;
 
-    /** A column the COPY loads: its type as PostgreSQL names it, and for VARCHAR/CHAR its width (bytes in Redshift). */
-    private record TargetColumn(String name, String type, boolean notNull, int width) {
+    /**
+     * A column the COPY loads: its type's short name (as stl_load_errors shows it) and full name,
+     * and for VARCHAR/CHAR its width (bytes in Redshift; -1 for other types).
+     */
+    private record TargetColumn(String name, String type, String fullType, boolean notNull, int width) {
+        boolean text() {
+            return width >= 0;
+        }
     }
 
     /** Raised when one rejected row is more than MAXERROR allows. */
@@ -139,7 +147,6 @@ final class CopyFromS3 {
                 return;
             }
             queryId = cluster.nextQueryId();
-            session.copied(queryId);
             load(s3, maxErrors);
         }
     }
@@ -148,7 +155,7 @@ final class CopyFromS3 {
     private boolean target() throws IOException {
         String regclass = RedshiftSession.quote(copy.table()) + "::regclass";
         RedshiftSession.Rows r = session.rowsQuietly("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-                + "CASE WHEN t.typname IN ('varchar', 'bpchar') THEN a.atttypmod - 4 ELSE -1 END, " + regclass + "::oid "
+                + "CASE WHEN t.typname IN ('varchar', 'bpchar') THEN a.atttypmod - 4 ELSE -1 END, " + regclass + "::oid, t.typname "
                 + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = " + regclass
                 + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
         if (r.error().isPresent()) {
@@ -157,7 +164,7 @@ final class CopyFromS3 {
         }
         Map<String, TargetColumn> all = new LinkedHashMap<>();
         for (List<String> row : r.rows()) {
-            all.put(row.get(0), new TargetColumn(row.get(0), row.get(1), row.get(2).equals("t"), Integer.parseInt(row.get(3))));
+            all.put(row.get(0), new TargetColumn(row.get(0), row.get(5), row.get(1), row.get(2).equals("t"), Integer.parseInt(row.get(3))));
             tableId = Long.parseLong(row.get(4));
         }
         if (copy.columns().isEmpty()) {
@@ -190,23 +197,27 @@ final class CopyFromS3 {
         PgWire.query(session.backendOut(), sql.append(')').toString());
         Message first = PgWire.read(session.backendIn());
         if (first == null || first.type() != 'G') {
-            // Refused before any row (privileges, say): the backend's own answer, then undo what the stand-in began.
-            List<Message> answer = new ArrayList<>();
+            // Refused before any row (privileges, say): undo what the stand-in began, then fail with the backend's error,
+            // which aborts the client's transaction as Redshift's refusal does.
+            Map<Character, String> error = Map.of();
             for (Message m = first; m != null && m.type() != 'Z'; m = PgWire.read(session.backendIn())) {
-                answer.add(m);
+                if (m.type() == 'E') {
+                    error = PgWire.fields(m.body());
+                }
             }
             undo(began);
-            for (Message m : answer) {
-                PgWire.write(session.clientOut(), m);
-            }
-            session.ready();
+            session.fail(error.getOrDefault('C', "XX000"), error.getOrDefault('M', "COPY was refused"));
             return;
         }
+        session.copied(queryId);   // as Redshift, once the load has started
         BlockingQueue<Message> answers = new LinkedBlockingQueue<>();
         Thread drain = new Thread(() -> {
             try {
                 for (Message m = PgWire.read(session.backendIn()); m != null; m = PgWire.read(session.backendIn())) {
                     answers.add(m);
+                    if (m.type() == 'E') {
+                        backendFailed = true;   // it drops the rest: stop sending
+                    }
                     if (m.type() == 'Z') {
                         return;
                     }
@@ -219,19 +230,25 @@ final class CopyFromS3 {
         drain.setDaemon(true);
         drain.start();
         String failure = null;
+        boolean sentAll = false;
         try {
-            for (int file = 0; file < urls.size(); file++) {
+            for (int file = 0; file < urls.size() && !backendFailed; file++) {
                 stream(s3, file, maxErrors);
             }
-            PgWire.write(session.backendOut(), 'c', new byte[0]);
+            sentAll = true;
         } catch (TooManyErrors e) {
-            failure = "Load into table '" + copy.table() + "' failed.  Check 'stl_load_errors' system table for details.";
-            PgWire.write(session.backendOut(), 'f', PgWire.cstring("stopped"));
+            failure = String.format(FAILED, copy.table());
         } catch (SdkException | IOException | UncheckedIOException e) {
             failure = e instanceof SdkException sdk ? s3Error(sdk) : "Cannot read from S3: " + e.getMessage();
-            PgWire.write(session.backendOut(), 'f', PgWire.cstring("stopped"));
+        } finally {
+            // Whatever stopped it, the backend leaves COPY IN: done when every row went, else failed.
+            if (sentAll) {
+                PgWire.write(session.backendOut(), 'c', new byte[0]);
+            } else {
+                PgWire.write(session.backendOut(), 'f', PgWire.cstring("stopped"));
+            }
+            session.backendOut().flush();
         }
-        session.backendOut().flush();
         long loaded = 0;
         Message m;
         try {
@@ -243,15 +260,16 @@ final class CopyFromS3 {
                     Matcher skipped = SKIPPED.matcher(PgWire.fields(m.body()).getOrDefault('M', ""));
                     if (skipped.matches() && failure == null) {
                         TargetColumn c = column(skipped.group(2));
-                        if (!reject(s3, Long.parseLong(skipped.group(1)), c, skipped.group(3), 1207, "Invalid input syntax for type "
-                                + c.type() + ": \"" + skipped.group(3) + "\"", maxErrors)) {
-                            failure = "Load into table '" + copy.table() + "' failed.  Check 'stl_load_errors' system table for details.";
+                        String value = skipped.group(3) == null ? "" : skipped.group(3);
+                        if (!reject(s3, Long.parseLong(skipped.group(1)), c, value, 1207, "Invalid input syntax for type "
+                                + c.fullType() + ": \"" + value + "\"", maxErrors)) {
+                            failure = String.format(FAILED, copy.table());
                         }
                     }
                 } else if (m.type() == 'E' && failure == null) {
                     RedshiftSession.CopyError e = RedshiftSession.copyError(PgWire.fields(m.body()));
                     reject(s3, e.line(), column(e.column()), e.value(), 1207, e.reason(), 0);
-                    failure = "Load into table '" + copy.table() + "' failed.  Check 'stl_load_errors' system table for details.";
+                    failure = String.format(FAILED, copy.table());
                 } else if (m.type() == 'C') {
                     String tag = m.text();
                     loaded = Long.parseLong(tag.substring(tag.lastIndexOf(' ') + 1));
@@ -290,7 +308,7 @@ final class CopyFromS3 {
     }
 
     private TargetColumn column(String name) {
-        return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(new TargetColumn(name, "", false, -1));
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(new TargetColumn(name, "", "", false, -1));
     }
 
     /** Streams one file's rows into the backend, skipping its header lines, checking each row as Redshift does. */
@@ -299,7 +317,7 @@ final class CopyFromS3 {
         int header = copy.has("IGNOREHEADER") ? Integer.parseInt(o.get("IGNOREHEADER")) : 0;
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(o.getOrDefault("DELIMITER", ","))
                 .setQuote(o.getOrDefault("QUOTE", "\"").charAt(0)).setNullString(o.getOrDefault("NULL", ""))
-                .setQuoteMode(QuoteMode.ALL_NON_NULL).setRecordSeparator("\n").get();
+                .setQuoteMode(QuoteMode.ALL_NON_NULL).setIgnoreEmptyLines(false).setRecordSeparator("\n").get();
         boolean truncate = copy.has("TRUNCATECOLUMNS");
         StringBuilder batch = new StringBuilder();
         try (Reader in = new InputStreamReader(open(s3, urls.get(file)), StandardCharsets.UTF_8)) {
@@ -312,8 +330,20 @@ final class CopyFromS3 {
             }
             CSVParser parser = CSVParser.builder().setReader(in).setFormat(format).get();
             long consumed = 0;
-            for (CSVRecord record : parser) {
+            var records = parser.iterator();
+            while (!backendFailed) {
                 long line = header + consumed + 1;
+                CSVRecord record;
+                try {
+                    if (!records.hasNext()) {
+                        break;
+                    }
+                    record = records.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    // The rest of the file cannot be parsed (an unterminated quote, say): a load error that fails the COPY.
+                    rejectAt(s3, file, line, columns.get(0), "", 1214, "Invalid quote formatting for CSV: " + e.getMessage(), 0);
+                    return;
+                }
                 consumed = parser.getCurrentLineNumber();
                 String[] values = record.values();
                 if (!check(s3, file, line, values, truncate, maxErrors)) {
@@ -335,8 +365,6 @@ final class CopyFromS3 {
                     batch.setLength(0);
                 }
             }
-        } catch (IllegalStateException | UncheckedIOException e) {
-            throw new IOException("malformed CSV in " + urls.get(file) + ": " + e.getMessage(), e);
         }
         if (batch.length() > 0) {
             PgWire.write(session.backendOut(), 'd', batch.toString().getBytes(StandardCharsets.UTF_8));
@@ -351,22 +379,27 @@ final class CopyFromS3 {
         if (values.length != columns.size()) {
             boolean fewer = values.length < columns.size();
             TargetColumn at = columns.get(Math.min(values.length, columns.size() - 1));
-            return rejectAt(s3, file, line, at, "", fewer ? 1214 : 1216, fewer ? "Delimiter not found" : "Extra column(s) found",
-                    maxErrors);
+            rejectAt(s3, file, line, at, "", fewer ? 1214 : 1202, fewer ? "Delimiter not found" : "Extra column(s) found", maxErrors);
+            return false;
         }
         for (int c = 0; c < values.length; c++) {
             TargetColumn column = columns.get(c);
+            if (values[c] != null && values[c].isEmpty() && !column.text()) {
+                values[c] = null;   // Redshift loads an empty field of any type but CHAR and VARCHAR as NULL
+            }
             if (values[c] == null) {
                 if (column.notNull()) {
-                    return rejectAt(s3, file, line, column, "", 1213, "Missing data for not-null field", maxErrors);
+                    rejectAt(s3, file, line, column, "", 1213, "Missing data for not-null field", maxErrors);
+                    return false;
                 }
                 continue;
             }
-            if (column.width() >= 0) {
+            if (column.text()) {
                 byte[] utf8 = values[c].getBytes(StandardCharsets.UTF_8);
                 if (utf8.length > column.width()) {
                     if (!truncate) {
-                        return rejectAt(s3, file, line, column, values[c], 1204, "String length exceeds DDL length", maxErrors);
+                        rejectAt(s3, file, line, column, values[c], 1204, "String length exceeds DDL length", maxErrors);
+                        return false;
                     }
                     values[c] = prefix(utf8, column.width());
                 }
@@ -396,10 +429,10 @@ final class CopyFromS3 {
     }
 
     /**
-     * Records a rejected row: false, for {@link #check}; throws when it is more than MAXERROR allows
-     * (AWS's text reads "that many or more", but a load with MAXERROR n is known to keep n rejected rows).
+     * Records a rejected row; throws when it is more than MAXERROR allows (AWS's text reads "that
+     * many or more", but a load with MAXERROR n is known to keep n rejected rows).
      */
-    private boolean rejectAt(S3Client s3, int file, long line, TargetColumn column, String value, int code, String reason, int maxErrors)
+    private void rejectAt(S3Client s3, int file, long line, TargetColumn column, String value, int code, String reason, int maxErrors)
             throws TooManyErrors {
         rejected++;
         String url = urls.get(file);
@@ -410,7 +443,6 @@ final class CopyFromS3 {
         if (rejected > maxErrors) {
             throw new TooManyErrors();
         }
-        return false;
     }
 
     /** The file's lines as they are, for {@code raw_line}; none when it cannot be read again. */

@@ -54,8 +54,6 @@ final class RedshiftSession implements Runnable {
     private int lastCopyId = -1;
     /** Who the session runs as once logged in, or null. */
     private RedshiftStandIn.Admitted admitted;
-    /** A statement to run quietly before the client's next ReadyForQuery, or null. */
-    private String beforeReady;
 
     RedshiftSession(Socket client, RedshiftStandIn cluster, boolean serverless) {
         this.client = client;
@@ -376,20 +374,10 @@ final class RedshiftSession implements Runnable {
         lastCopyId = queryId;
     }
 
-    /** Whether the client reached the Serverless workgroup, which has no STL, STV, SVL or SVCS views. */
-    boolean serverless() {
-        return serverless;
-    }
-
     /** Tells the client the session is ready for its next statement, in the backend's transaction state. */
     void ready() throws IOException {
         PgWire.write(clientOut, 'Z', new byte[] {transaction});
         clientOut.flush();
-    }
-
-    /** Runs {@code sql} quietly before the client next hears the session is ready (undoing what the stand-in began for it). */
-    void beforeReady(String sql) {
-        beforeReady = sql;
     }
 
     /** Whether the client is outside any transaction. */
@@ -397,17 +385,10 @@ final class RedshiftSession implements Runnable {
         return transaction == 'I';
     }
 
-    /** Passes the backend's ReadyForQuery on, after what {@link #beforeReady} asked for, in the state that leaves. */
+    /** Passes the backend's ReadyForQuery on. */
     private void sendReady(Message backendReady) throws IOException {
-        if (beforeReady == null) {
-            PgWire.write(clientOut, backendReady);
-            clientOut.flush();
-            return;
-        }
-        String sql = beforeReady;
-        beforeReady = null;
-        quietly(sql);
-        ready();
+        PgWire.write(clientOut, backendReady);
+        clientOut.flush();
     }
 
     static String quote(String text) {
