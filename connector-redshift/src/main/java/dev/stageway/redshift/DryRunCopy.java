@@ -41,8 +41,8 @@ final class DryRunCopy {
         try {
             byte[] empty = emptyGzip();
             String url = "s3://" + folder.bucket() + "/" + file;
-            cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(file), RequestBody.fromBytes(empty));
-            cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(manifest), RequestBody.fromString("{\"entries\":[{\"url\":\""
+            cluster.putObject(folder, file, RequestBody.fromBytes(empty));
+            cluster.putObject(folder, manifest, RequestBody.fromString("{\"entries\":[{\"url\":\""
                     + url + "\",\"mandatory\":true,\"meta\":{\"content_length\":" + empty.length + "}}]}"));
             try (Connection c = cluster.jdbc(); Statement s = c.createStatement()) {
                 List<Column> columns = columns(c, options.table());

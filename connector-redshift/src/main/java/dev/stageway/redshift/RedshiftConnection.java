@@ -11,7 +11,9 @@ import dev.stageway.redshift.RedshiftProperties.Auth;
 import dev.stageway.redshift.RedshiftProperties.CopyAuth;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.ObjectOptions;
 import dev.stageway.s3.transfer.S3Location;
+import software.amazon.awssdk.core.sync.RequestBody;
 import dev.stageway.spi.RunContext;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -177,6 +179,16 @@ final class RedshiftConnection implements AutoCloseable {
     /** Whether COPY and UNLOAD authorise with the cluster's IAM role (rather than the session's temporary credentials). */
     boolean copiesWithIamRole() {
         return properties.get(RedshiftProperties.COPY_AUTH) == CopyAuth.IAM_ROLE;
+    }
+
+    /** How everything written under the staging path is encrypted (redshift.staging.sse). */
+    ObjectOptions stagingObjects() {
+        return new ObjectOptions(properties.get(RedshiftProperties.STAGING_SSE), properties.find(RedshiftProperties.STAGING_KMS_KEY), false);
+    }
+
+    /** A small object written whole (a manifest, the rejected rows), encrypted as staging is. */
+    void putObject(S3Location folder, String key, RequestBody body) {
+        s3.client().putObject(b -> stagingObjects().encrypt(b.bucket(folder.bucket()).key(key)), body);
     }
 
     /** The staging path, under which every run has its folder. */

@@ -8,6 +8,7 @@ import dev.stageway.config.PropertyTable;
 import dev.stageway.config.PropertyType;
 import dev.stageway.config.Rule;
 import dev.stageway.config.Secret;
+import dev.stageway.s3.transfer.ObjectOptions.Encryption;
 import dev.stageway.s3.transfer.S3Location;
 import java.net.URI;
 import java.util.ArrayList;
@@ -142,6 +143,33 @@ public final class RedshiftProperties {
             .doc("With `credentials`, the temporary credentials embedded in a COPY or UNLOAD must stay valid at least this "
                     + "long; older ones are renewed first. Must not exceed `aws.temporary-credential-duration`.")
             .build();
+
+    public static final PropertyDescriptor<Encryption> STAGING_SSE = PropertyDescriptor.builder("redshift.staging.sse",
+                    PropertyType.oneOf(Encryption.class))
+            .group(STAGING).defaultValue(Encryption.NONE)
+            .doc("Server-side encryption of what is written under the staging path (staged files, manifests, the dry run's "
+                    + "file, rejected rows) and of what UNLOAD writes there: `none` (the bucket's default), `sse-s3` (AES256) or "
+                    + "`sse-kms` with `redshift.staging.kms-key-id`, for a bucket whose policy requires it.")
+            .build();
+
+    public static final PropertyDescriptor<String> STAGING_KMS_KEY = PropertyDescriptor.builder("redshift.staging.kms-key-id",
+                    PropertyType.STRING)
+            .group(STAGING)
+            .doc("For `redshift.staging.sse=sse-kms`: the KMS key's ARN or ID (UNLOAD names it as KMS_KEY_ID). The connection's "
+                    + "identity needs kms:GenerateDataKey and kms:Decrypt on it; with `redshift.copy-auth=iam-role`, so does the "
+                    + "cluster's role.")
+            .dependsOn("redshift.staging.sse")
+            .build();
+
+    static final Rule STAGING_KEY_WITH_KMS = p -> {
+        boolean kms = p.get(STAGING_SSE) == Encryption.SSE_KMS;
+        if (kms && !p.isSet(STAGING_KMS_KEY)) {
+            return List.of(new Problem(List.of(STAGING_KMS_KEY.name(), STAGING_SSE.name()), "is required with "
+                    + "redshift.staging.sse=sse-kms: UNLOAD must name the key"));
+        }
+        return !kms && p.isSet(STAGING_KMS_KEY) ? List.of(new Problem(List.of(STAGING_KMS_KEY.name(), STAGING_SSE.name()),
+                "is only used with redshift.staging.sse=sse-kms")) : List.of();
+    };
 
     public static final PropertyDescriptor<Boolean> KEEP_STAGING_ON_FAILURE = PropertyDescriptor.builder(
                     "redshift.staging.keep-on-failure", PropertyType.BOOLEAN)
@@ -295,7 +323,8 @@ public final class RedshiftProperties {
     /** The cluster's own connection properties (the AWS ones come from {@link AwsProperties#CONNECTION}). */
     public static final PropertyTable CLUSTER_TABLE = PropertyTable.of("Redshift cluster", List.of(JDBC_URL, AUTH, USER, PASSWORD,
             CLUSTER_ID, WORKGROUP, AUTO_CREATE_USER, DB_GROUPS, REDSHIFT_ENDPOINT, SERVERLESS_ENDPOINT,
-            STAGING_PATH, COPY_AUTH, IAM_ROLE, CREDENTIAL_VALIDITY, KEEP_STAGING_ON_FAILURE), List.of(LOGIN, IAM_ROLE_WHEN_NEEDED));
+            STAGING_PATH, STAGING_SSE, STAGING_KMS_KEY, COPY_AUTH, IAM_ROLE, CREDENTIAL_VALIDITY, KEEP_STAGING_ON_FAILURE),
+            List.of(LOGIN, IAM_ROLE_WHEN_NEEDED, STAGING_KEY_WITH_KMS));
 
     /** Connection: AWS credentials (for staging, and COPY's temporary credentials) and the cluster. */
     public static final PropertyTable CONNECTION = PropertyTable.combine("Redshift connection", AwsProperties.CONNECTION,

@@ -49,7 +49,7 @@ final class RedshiftSource {
             }
         };
         try (Connection c = cluster.jdbc(); Statement s = c.createStatement()) {
-            s.execute(RedshiftStatements.unload(query, prefix, cluster.authorization(), cluster.region()));
+            s.execute(RedshiftStatements.unload(query, prefix, cluster.authorization(), cluster.region(), cluster.stagingObjects()));
         } catch (SQLException e) {
             cleanup.run();
             throw new StagewayException(ErrorKind.DATABASE, false, "Cannot UNLOAD " + SqlRedactor.redact(query) + " to " + prefix

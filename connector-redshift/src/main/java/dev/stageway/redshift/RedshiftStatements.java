@@ -1,6 +1,7 @@
 package dev.stageway.redshift;
 
 import dev.stageway.aws.CredentialSnapshot;
+import dev.stageway.s3.transfer.ObjectOptions;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.Schema;
@@ -41,9 +42,15 @@ final class RedshiftStatements {
                 + " COMPUPDATE OFF STATUPDATE OFF";
     }
 
-    static String unload(String query, String prefixUrl, String authorization, String region) {
+    /**
+     * UNLOAD to CSV; with SSE-KMS the files are encrypted with {@code objects}' key (UNLOAD's default,
+     * and what {@code sse-s3} asks for, is SSE-S3).
+     */
+    static String unload(String query, String prefixUrl, String authorization, String region, ObjectOptions objects) {
+        String kms = objects.encryption() == ObjectOptions.Encryption.SSE_KMS
+                ? " KMS_KEY_ID " + literal(objects.kmsKeyId().orElseThrow()) + " ENCRYPTED" : "";
         return "UNLOAD (" + literal(query) + ") TO " + literal(prefixUrl) + " " + authorization
-                + " FORMAT AS CSV HEADER GZIP NULL AS " + literal(NULL_MARKER) + " MANIFEST ALLOWOVERWRITE REGION " + literal(region);
+                + " FORMAT AS CSV HEADER GZIP NULL AS " + literal(NULL_MARKER) + " MANIFEST ALLOWOVERWRITE REGION " + literal(region) + kms;
     }
 
     static String createTable(String table, Schema schema, int[] maxStringBytes) {

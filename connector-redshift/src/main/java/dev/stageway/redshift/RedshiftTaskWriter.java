@@ -4,6 +4,7 @@ import dev.stageway.aws.S3Connection;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.StagingFiles.StagedFile;
+import dev.stageway.s3.transfer.ObjectOptions;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.spi.CommitMessage;
@@ -33,14 +34,16 @@ final class RedshiftTaskWriter implements TaskWriter {
     private boolean done;
 
     /** Stages through {@code s3}, which it closes when prepared or aborted. */
-    RedshiftTaskWriter(S3Connection s3, S3Location folder, Schema schema, StagingFiles.Widths widths, int files, int task, int attempt) {
+    RedshiftTaskWriter(S3Connection s3, S3Location folder, Schema schema, StagingFiles.Widths widths, ObjectOptions objects, int files,
+                       int task, int attempt) {
         this.s3 = s3;
         this.folder = folder;
         this.task = task;
         this.attempt = attempt;
         this.pool = Transfers.pool("stageway-redshift-staging", RedshiftWrite.CONCURRENCY);
         try {
-            this.staging = new StagingFiles(s3, folder, schema, widths, files, RedshiftWrite.PART_SIZE, RedshiftWrite.CONCURRENCY, pool);
+            this.staging = new StagingFiles(s3, folder, schema, widths, objects, files, RedshiftWrite.PART_SIZE, RedshiftWrite.CONCURRENCY,
+                    pool);
         } catch (IOException | RuntimeException e) {
             pool.shutdownNow();
             s3.close();

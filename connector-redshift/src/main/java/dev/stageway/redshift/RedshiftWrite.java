@@ -138,7 +138,8 @@ final class RedshiftWrite implements TargetWrite {
     public synchronized TaskWriter writerFor(int task, int attempt) {
         checkOpen();
         S3Location folder = loadFolder().child(StagingLayout.taskFolder(task, attempt));
-        TaskWriter writer = new RedshiftTaskWriter(S3Connection.open(context, cluster.aws(), CONCURRENCY), folder, schema, widths, files, task,
+        TaskWriter writer = new RedshiftTaskWriter(S3Connection.open(context, cluster.aws(), CONCURRENCY), folder, schema, widths,
+                cluster.stagingObjects(), files, task,
                 attempt);
         writers.add(writer);
         return writer;
@@ -199,7 +200,7 @@ final class RedshiftWrite implements TargetWrite {
         S3Location folder = loadFolder();
         String key = folder.key(StagingLayout.MANIFEST);
         try {
-            cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(manifest.toString()));
+            cluster.putObject(folder, key, RequestBody.fromString(manifest.toString()));
         } catch (SdkException e) {
             throw dev.stageway.aws.AwsFailures.s3(e, "write the load manifest s3://" + folder.bucket() + "/" + key, cluster.s3());
         }
@@ -461,7 +462,7 @@ final class RedshiftWrite implements TargetWrite {
     private String writeRejected(S3Location folder, List<LoadErrors.Rejection> rejected) {
         String key = folder.key("rejected-rows-" + runId + ".csv");
         try {
-            cluster.s3().client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString(LoadErrors.csv(rejected)));
+            cluster.putObject(folder, key, RequestBody.fromString(LoadErrors.csv(rejected)));
         } catch (SdkException e) {
             throw dev.stageway.aws.AwsFailures.s3(e, "write the rejected rows to s3://" + folder.bucket() + "/" + key
                     + " (redshift.rejected-rows-path; nothing was loaded)", cluster.s3());

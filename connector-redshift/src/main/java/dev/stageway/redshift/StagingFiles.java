@@ -96,8 +96,9 @@ final class StagingFiles {
         }
     }
 
-    StagingFiles(S3Connection s3, S3Location folder, Schema schema, Widths widths, int files, long partSize, int concurrency,
-                 ExecutorService pool) throws IOException {
+    /** Stages {@code files} files in {@code folder}, each written with {@code objects}' encryption. */
+    StagingFiles(S3Connection s3, S3Location folder, Schema schema, Widths widths, ObjectOptions objects, int files, long partSize,
+                 int concurrency, ExecutorService pool) throws IOException {
         this.s3 = s3;
         this.widths = widths;
         this.truncated = new long[files];
@@ -118,7 +119,7 @@ final class StagingFiles {
         this.encoders = Transfers.pool("stageway-staging-encode", Math.min(files, Runtime.getRuntime().availableProcessors()));
         for (int i = 0; i < files; i++) {
             ObjectUpload upload = new ObjectUpload(s3.client(), folder.bucket(), folder.key(StagingLayout.partFile(i + 1)),
-                    ObjectOptions.PLAIN, partSize, memory, pool);
+                    objects, partSize, memory, pool);
             GZIPOutputStream gzip = new GZIPOutputStream(upload, TEXT_BUFFER) {
                 {
                     def.setLevel(GZIP_LEVEL);

@@ -3,6 +3,7 @@ package dev.stageway.redshift;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.stageway.aws.CredentialSnapshot;
+import dev.stageway.s3.transfer.ObjectOptions;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.Schema;
@@ -42,7 +43,10 @@ class RedshiftStatementsTest {
         assertEquals("UNLOAD ('select * from t where s = ''x''') TO 's3://b/run/unload/' IAM_ROLE 'arn:aws:iam::123456789012:role/r' "
                         + "FORMAT AS CSV HEADER GZIP NULL AS '\\N' MANIFEST ALLOWOVERWRITE REGION 'us-east-1'",
                 RedshiftStatements.unload("select * from t where s = 'x'", "s3://b/run/unload/",
-                        RedshiftStatements.iamRole("arn:aws:iam::123456789012:role/r"), "us-east-1"));
+                        RedshiftStatements.iamRole("arn:aws:iam::123456789012:role/r"), "us-east-1", ObjectOptions.PLAIN));
+        assertTrue(RedshiftStatements.unload("select 1", "s3://b/u/", "IAM_ROLE 'r'", "us-east-1", new ObjectOptions(
+                ObjectOptions.Encryption.SSE_KMS, Optional.of("arn:aws:kms:us-east-1:123456789012:key/k"), false))
+                .endsWith(" KMS_KEY_ID 'arn:aws:kms:us-east-1:123456789012:key/k' ENCRYPTED"));
     }
 
     @Test

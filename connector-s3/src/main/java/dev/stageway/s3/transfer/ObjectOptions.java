@@ -2,6 +2,7 @@ package dev.stageway.s3.transfer;
 
 import java.util.Optional;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -27,6 +28,12 @@ public record ObjectOptions(Encryption encryption, Optional<String> kmsKeyId, bo
             }
             default -> { }
         }
+    }
+
+    /** Sets a single PUT's encryption headers (small objects written whole: manifests, reports). */
+    public PutObjectRequest.Builder encrypt(PutObjectRequest.Builder put) {
+        encrypt(put::serverSideEncryption, put::ssekmsKeyId);
+        return put;
     }
 
     /** The If-None-Match header of a create: {@code *} when the object may only be created. */

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * {@code UNLOAD ('query') TO 's3://prefix'}: the query runs in the client's own backend as
@@ -28,7 +31,21 @@ final class UnloadToS3 {
         this.unload = unload;
     }
 
+    /** The UNLOAD options the stand-in carries out; any other is refused rather than silently ignored. */
+    private static final Set<String> MODELLED = Set.of("CSV", "HEADER", "GZIP", "MANIFEST", "ALLOWOVERWRITE", "PARALLEL", "MAXFILESIZE",
+            "DELIMITER", "NULL", "REGION", "ENCRYPTED", "KMS_KEY_ID");
+
     void run() throws IOException {
+        for (String option : unload.options().keySet()) {
+            if (!MODELLED.contains(option)) {
+                session.fail("0A000", "The Redshift stand-in does not model the UNLOAD option " + option);
+                return;
+            }
+        }
+        if (unload.has("KMS_KEY_ID") && !unload.has("ENCRYPTED")) {
+            session.fail("XX000", "KMS_KEY_ID is only allowed together with ENCRYPTED");
+            return;
+        }
         S3Client s3;
         try {
             s3 = ClusterS3.client(session, unload.auth());
@@ -151,7 +168,7 @@ final class UnloadToS3 {
             }
             String key = to[1] + names.get(i) + (gzip ? ".gz" : "");
             byte[] data = bytes.toByteArray();
-            s3.putObject(b -> b.bucket(to[0]).key(key), RequestBody.fromBytes(data));
+            s3.putObject(b -> encrypted(b.bucket(to[0]).key(key)), RequestBody.fromBytes(data));
             total += data.length;
             manifest.append(i == 0 ? "" : ",").append("{\"url\":\"s3://").append(to[0]).append('/').append(key)
                     .append("\",\"meta\":{\"content_length\":").append(data.length).append(",\"record_count\":")
@@ -159,7 +176,13 @@ final class UnloadToS3 {
         }
         manifest.append("],\"meta\":{\"content_length\":").append(total).append(",\"record_count\":").append(rows.size()).append("}}");
         if (unload.has("MANIFEST")) {
-            s3.putObject(b -> b.bucket(to[0]).key(to[1] + "manifest"), RequestBody.fromString(manifest.toString()));
+            s3.putObject(b -> encrypted(b.bucket(to[0]).key(to[1] + "manifest")), RequestBody.fromString(manifest.toString()));
         }
+    }
+
+    /** With KMS_KEY_ID (and ENCRYPTED), every file and the manifest are written with SSE-KMS under that key. */
+    private PutObjectRequest.Builder encrypted(PutObjectRequest.Builder put) {
+        String key = unload.options().get("KMS_KEY_ID");
+        return key == null ? put : put.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(key);
     }
 }
