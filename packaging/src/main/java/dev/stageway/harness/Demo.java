@@ -115,9 +115,7 @@ final class Demo {
         Map<String, String> serverless = s3ToRedshift(sandbox, customer, Map.of(), Map.of("redshift.load-mode", "truncate",
                 "redshift.table", "demo_orders_serverless", "redshift.load-log-table", "demo_serverless_load_log"));
         serverless.keySet().removeAll(List.of("target.redshift.user", "target.redshift.password"));
-        serverless.putAll(with(Map.of(), "target.redshift.auth", "iam", "target.redshift.jdbc-url", sandbox.redshift().serverlessJdbcUrl(),
-                "target.redshift.workgroup", sandbox.redshift().workgroup(),
-                "target.aws.redshift-serverless.endpoint", sandbox.redshift().serverlessApiEndpoint().toString()));
+        iamLogin(sandbox, true).forEach((k, v) -> serverless.put("target." + k, v));
         cases.add(new Case("S3 -> Redshift Serverless, IAM login (cross-account role)", serverless, false));
         Map<String, String> unload = new TreeMap<>();
         side(unload, "source", "redshift", redshift(sandbox, customer));
@@ -146,6 +144,17 @@ final class Demo {
         return with(endpoints(sandbox, credentials), "redshift.jdbc-url", sandbox.redshift().jdbcUrl(),
                 "redshift.user", sandbox.redshift().user(), "redshift.password", sandbox.redshift().password(),
                 "redshift.staging-path", CUSTOMER_STAGING_BUCKET + "/stageway/");
+    }
+
+    /** Logging in with IAM, instead of the cluster's password, to the cluster or to its Serverless workgroup. */
+    static Map<String, String> iamLogin(Sandbox sandbox, boolean workgroup) {
+        return workgroup
+                ? with(Map.of(), "redshift.auth", "iam", "redshift.jdbc-url", sandbox.redshift().serverlessJdbcUrl(),
+                        "redshift.workgroup", sandbox.redshift().workgroup(),
+                        "aws.redshift-serverless.endpoint", sandbox.redshift().serverlessApiEndpoint().toString())
+                : with(Map.of(), "redshift.auth", "iam", "redshift.jdbc-url", sandbox.redshift().jdbcUrl(),
+                        "redshift.cluster-id", sandbox.config().redshift().orElseThrow().clusterIdentifier(),
+                        "aws.redshift.endpoint", sandbox.redshift().apiEndpoint().toString());
     }
 
     private static Map<String, String> s3ToS3(Sandbox sandbox, Map<String, String> credentials, String bucket, String out) {

@@ -102,6 +102,11 @@ class CommandsTest {
         return m;
     }
 
+    /** A connection to the sandbox's cluster as its master user, to look at tables behind the connector's back. */
+    static java.sql.Connection cluster() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
+    }
+
     static Map<String, String> redshiftTarget(String table) {
         Map<String, String> m = customerSide("target", "redshift");
         m.put("target.redshift.jdbc-url", env.get("redshift.jdbc-url"));
@@ -203,7 +208,7 @@ class CommandsTest {
 
     @Test
     void rowsRedshiftRejectsWithinTheLimitAreListedInTheReport() throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
+        try (var c = cluster();
              var s = c.createStatement()) {
             s.execute("create table cli_narrow (id int, name varchar(3))");
         }
@@ -240,7 +245,7 @@ class CommandsTest {
         m.putAll(redshiftTarget("typed_orders"));
         Result r = stageway("run", mapping("typed.properties", m).toString());
         assertEquals(0, r.exit(), r.all());
-        try (var c = java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
+        try (var c = cluster();
              var s = c.createStatement()) {
             List<String> types = new ArrayList<>();
             try (var rs = s.executeQuery("SELECT data_type FROM information_schema.columns WHERE table_name = 'typed_orders' "
@@ -307,7 +312,7 @@ class CommandsTest {
     @Test
     void badDataExitsWith4AndConfigurationWith2() throws Exception {
         sandbox.redshift();
-        try (var c = java.sql.DriverManager.getConnection(env.get("redshift.jdbc-url"), env.get("redshift.user"), env.get("redshift.password"));
+        try (var c = cluster();
              var s = c.createStatement()) {
             s.execute("create table cli_strict (id int, name varchar(10))");
         }

@@ -378,15 +378,7 @@ class LeastPrivilegeTest {
         Map<String, String> p = redshift(false);
         p.remove("redshift.user");
         p.remove("redshift.password");
-        p.put("redshift.auth", "iam");
-        if (workgroup) {
-            p.put("redshift.jdbc-url", sandbox.redshift().serverlessJdbcUrl());
-            p.put("redshift.workgroup", sandbox.redshift().workgroup());
-            p.put("aws.redshift-serverless.endpoint", sandbox.redshift().serverlessApiEndpoint().toString());
-        } else {
-            p.put("redshift.cluster-id", REDSHIFT_CLUSTER);
-            p.put("aws.redshift.endpoint", sandbox.redshift().apiEndpoint().toString());
-        }
+        p.putAll(Demo.iamLogin(sandbox, workgroup));
         return p;
     }
 
