@@ -179,6 +179,33 @@ class LeastPrivilegeTest {
         }
     }
 
+    @Test
+    void aNamedDatabaseUserLogsInWithExactlyItsTwoPrintedStatements() throws Exception {
+        String role = roleArn(CUSTOMER_ACCOUNT, CUSTOMER_ROLE);
+        String trust = TrustPolicy.trust("arn:aws:iam::" + AGENT_ACCOUNT + ":root", CUSTOMER_EXTERNAL_ID);
+        List<TrustPolicy.Grant> named = TrustPolicy.permissions(Optional.of(DATA), Optional.of(STAGING), Optional.of(customerKeyArn()),
+                new TrustPolicy.DatabaseLogin(Optional.of(CLUSTER_ARN), "dev", Optional.of(REDSHIFT_USER), Optional.empty()));
+        Map<String, String> m = new TreeMap<>();
+        side(m, "source", "s3", admin());
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/lp/in/");
+        Map<String, String> login = iamLogin(false);
+        login.put("redshift.user", REDSHIFT_USER);
+        side(m, "target", "redshift", login);
+        m.put("target.redshift.table", "lp_named_orders");
+        m.put("target.redshift.load-mode", "truncate");
+        try {
+            install(role, trust, named);
+            assertEquals(Optional.empty(), stageway("run", m), "loads as " + REDSHIFT_USER + " with the printed statements");
+            for (String sid : List.of("LogInAsDatabaseUser", "LogInToDatabase")) {
+                install(role, trust, named.stream().filter(g -> !g.sid().equals(sid)).toList());
+                Optional<String> failure = stageway("run", m);
+                assertTrue(failure.isPresent() && failure.get().contains("redshift:GetClusterCredentials on "), sid + ": " + failure);
+            }
+        } finally {
+            install(role, trust, ROLE);
+        }
+    }
+
     /** The paths that need the statement fail naming its action; one path that does not still works. */
     private void check(String sid, Set<Path_> needing, List<TrustPolicy.Grant> grants) throws Exception {
         String bare = sid.replace("cluster's ", "");
