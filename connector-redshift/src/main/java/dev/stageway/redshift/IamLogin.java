@@ -178,7 +178,7 @@ final class IamLogin implements AutoCloseable {
 
     /** Who the login is, for messages: the user named, or the IAM identity's own. */
     String describe() {
-        return user.map(u -> "IAM:" + u).orElse("the IAM identity's own user") + " via " + action();
+        return user.map(u -> (autoCreate ? "IAMA:" : "IAM:") + u).orElse("the IAM identity's own user") + " via " + action();
     }
 
     @Override

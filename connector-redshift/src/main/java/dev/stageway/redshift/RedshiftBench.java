@@ -3,6 +3,7 @@ package dev.stageway.redshift;
 import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.RoleSessions;
 import dev.stageway.aws.S3Connection;
+import dev.stageway.s3.transfer.ObjectOptions;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.spi.Column;
@@ -60,8 +61,8 @@ public final class RedshiftBench implements StagingBench {
             ExecutorService pool = Transfers.pool("bench-staging", RedshiftWrite.CONCURRENCY);
             try {
                 long start = System.nanoTime();
-                StagingFiles staging = new StagingFiles(s3, S3Location.parse(stagingFolder), SCHEMA, StagingFiles.Widths.widest(SCHEMA),
-                        dev.stageway.s3.transfer.ObjectOptions.PLAIN, files, RedshiftWrite.PART_SIZE,
+                StagingFiles staging = new StagingFiles(s3, S3Location.parse(stagingFolder), SCHEMA, StagingFiles.Widths.of(SCHEMA, List.of(), false),
+                        ObjectOptions.PLAIN, files, RedshiftWrite.PART_SIZE,
                         RedshiftWrite.CONCURRENCY, pool);
                 for (int i = 0; i < rows.size(); i += 10_000) {
                     staging.write(new RecordBatch(SCHEMA, rows.subList(i, Math.min(rows.size(), i + 10_000))));

@@ -125,7 +125,8 @@ final class RedshiftConnection implements AutoCloseable {
         boolean auth = sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("28");
         String as = login == null ? p.get(RedshiftProperties.USER) : login.describe();
         String hint = login == null ? " (check redshift.user and redshift.password)"
-                : " (the database refused the temporary login; with redshift.user the user must exist, or set redshift.auto-create-user)";
+                : " (the database refused the temporary login" + (p.isSet(RedshiftProperties.USER)
+                ? ": redshift.user must exist, unless redshift.auto-create-user=true)" : ")");
         return new StagewayException(auth ? ErrorKind.AUTHENTICATION : ErrorKind.DATABASE, !auth, "Cannot connect to Redshift at "
                 + SqlRedactor.redact(p.get(RedshiftProperties.JDBC_URL)) + " as " + as + ": "
                 + SqlRedactor.redact(sql != null ? sql.getMessage() : e.getMessage()) + (auth ? hint : ""), null);

@@ -85,7 +85,9 @@ public final class RedshiftConnectorFactory implements AwsConnectorFactory {
                 } catch (SQLException e) {
                     throw new StagewayException(ErrorKind.DATABASE, false, SqlRedactor.redact(e.getMessage()), null);
                 }
-            }, "check redshift.jdbc-url, redshift.user and redshift.password, and that the cluster accepts connections from here");
+            }, (RedshiftProperties.CONNECTION.parse(connection).get(RedshiftProperties.AUTH) == RedshiftProperties.Auth.IAM
+                    ? "check redshift.jdbc-url and that the IAM login's user may use the database"
+                    : "check redshift.jdbc-url, redshift.user and redshift.password") + ", and that the cluster accepts connections from here");
         } catch (RuntimeException e) {
             steps.add(CheckStep.failed("open the Redshift connection", e.getMessage(), "check the connection properties"));
         }

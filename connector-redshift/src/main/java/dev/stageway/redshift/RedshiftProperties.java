@@ -148,8 +148,9 @@ public final class RedshiftProperties {
                     PropertyType.oneOf(Encryption.class))
             .group(STAGING).defaultValue(Encryption.NONE)
             .doc("Server-side encryption of what is written under the staging path (staged files, manifests, the dry run's "
-                    + "file, rejected rows) and of what UNLOAD writes there: `none` (the bucket's default), `sse-s3` (AES256) or "
-                    + "`sse-kms` with `redshift.staging.kms-key-id`, for a bucket whose policy requires it.")
+                    + "file) and of what UNLOAD writes there, and of the file in `redshift.rejected-rows-path`: `none` (the bucket's "
+                    + "default), `sse-s3` (AES256) or `sse-kms` with `redshift.staging.kms-key-id`, for a bucket whose policy "
+                    + "requires it.")
             .build();
 
     public static final PropertyDescriptor<String> STAGING_KMS_KEY = PropertyDescriptor.builder("redshift.staging.kms-key-id",
@@ -212,7 +213,8 @@ public final class RedshiftProperties {
                     PropertyType.integer(1, 1024))
             .group(LOAD)
             .doc("How many gzip CSV files a load stages in parallel. COPY loads one file per slice at a time, so the default is "
-                    + "the cluster's slice count, capped at " + RedshiftWrite.DEFAULT_FILES_CAP + ". Each file being "
+                    + "the cluster's slice count, capped at " + RedshiftWrite.DEFAULT_FILES_CAP + " (on Serverless, which shows no "
+                    + "slices, " + RedshiftConnection.UNKNOWN_SLICES + "). Each file being "
                     + "filled holds up to 8 MiB of memory: raise it to the slice count on large clusters when memory allows.")
             .build();
 
@@ -239,7 +241,8 @@ public final class RedshiftProperties {
             .group(LOAD)
             .doc("S3 folder where a load that rejected rows writes all of them, as `rejected-rows-<run id>.csv` with a header "
                     + "(record, file, line, column, reason, raw_line), just before the load commits: if it cannot be written, "
-                    + "nothing is loaded, and a load that fails after writing it removes it. The connection's AWS identity writes it.")
+                    + "nothing is loaded, and a load that fails after writing it removes it. The connection's AWS identity writes it "
+                    + "(s3:PutObject and s3:DeleteObject there), encrypted as `redshift.staging.sse` says.")
             .dependsOn("redshift.max-rejected-rows")
             .validator(S3Location::problem)
             .build();
@@ -280,7 +283,8 @@ public final class RedshiftProperties {
                             + "(or use redshift.auth=iam to log in with the connection's AWS identity)"));
                 }
             }
-            for (PropertyDescriptor<?> iamOnly : List.of(CLUSTER_ID, WORKGROUP, AUTO_CREATE_USER, DB_GROUPS)) {
+            for (PropertyDescriptor<?> iamOnly : List.of(CLUSTER_ID, WORKGROUP, AUTO_CREATE_USER, DB_GROUPS, REDSHIFT_ENDPOINT,
+                    SERVERLESS_ENDPOINT)) {
                 if (p.isSet(iamOnly)) {
                     problems.add(new Problem(List.of(iamOnly.name(), AUTH.name()), "is only used with redshift.auth=iam"));
                 }

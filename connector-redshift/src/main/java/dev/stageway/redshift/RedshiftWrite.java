@@ -1,5 +1,6 @@
 package dev.stageway.redshift;
 
+import dev.stageway.aws.AwsFailures;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
@@ -27,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -39,9 +41,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * folder of its own; the commit writes one manifest of exactly the files the messages name, then
  * one transaction runs pre-SQL, creates the table when missing, COPYs (into a temporary staging
  * table for upsert and delete), applies the load mode, runs post-SQL and records the run id in the
- * load log, which it checked first: a run already loaded loads nothing. Any failure rolls all of it
- * back, so the table is exactly as it was, and names the rejected record's task, file, line, column
- * and reason from stl_load_errors. Afterwards everything staged for the run is removed.
+ * load log, which it checked first: a run already loaded loads nothing. COPY may skip up to
+ * redshift.max-rejected-rows rejected rows, which are reported (and written to
+ * redshift.rejected-rows-path); any failure rolls all of it back, so the table is exactly as it
+ * was, and names the rejected record's task, file, line, column and reason ({@link LoadErrors}).
+ * Afterwards everything staged for the run is removed.
  */
 final class RedshiftWrite implements TargetWrite {
     private static final Logger LOG = LoggerFactory.getLogger(RedshiftWrite.class);
@@ -82,7 +86,7 @@ final class RedshiftWrite implements TargetWrite {
             this.widths = widths(c);
         } catch (SQLException e) {
             cluster.close();
-            throw database("read the cluster's slices", e);
+            throw database("read the cluster's slices and the table's columns", e);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -94,21 +98,7 @@ final class RedshiftWrite implements TargetWrite {
      * table the load creates will have (a declared length, or Redshift's widest).
      */
     private StagingFiles.Widths widths(Connection c) throws SQLException {
-        Map<String, Integer> existing = new java.util.HashMap<>();
-        for (dev.stageway.spi.Column column : DryRunCopy.columns(c, options.table())) {
-            existing.put(column.name().toLowerCase(java.util.Locale.ROOT), column.type().precision());
-        }
-        int[] bytes = new int[schema.size()];
-        for (int i = 0; i < bytes.length; i++) {
-            dev.stageway.spi.Column column = schema.column(i);
-            if (column.type().kind() != dev.stageway.spi.ColumnType.Kind.STRING) {
-                bytes[i] = -1;
-                continue;
-            }
-            int declared = existing.getOrDefault(column.name().toLowerCase(java.util.Locale.ROOT), column.type().precision());
-            bytes[i] = declared > 0 ? Math.min(declared, RedshiftStatements.MAX_VARCHAR) : RedshiftStatements.MAX_VARCHAR;
-        }
-        return new StagingFiles.Widths(bytes, options.truncate());
+        return StagingFiles.Widths.of(schema, DryRunCopy.columns(c, options.table()), options.truncate());
     }
 
     private static String newWriteId() {
@@ -167,7 +157,7 @@ final class RedshiftWrite implements TargetWrite {
             // Staged and not loaded: what COPY rejected, whatever its system views show.
             long rejectedRows = options.maxRejected() > 0 ? Math.max(0, staged.rows() - loaded.get().rows()) : 0;
             long truncated = ordered.stream().mapToLong(m -> Long.parseLong(m.attributes().getOrDefault("truncated", "0"))).sum();
-            Map<String, Long> details = new java.util.TreeMap<>(Map.of("files staged", staged.details().getOrDefault("files staged", 0L),
+            Map<String, Long> details = new TreeMap<>(Map.of("files staged", staged.details().getOrDefault("files staged", 0L),
                     "tasks", (long) messages.size(), "rows loaded", loaded.get().rows(),
                     "sts calls", staged.details().getOrDefault("sts calls", 0L) + cluster.s3().credentials().stsCalls()));
             if (options.truncate()) {
@@ -202,7 +192,7 @@ final class RedshiftWrite implements TargetWrite {
         try {
             cluster.putObject(folder, key, RequestBody.fromString(manifest.toString()));
         } catch (SdkException e) {
-            throw dev.stageway.aws.AwsFailures.s3(e, "write the load manifest s3://" + folder.bucket() + "/" + key, cluster.s3());
+            throw AwsFailures.s3(e, "write the load manifest s3://" + folder.bucket() + "/" + key, cluster.s3());
         }
         return "s3://" + folder.bucket() + "/" + key;
     }
@@ -464,7 +454,7 @@ final class RedshiftWrite implements TargetWrite {
         try {
             cluster.putObject(folder, key, RequestBody.fromString(LoadErrors.csv(rejected)));
         } catch (SdkException e) {
-            throw dev.stageway.aws.AwsFailures.s3(e, "write the rejected rows to s3://" + folder.bucket() + "/" + key
+            throw AwsFailures.s3(e, "write the rejected rows to s3://" + folder.bucket() + "/" + key
                     + " (redshift.rejected-rows-path; nothing was loaded)", cluster.s3());
         }
         return key;
@@ -479,7 +469,7 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    /** The COPY failed: name the rejected record from stl_load_errors (it survives the rollback, as in Redshift). */
+    /** The COPY failed: name the rejected records from the load errors (they survive the rollback, as in Redshift). */
     private StagewayException loadFailure(Connection c, SQLException e, List<CommitMessage> messages) {
         String folder = "s3://" + loadFolder().bucket() + "/" + loadFolder().prefix();
         List<String> details = new ArrayList<>();

@@ -12,6 +12,7 @@ import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.s3.transfer.UploadMemory;
 import dev.stageway.csv.ValueText;
+import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.Schema;
@@ -25,6 +26,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -86,13 +90,22 @@ final class StagingFiles {
      * than refused: refused before any COPY beyond Redshift's widest VARCHAR, else rejected by COPY.
      */
     record Widths(int[] bytes, boolean truncate) {
-        /** Redshift's widest VARCHAR for every string column, nothing cut: what a bench stages. */
-        static Widths widest(Schema schema) {
+        /**
+         * Each string column's width: the existing table's VARCHAR or CHAR (from {@code existing},
+         * its columns, none when it is missing), else what a table the load creates gets (a declared
+         * length, or Redshift's widest).
+         */
+        static Widths of(Schema schema, List<Column> existing, boolean truncate) {
+            Map<String, Integer> declared = new HashMap<>();
+            existing.forEach(c -> declared.put(c.name().toLowerCase(Locale.ROOT), c.type().precision()));
             int[] bytes = new int[schema.size()];
-            for (int c = 0; c < bytes.length; c++) {
-                bytes[c] = schema.column(c).type().kind() == ColumnType.Kind.STRING ? RedshiftStatements.MAX_VARCHAR : -1;
+            for (int i = 0; i < bytes.length; i++) {
+                Column column = schema.column(i);
+                int width = declared.getOrDefault(column.name().toLowerCase(Locale.ROOT), column.type().precision());
+                bytes[i] = column.type().kind() != ColumnType.Kind.STRING ? -1
+                        : width > 0 ? Math.min(width, RedshiftStatements.MAX_VARCHAR) : RedshiftStatements.MAX_VARCHAR;
             }
-            return new Widths(bytes, false);
+            return new Widths(bytes, truncate);
         }
     }
 

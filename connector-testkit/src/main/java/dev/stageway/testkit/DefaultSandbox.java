@@ -1,5 +1,6 @@
 package dev.stageway.testkit;
 
+import dev.stageway.testkit.redshift.RedshiftStandIn;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -109,7 +110,7 @@ public final class DefaultSandbox {
 
     /** Logging in to the cluster's database and to the workgroup as the IAM identity itself (IAM:/IAMR: users). */
     private static String iamDatabaseLogin() {
-        return statement("redshift:GetClusterCredentialsWithIAM", CLUSTER.resourceArn(REGION, "dbname", dev.stageway.testkit.redshift.RedshiftStandIn.DATABASE)) + ","
+        return statement("redshift:GetClusterCredentialsWithIAM", CLUSTER.resourceArn(REGION, "dbname", RedshiftStandIn.DATABASE)) + ","
                 + statement("redshift-serverless:GetCredentials", CLUSTER.workgroupArn(REGION));
     }
 

@@ -58,8 +58,6 @@ final class TrustPolicy {
      * with {@code redshift.user}, if any) and a Serverless workgroup (its ARN).
      */
     record DatabaseLogin(Optional<String> clusterArn, String database, Optional<String> user, Optional<String> workgroupArn) {
-        static final DatabaseLogin NONE = new DatabaseLogin(Optional.empty(), "dev", Optional.empty(), Optional.empty());
-
         /** The ARN of one of the cluster's resources: {@code dbname}, {@code dbuser}. */
         String resource(String type, String name) {
             String cluster = clusterArn.orElseThrow();
@@ -102,7 +100,8 @@ final class TrustPolicy {
             problems.add(Problem.of("--redshift-database", "must be a database name: a letter, then up to 63 letters, digits or _+.@-"));
         }
         if (user != null && (!DATABASE_NAME.matcher(user).matches() || user.equalsIgnoreCase("public"))) {
-            problems.add(Problem.of("--redshift-user", "must be a database user name: a letter, then up to 63 letters, digits or _+.@-"));
+            problems.add(Problem.of("--redshift-user", "must be a database user name other than PUBLIC: a letter, then up to 63 "
+                    + "letters, digits or _+.@-"));
         }
         if ((database != null || user != null) && cluster == null) {
             problems.add(Problem.of(database != null ? "--redshift-database" : "--redshift-user", "needs --redshift-cluster"));

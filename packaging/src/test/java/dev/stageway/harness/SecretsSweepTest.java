@@ -93,6 +93,17 @@ class SecretsSweepTest {
         return m;
     }
 
+    /** The same load, logging in to the cluster or the workgroup with IAM as the customer's role (temporary passwords). */
+    private static Map<String, String> iamMapping(boolean workgroup) throws Exception {
+        Map<String, String> m = mapping(false, sandbox.redshift().jdbcUrl());
+        m.keySet().removeAll(List.of("target.redshift.user", "target.redshift.password"));
+        Demo.iamLogin(sandbox, workgroup).forEach((k, v) -> m.put("target." + k, v));
+        String table = workgroup ? "sweep_workgroup" : "sweep_iam";
+        m.put("target.redshift.table", table);
+        m.put("target.redshift.load-log-table", table + "_log");   // the role's own user writes its own log
+        return m;
+    }
+
     private static Path file(String name, Map<String, String> m) throws Exception {
         StringBuilder b = new StringBuilder();
         m.forEach((k, v) -> b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
@@ -136,6 +147,11 @@ class SecretsSweepTest {
         assertTrue(run.startsWith("exit 0"), run);
         outputs.add(run);
         outputs.add(stageway("cleanup", good.toString(), "--older-than", "0s", "--dry-run"));
+        for (boolean workgroup : new boolean[] {false, true}) {
+            String iam = stageway("run", file("iam-" + workgroup + ".properties", iamMapping(workgroup)).toString());
+            assertTrue(iam.startsWith("exit 0"), iam);
+            outputs.add(iam);
+        }
         // Failures: a wrong secret key, a password in a JDBC URL the driver cannot parse, one in a URL it can.
         outputs.add(stageway("run", file("wrong.properties", mapping(true, jdbc)).toString()));
         outputs.add(stageway("check", file("url.properties", mapping(false, "jdbc:redshift://[bad?password=" + canary("url"))).toString()));

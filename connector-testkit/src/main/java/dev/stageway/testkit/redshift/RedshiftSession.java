@@ -22,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: authenticates the client as the cluster's user, opens its own
- * PostgreSQL backend, relays messages in lockstep, and carries out COPY from S3 and UNLOAD
- * itself on that same backend, so temporary tables and transactions behave as in Redshift.
+ * One client connection, to the cluster or to the workgroup: authenticates the client (the
+ * master user's password, or a temporary login the Redshift APIs issued for that endpoint),
+ * opens its own PostgreSQL backend as the database user it stands for, relays messages in
+ * lockstep, and carries out COPY from S3 and UNLOAD itself on that same backend, so temporary
+ * tables and transactions behave as in Redshift. A workgroup's session has no STL or STV views.
  */
 final class RedshiftSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RedshiftSession.class);

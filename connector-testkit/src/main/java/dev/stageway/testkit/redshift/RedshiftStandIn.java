@@ -16,7 +16,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,8 @@ import java.util.concurrent.Executors;
  * behind a loopback proxy that the real Redshift JDBC driver reaches with a
  * {@code jdbc:redshift://} URL. The proxy checks passwords, and carries out COPY from S3 and
  * UNLOAD itself (see {@link RedshiftSession}); {@code stl_load_errors},
- * {@code sys_load_error_detail} and {@code stv_slices} exist as in Redshift.
+ * {@code sys_load_error_detail} and {@code stv_slices} exist as in Redshift (at the workgroup's
+ * endpoint, only the SYS view).
  * <p>The same database is also a Redshift Serverless workgroup, at its own endpoint
  * ({@link #serverlessJdbcUrl()}). Both take the master user's password or temporary
  * passwords from the Redshift API ({@link #apiEndpoint()}: GetClusterCredentials,
@@ -169,7 +172,7 @@ public final class RedshiftStandIn implements AutoCloseable {
     }
 
     /** Sessions in each group through a login's DbGroups, by "user/group": the membership ends with the last of them. */
-    private final java.util.Map<String, Integer> joined = new java.util.HashMap<>();
+    private final Map<String, Integer> joined = new HashMap<>();
 
     /**
      * Who {@code login} with {@code password} may run as in {@code database}: the master user, or
