@@ -9,6 +9,7 @@ import dev.stageway.testkit.imds.ImdsStandIn;
 import dev.stageway.testkit.redshift.RedshiftStandIn;
 import dev.stageway.testkit.s3.Buckets;
 import dev.stageway.testkit.s3.S3StandIn;
+import dev.stageway.testkit.s3.Shaping;
 import dev.stageway.testkit.s3.nio2blob.SandboxDiskStore;
 import dev.stageway.testkit.sts.StsStandIn;
 import java.net.URI;
@@ -96,6 +97,8 @@ public final class Sandbox implements AutoCloseable {
         }
         this.s3 = s3Started;
         this.sts = stsStarted;
+        s3.shaping().latency(b.s3Latency);
+        s3.shaping().bandwidth(b.s3Bandwidth);
         Optional<RedshiftStandIn> cluster = Optional.empty();
         if (b.redshift) {
             SandboxConfig.RedshiftCluster spec = config.redshift().orElseThrow(() ->
@@ -161,7 +164,15 @@ public final class Sandbox implements AutoCloseable {
 
     /** Holds every S3 request this long before answering it (zero: not at all), as real S3's first byte takes time. */
     public void s3Latency(Duration latency) {
-        s3.latency(latency);
+        s3.shaping().latency(latency);
+    }
+
+    /**
+     * S3's shaping: first-byte latency, a bandwidth cap per connection, and the most connections
+     * that were open at once ({@link Shaping#peakConnections()}).
+     */
+    public Shaping s3Shaping() {
+        return s3.shaping();
     }
 
     /** The sandbox's KMS: its keys, and each account's {@code aws/s3} key once used. */
@@ -235,6 +246,19 @@ public final class Sandbox implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Optional<Path> dataDirectory = Optional.empty();
         private boolean redshift;
+        private Duration s3Latency = Duration.ZERO;
+        private long s3Bandwidth;
+
+        /**
+         * S3 as it is reached over a network rather than loopback: {@code latency} before each
+         * request's first byte, and at most {@code bytesPerSecond} on each connection, each
+         * direction (zero: no cap). Off unless set.
+         */
+        public Builder s3Shaping(Duration latency, long bytesPerSecond) {
+            this.s3Latency = Objects.requireNonNull(latency, "latency is null");
+            this.s3Bandwidth = bytesPerSecond;
+            return this;
+        }
 
         /** Also starts the Redshift stand-in (embedded PostgreSQL; about 2 s and 75 MiB more). */
         public Builder withRedshift() {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.atomic.AtomicLong;
 import org.gaul.s3proxy.S3ProxyHandler;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -48,13 +47,13 @@ final class S3Gateway extends HttpServlet {
     private final transient MultipartChecks multipart;
     private final transient SandboxOperations own;
     private final transient Faults faults;
-    private final transient AtomicLong latencyMillis;
+    private final transient Shaping shaping;
     private static final Pattern RUN = Pattern.compile("\\brun/(\\S+)");
     private final transient ThreadLocal<RequestScope> current = new ThreadLocal<>();
 
     S3Gateway(Iam iam, Kms kms, Buckets buckets, BlobStore store, S3StandIn.Handler handler, String region, Faults faults,
-              AtomicLong latencyMillis) {
-        this.latencyMillis = latencyMillis;
+              Shaping shaping) {
+        this.shaping = shaping;
         this.iam = iam;
         this.kms = kms;
         this.buckets = buckets;
@@ -82,7 +81,9 @@ final class S3Gateway extends HttpServlet {
         if (run.find()) {
             iam.count("s3 run " + run.group(1));
         }
-        sleep(latencyMillis.get());
+        shaping.awaitFirstByte();
+        resp = shaping.response(req, resp);
+        req = shaping.request(req);
         S3Request r = S3Request.of(req);
         Optional<Fault> fault = faults.s3(S3Operation.classify(r).map(S3Operation::name).orElse(""), r.key().orElse(""));
         if (fault.isPresent()) {

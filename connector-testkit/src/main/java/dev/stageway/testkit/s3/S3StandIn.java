@@ -8,8 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -41,7 +39,7 @@ public final class S3StandIn implements AutoCloseable {
     private final ServerConnector connector;
     private final ServerConnector tlsConnector;
     private final BlobStore blobStore;
-    private final AtomicLong latencyMillis = new AtomicLong();
+    private final Shaping shaping = new Shaping();
 
     public S3StandIn(Iam iam, Kms kms, Buckets buckets, BlobStore blobStore, String region, Faults faults) throws Exception {
         this.blobStore = blobStore;
@@ -60,6 +58,7 @@ public final class S3StandIn implements AutoCloseable {
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        connector.addEventListener(shaping);
         server.addConnector(connector);
         // S3 itself is reached over HTTPS; requests are checked the same on either endpoint.
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -70,10 +69,11 @@ public final class S3StandIn implements AutoCloseable {
         tlsConnector = new ServerConnector(server, tls, new HttpConnectionFactory(https));
         tlsConnector.setHost("127.0.0.1");
         tlsConnector.setPort(0);
+        tlsConnector.addEventListener(shaping);
         server.addConnector(tlsConnector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new S3Gateway(iam, kms, buckets, blobStore, handler, region, faults, latencyMillis)), "/*");
+        context.addServlet(new ServletHolder(new S3Gateway(iam, kms, buckets, blobStore, handler, region, faults, shaping)), "/*");
         server.setHandler(context);
         server.start();
     }
@@ -87,9 +87,9 @@ public final class S3StandIn implements AutoCloseable {
         return URI.create("https://127.0.0.1:" + tlsConnector.getLocalPort());
     }
 
-    /** Holds every request this long before answering it, as S3's first byte takes tens of milliseconds. */
-    public void latency(Duration latency) {
-        latencyMillis.set(latency.toMillis());
+    /** Its latency, bandwidth caps and connection counts. */
+    public Shaping shaping() {
+        return shaping;
     }
 
     @Override

@@ -1,0 +1,225 @@
+package dev.stageway.testkit.s3;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.Connection;
+
+/**
+ * Conditions like real S3's, which loopback lacks: a wait before each request is answered (the
+ * first byte's latency), and a cap on each connection's bandwidth, each direction on its own.
+ * Both are off unless set. Also counts the connections open at once, and the most there were.
+ */
+public final class Shaping implements Connection.Listener {
+    /** How much a connection may send at once before its cap makes it wait: small against any cap, large against syscalls. */
+    private static final int SLICE = 16 * 1024;
+
+    private final AtomicLong latencyMillis = new AtomicLong();
+    private final AtomicLong bytesPerSecond = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    /** Per connection, by its identity: the cap of what it receives and of what it sends. */
+    private final Map<Connection, Throttle[]> throttles = new ConcurrentHashMap<>();
+
+    /** Holds every request this long before answering it (zero: not at all). */
+    public void latency(Duration latency) {
+        latencyMillis.set(latency.toMillis());
+    }
+
+    /** Caps each connection at this many bytes a second in each direction (zero: no cap). */
+    public void bandwidth(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("a bandwidth cap cannot be negative: " + bytesPerSecond);
+        }
+        this.bytesPerSecond.set(bytesPerSecond);
+    }
+
+    /** The most connections that were open at once since the last {@link #resetPeak()}. */
+    public int peakConnections() {
+        return peak.get();
+    }
+
+    /** Starts counting the peak again from the connections open now. */
+    public void resetPeak() {
+        peak.set(open.get());
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        int now = open.incrementAndGet();
+        peak.accumulateAndGet(now, Math::max);
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        open.decrementAndGet();
+        throttles.remove(connection);
+    }
+
+    /** Waits out the first byte's latency. */
+    void awaitFirstByte() throws IOException {
+        sleep(latencyMillis.get() * 1_000_000L);
+    }
+
+    /** The request as its connection's cap lets it be read. */
+    HttpServletRequest request(HttpServletRequest request) {
+        long cap = bytesPerSecond.get();
+        return cap == 0 ? request : new HttpServletRequestWrapper(request) {
+            private ServletInputStream in;
+
+            @Override
+            public ServletInputStream getInputStream() throws IOException {
+                if (in == null) {
+                    in = capped(super.getInputStream(), throttle(request, 0, cap));
+                }
+                return in;
+            }
+        };
+    }
+
+    /** The response as its connection's cap lets it be written. */
+    HttpServletResponse response(HttpServletRequest request, HttpServletResponse response) {
+        long cap = bytesPerSecond.get();
+        return cap == 0 ? response : new HttpServletResponseWrapper(response) {
+            private ServletOutputStream out;
+
+            @Override
+            public ServletOutputStream getOutputStream() throws IOException {
+                if (out == null) {
+                    out = capped(super.getOutputStream(), throttle(request, 1, cap));
+                }
+                return out;
+            }
+        };
+    }
+
+    private Throttle throttle(HttpServletRequest request, int direction, long cap) {
+        Connection connection = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData().getConnection();
+        Throttle[] both = throttles.compute(connection, (c, old) -> old != null && old[0].bytesPerSecond == cap ? old
+                : new Throttle[] {new Throttle(cap), new Throttle(cap)});
+        return both[direction];
+    }
+
+    /** A connection's pace in one direction: the time at which its next byte may go. */
+    private static final class Throttle {
+        private final long bytesPerSecond;
+        private long nextNanos = System.nanoTime();
+
+        Throttle(long bytesPerSecond) {
+            this.bytesPerSecond = bytesPerSecond;
+        }
+
+        /** Waits until {@code bytes} more may have gone at the cap. */
+        void pass(int bytes) throws IOException {
+            long wait;
+            synchronized (this) {
+                long now = System.nanoTime();
+                nextNanos = Math.max(nextNanos, now) + bytes * 1_000_000_000L / bytesPerSecond;
+                wait = nextNanos - now;
+            }
+            sleep(wait);
+        }
+    }
+
+    private static void sleep(long nanos) throws IOException {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while shaping");
+        }
+    }
+
+    private static ServletInputStream capped(ServletInputStream real, Throttle throttle) {
+        return new ServletInputStream() {
+            @Override
+            public int read() throws IOException {
+                int b = real.read();
+                if (b >= 0) {
+                    throttle.pass(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = real.read(b, off, Math.min(len, SLICE));
+                if (n > 0) {
+                    throttle.pass(n);
+                }
+                return n;
+            }
+
+            @Override
+            public boolean isFinished() {
+                return real.isFinished();
+            }
+
+            @Override
+            public boolean isReady() {
+                return real.isReady();
+            }
+
+            @Override
+            public void setReadListener(ReadListener listener) {
+                real.setReadListener(listener);
+            }
+        };
+    }
+
+    private static ServletOutputStream capped(ServletOutputStream real, Throttle throttle) {
+        return new ServletOutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throttle.pass(1);
+                real.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                for (int done = 0; done < len; ) {
+                    int n = Math.min(SLICE, len - done);
+                    throttle.pass(n);
+                    real.write(b, off + done, n);
+                    done += n;
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                real.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                real.close();
+            }
+
+            @Override
+            public boolean isReady() {
+                return real.isReady();
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                real.setWriteListener(listener);
+            }
+        };
+    }
+}
