@@ -73,9 +73,10 @@ final class DryRunCopy {
     static List<Column> columns(Connection c, String table) throws SQLException {
         String[] parts = table.toLowerCase(java.util.Locale.ROOT).split("\\.");
         List<Column> columns = new ArrayList<>();
+        // An unqualified name is the session's, as the load's statements resolve it: the first schema of its search_path.
         try (PreparedStatement p = c.prepareStatement("SELECT column_name, character_maximum_length FROM information_schema.columns "
-                + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
-            p.setString(1, parts.length == 2 ? parts[0] : "public");
+                + "WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ? ORDER BY ordinal_position")) {
+            p.setString(1, parts.length == 2 ? parts[0] : null);
             p.setString(2, parts[parts.length - 1]);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {

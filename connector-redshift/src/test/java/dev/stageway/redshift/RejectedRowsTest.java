@@ -117,4 +117,19 @@ class RejectedRowsTest {
         assertEquals(List.of(List.of("1", "5"), List.of("2", "65534")),
                 fx.query("select id, octet_length(name) from wide order by id"), "cut at a character boundary");
     }
+
+    @Test
+    void anUnqualifiedTableIsTheOneTheSessionsSearchPathFinds() throws Exception {
+        fx.execute("create schema mart");
+        fx.execute("create table mart.narrow (id varchar(3), name varchar(3))");
+        fx.execute("alter role " + REDSHIFT_USER + " set search_path to mart, public");
+        try {
+            RunSummary summary = fx.load(fx.connection(), props("redshift.table", "narrow", "redshift.truncate-long-values", "true"),
+                    TWO, List.<Object[]>of(new Object[] {"1", "abcdef"}));
+            assertEquals(1L, summary.details().get("values truncated"), "counted against mart.narrow's width");
+            assertEquals(List.of(List.of("abc")), fx.query("select name from mart.narrow"));
+        } finally {
+            fx.execute("alter role " + REDSHIFT_USER + " reset search_path");
+        }
+    }
 }
