@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
 
@@ -122,7 +123,11 @@ public final class Shaping implements Connection.Listener {
             this.bytesPerSecond = bytesPerSecond;
         }
 
-        /** Waits until {@code bytes} more may have gone at the cap. */
+        /**
+         * Waits until {@code bytes} more may have gone at the cap. Short waits are left to add up:
+         * a thread cannot sleep for a slice's few microseconds, and sleeping longer each time would
+         * hold the connection well under its cap.
+         */
         void pass(int bytes) throws IOException {
             long wait;
             synchronized (this) {
@@ -130,19 +135,24 @@ public final class Shaping implements Connection.Listener {
                 nextNanos = Math.max(nextNanos, now) + bytes * 1_000_000_000L / bytesPerSecond;
                 wait = nextNanos - now;
             }
-            sleep(wait);
+            if (wait >= MIN_WAIT_NANOS) {
+                sleep(wait);
+            }
         }
     }
 
+    /** The shortest wait worth sleeping for; shorter ones are carried into the next. */
+    private static final long MIN_WAIT_NANOS = 1_000_000L;
+
+    /** Sleeps {@code nanos}, to the timer's resolution rather than a whole millisecond more. */
     private static void sleep(long nanos) throws IOException {
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while shaping");
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while shaping");
+            }
         }
     }
 
