@@ -3,7 +3,6 @@ package dev.stageway.testkit.s3;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -194,13 +193,7 @@ public final class Shaping implements Connection.Listener {
     }
 
     private static ServletOutputStream capped(ServletOutputStream real, Throttle throttle) {
-        return new ServletOutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                throttle.pass(1);
-                real.write(b);
-            }
-
+        return new ForwardingOutputStream(real) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 for (int done = 0; done < len; ) {
@@ -209,26 +202,6 @@ public final class Shaping implements Connection.Listener {
                     real.write(b, off + done, n);
                     done += n;
                 }
-            }
-
-            @Override
-            public void flush() throws IOException {
-                real.flush();
-            }
-
-            @Override
-            public void close() throws IOException {
-                real.close();
-            }
-
-            @Override
-            public boolean isReady() {
-                return real.isReady();
-            }
-
-            @Override
-            public void setWriteListener(WriteListener listener) {
-                real.setWriteListener(listener);
             }
         };
     }

@@ -1,7 +1,6 @@
 package dev.stageway.testkit.s3;
 
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
@@ -29,15 +28,9 @@ final class Truncating extends HttpServletResponseWrapper {
     @Override
     public ServletOutputStream getOutputStream() throws IOException {
         if (out == null) {
-            ServletOutputStream real = super.getOutputStream();
-            out = new ServletOutputStream() {
+            out = new ForwardingOutputStream(super.getOutputStream()) {
                 private long written;
                 private long limit = -1;
-
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -54,26 +47,6 @@ final class Truncating extends HttpServletResponseWrapper {
                         dropConnection(request);
                         throw new IOException("the sandbox cut this answer short after " + written + " bytes (an injected fault)");
                     }
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    real.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    real.close();
-                }
-
-                @Override
-                public boolean isReady() {
-                    return real.isReady();
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    real.setWriteListener(listener);
                 }
             };
         }
