@@ -10,6 +10,7 @@ import dev.stageway.spi.bench.TransferBench;
 import dev.stageway.testkit.Sandbox;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,13 @@ final class Bench {
     static final int MIB = 1024 * 1024;
     static final long PART_SIZE = 8L * MIB;
     static final int CONCURRENCY = 8;
+    /**
+     * S3 as a client in its region sees it, after AWS's "Best Practices Design Patterns: Optimizing
+     * Amazon S3 Performance": small requests answer in tens of milliseconds, and each connection
+     * carries 85-90 MB/s.
+     */
+    static final Duration LATENCY = Duration.ofMillis(30);
+    static final long BANDWIDTH = 85_000_000L;
 
     static int run(Path bundle, boolean quick, boolean json, Set<String> only, PrintStream out) throws Exception {
         long size = (quick ? 128L : 512L) * MIB;
@@ -44,8 +52,11 @@ final class Bench {
         int stagingRounds = quick ? 2 : 7;
         List<Figure> figures = new ArrayList<>();
         Map<String, String> credentials = credentials();
-        try (Sandbox sandbox = Sandbox.start(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
+        try (Sandbox sandbox = Sandbox.builder().s3Shaping(LATENCY, BANDWIDTH).build(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
             Map<String, String> connection = Demo.endpoints(sandbox, credentials);
+            if (only.contains("small-objects")) {
+                figures.add(SmallObjects.measure(sandbox, plugin, connection, quick ? 400 : 2000, rounds));
+            }
             if (only.contains("upload") || only.contains("download")) {
                 // The download reads what the upload wrote.
                 TransferBaseline.measure(sandbox, plugin.service(TransferBench.class), connection, size, rounds).stream()
@@ -69,11 +80,15 @@ final class Bench {
         if (json) {
             out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
         } else {
-            out.printf("%-14s %12s %-6s %12s %8s  %s%n", "figure", "value", "unit", "baseline", "ratio", "target");
+            out.printf("%-14s %12s %-6s %12s %8s  %-13s %s%n", "figure", "value", "unit", "baseline", "ratio", "spread", "target");
             for (Figure f : figures) {
-                out.printf("%-14s %12.1f %-6s %12.1f %8.2f  %s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(), f.target());
+                out.printf("%-14s %12.1f %-6s %12.1f %8.2f  %-13s %s%s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(),
+                        String.format("%.2f-%.2f", f.spread()[0], f.spread()[1]), f.target(),
+                        f.standing().note);
             }
-            out.println("(S3 over HTTPS; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
+            out.println("(S3 over HTTPS, " + LATENCY.toMillis() + " ms before each first byte, " + BANDWIDTH / 1_000_000
+                    + " MB/s per connection; small objects: " + (quick ? 400 : 2000) + " of " + SmallObjects.OBJECT_BYTES / 1024
+                    + " KiB, " + CONCURRENCY + " requests at once; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
                     + PART_SIZE / MIB + " MiB parts x " + CONCURRENCY
                     + ", baseline the SDK's S3 Transfer Manager in the same JVM; staging: " + StagingBaseline.ROWS + " rows, "
                     + stagingRounds + " rounds after " + StagingBaseline.WARMUPS + " warm-ups; ratios are medians of each round's "
@@ -82,7 +97,7 @@ final class Bench {
         return Stageway.OK;
     }
 
-    static final List<String> FIGURES = List.of("upload", "download", "staging", "memory", "session-memory", "sts-calls");
+    static final List<String> FIGURES = List.of("small-objects", "upload", "download", "staging", "memory", "session-memory", "sts-calls");
 
     /** The figures {@code --only a,b} names, or every figure. */
     static Set<String> only(List<String> names) {

@@ -2,6 +2,8 @@ package dev.stageway.harness;
 
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How bench figures are measured and summarised: both sides of a round back to back, alternating
@@ -11,9 +13,50 @@ final class BenchStatistics {
     private BenchStatistics() {
     }
 
-    /** One figure: our value, the baseline measured in the same run, their ratio, and the target it is held to. */
-    record Figure(String figure, double value, String unit, double baseline, double ratio, String target) {
+    /**
+     * One figure: our value, the baseline measured in the same run, their ratio, the target it is
+     * held to, and the spread of the rounds' own ratios ({@code [min, max]}).
+     */
+    record Figure(String figure, double value, String unit, double baseline, double ratio, String target, double[] spread) {
+
+        /**
+         * Where the rounds' ratios stand against the target's line: all on its side, all short of
+         * it, or across it (this machine's noise decides). Targets that are not one comparison with
+         * a number are met.
+         */
+        Standing standing() {
+            Matcher m = COMPARISON.matcher(target);
+            if (!m.find()) {
+                return Standing.MEETS;
+            }
+            double line = Double.parseDouble(m.group(2));
+            boolean low = spread[0] >= line;
+            boolean high = spread[1] <= line;
+            boolean allMeet = switch (m.group(1)) {
+                case ">=" -> low;
+                case "<=" -> high;
+                default -> low && high;
+            };
+            boolean noneMeet = switch (m.group(1)) {
+                case ">=" -> spread[1] < line;
+                case "<=" -> spread[0] > line;
+                default -> spread[1] < line || spread[0] > line;
+            };
+            return allMeet ? Standing.MEETS : noneMeet ? Standing.MISSES : Standing.ACROSS;
+        }
     }
+
+    enum Standing {
+        MEETS(""), MISSES("  (short of the target in every round)"), ACROSS("  (the rounds' spread reaches across the target: noise decides)");
+
+        final String note;
+
+        Standing(String note) {
+            this.note = note;
+        }
+    }
+
+    private static final Pattern COMPARISON = Pattern.compile("^(>=|<=|=)\\s*([0-9]+(?:\\.[0-9]+)?)");
 
     /**
      * Both sides of a round: ours first in even rounds, the baseline first in odd ones, so neither
@@ -44,11 +87,14 @@ final class BenchStatistics {
         for (int i = 0; i < ours.length; i++) {
             ratios[i] = ours[i] / baseline[i];
         }
-        return new Figure(name, median(ours), unit, median(baseline), median(ratios), target);
+        return new Figure(name, median(ours), unit, median(baseline), median(ratios), target,
+                new double[] {Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow()});
     }
 
+    /** A figure measured once. */
     static Figure figure(String name, double value, String unit, double baseline, String target) {
-        return new Figure(name, value, unit, baseline, baseline == 0 ? 0 : value / baseline, target);
+        double ratio = baseline == 0 ? 0 : value / baseline;
+        return new Figure(name, value, unit, baseline, ratio, target, new double[] {ratio, ratio});
     }
 
     static double median(double[] values) {

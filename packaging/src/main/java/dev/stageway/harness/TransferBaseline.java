@@ -49,20 +49,14 @@ final class TransferBaseline {
         byte[] chunk = new byte[MIB];
         new Random(42).nextBytes(chunk);
         ExecutorService feed = Executors.newFixedThreadPool(2);
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
-                CUSTOMER_ADMIN_SECRET_ACCESS_KEY));
         // Uploads: the Java multipart client (the CRT client cannot read s3proxy's CreateMultipartUpload answer).
         // Downloads: the CRT client's ranged GETs (the Java client's part-number GETs are not in s3proxy).
         try (S3AsyncClient javaClient = S3AsyncClient.builder().region(Region.of(sandbox.region()))
-                .endpointOverride(sandbox.s3TlsEndpoint()).forcePathStyle(true).credentialsProvider(credentials)
+                .endpointOverride(sandbox.s3TlsEndpoint()).forcePathStyle(true).credentialsProvider(ADMIN)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(TransferBaseline::sandboxTrust))
                 .multipartEnabled(true).multipartConfiguration(m -> m.minimumPartSizeInBytes(PART_SIZE).thresholdInBytes(PART_SIZE))
                 .build();
-             S3AsyncClient crtClient = S3AsyncClient.crtBuilder().region(Region.of(sandbox.region()))
-                .endpointOverride(sandbox.s3TlsEndpoint()).forcePathStyle(true).credentialsProvider(credentials)
-                .minimumPartSizeInBytes(PART_SIZE).maxConcurrency(CONCURRENCY).targetThroughputInGbps(20.0)
-                // The CRT client cannot be handed a trust store: it skips the check, which changes no figure.
-                .httpConfiguration(h -> h.trustAllCertificatesEnabled(true)).build();
+             S3AsyncClient crtClient = crtClient(sandbox);
              S3TransferManager tm = S3TransferManager.builder().s3Client(javaClient).build();
              S3TransferManager tmDownloads = S3TransferManager.builder().s3Client(crtClient).build()) {
             double[] oursUp = new double[rounds];
@@ -93,6 +87,18 @@ final class TransferBaseline {
             feed.shutdownNow();
         }
     }
+    /** The CRT client the Transfer Manager reads with, as the customer's admin: 8 MiB parts, {@link Bench#CONCURRENCY} connections. */
+    static S3AsyncClient crtClient(Sandbox sandbox) {
+        return S3AsyncClient.crtBuilder().region(Region.of(sandbox.region()))
+                .endpointOverride(sandbox.s3TlsEndpoint()).forcePathStyle(true).credentialsProvider(ADMIN)
+                .minimumPartSizeInBytes(PART_SIZE).maxConcurrency(CONCURRENCY).targetThroughputInGbps(20.0)
+                // The CRT client cannot be handed a trust store: it skips the check, which changes no figure.
+                .httpConfiguration(h -> h.trustAllCertificatesEnabled(true)).build();
+    }
+
+    static final StaticCredentialsProvider ADMIN = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+            CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY));
+
     /** The Transfer Manager's client trusts the sandbox's certificate, as the plugin's does through aws.ca-bundle. */
     private static TrustManager[] sandboxTrust() {
         try {

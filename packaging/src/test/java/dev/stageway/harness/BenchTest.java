@@ -28,6 +28,9 @@ class BenchTest {
                 assertTrue(f.path(field).asDouble() > 0, f.toString());
             }
             assertFalse(f.path("unit").asString().isEmpty());
+            double ratio = f.path("ratio").asDouble();
+            assertTrue(f.path("spread").get(0).asDouble() <= ratio && ratio <= f.path("spread").get(1).asDouble(),
+                    "the median ratio lies within the rounds' spread: " + f);
             assertFalse(f.path("target").asString().isEmpty());
         }
         assertEquals(Bench.FIGURES, names);

@@ -6,7 +6,6 @@ import dev.stageway.csv.CsvFields;
 import dev.stageway.csv.CsvOptions;
 import dev.stageway.csv.ValueParser;
 import dev.stageway.csv.InvalidCharactersException;
-import dev.stageway.s3.transfer.RangedDownload;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.error.ErrorKind;
@@ -39,7 +38,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Reads a list of objects, in order, as CSV: one schema of string columns named by the header
  * (or {@code col1}, ... without one). Objects above the threshold are read with parallel ranged
- * GETs; every read is pinned to the ETag the object was listed with.
+ * GETs, and small ones are fetched ahead in parallel ({@link ObjectPrefetch}); every read is pinned
+ * to the ETag the object was listed with.
  */
 public final class CsvObjectReader implements SourceReader {
     private static final Logger LOG = LoggerFactory.getLogger(CsvObjectReader.class);
@@ -62,7 +62,7 @@ public final class CsvObjectReader implements SourceReader {
     private final S3Connection connection;
     private final Options options;
     private final ExecutorService executor;
-    private final Iterator<ObjectRef> objects;
+    private final ObjectPrefetch objects;
     private final int objectCount;
     private Schema schema;
 
@@ -90,7 +90,8 @@ public final class CsvObjectReader implements SourceReader {
         this.executor = Transfers.pool("stageway-s3-download", options.concurrency());
         try {
             this.objectCount = objects.size();
-            this.objects = objects.iterator();
+            this.objects = new ObjectPrefetch(connection.client(), options.bucket(), options.partSize(), options.downloadThreshold(),
+                    options.concurrency(), executor, objects.iterator());
             // Declared columns are the schema whatever the objects hold (even none).
             this.schema = !options.columns().isEmpty() ? new Schema(options.columns()) : expected;
             if (!openNext()) {
@@ -167,6 +168,9 @@ public final class CsvObjectReader implements SourceReader {
         }
         closed = true;
         closeCurrent();
+        if (objects != null) {
+            objects.close();
+        }
         executor.shutdownNow();
         connection.close();
     }
@@ -179,12 +183,8 @@ public final class CsvObjectReader implements SourceReader {
             return false;
         }
         object = objects.next();
-        String bucket = options.bucket();
         try {
-            InputStream in = object.size() > options.downloadThreshold()
-                    ? new RangedDownload(connection.client(), bucket, object.key(), object.eTag(), object.size(),
-                    options.partSize(), options.concurrency(), executor)
-                    : new ResumableGet(connection.client(), bucket, object.key(), object.eTag(), object.size());
+            InputStream in = objects.open();
             bytes += object.size();
             stream = options.compression().gzip(object.key()) ? new GZIPInputStream(in, TEXT_BUFFER) : in;
             parser = options.csv().reader(stream, replaced);
