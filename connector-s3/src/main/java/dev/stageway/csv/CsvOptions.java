@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -103,6 +104,15 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
         return new CsvOptions(oneChar(p.get(DELIMITER)).orElseThrow(), oneChar(p.get(QUOTE)).orElseThrow(),
                 p.get(NULL_VALUE), p.get(HEADER), Charset.forName(p.get(ENCODING)),
                 p.get(INVALID_CHARACTERS) == InvalidCharacters.REPLACE);
+    }
+
+    /**
+     * This format under its property names, with canonical values: what two sides compare to tell
+     * whether bytes one reads mean what the other would write (apart from quoting).
+     */
+    public Map<String, String> asFormat() {
+        return Map.of(DELIMITER.name(), String.valueOf(delimiter), QUOTE.name(), String.valueOf(quote), NULL_VALUE.name(), nullValue,
+                HEADER.name(), Boolean.toString(header), ENCODING.name(), charset.name());
     }
 
     /** A writer of rows as lines in this format; the header line is the caller's first row. */

@@ -105,7 +105,7 @@ public final class S3ConnectorFactory implements AwsConnectorFactory {
     @Override
     public TargetWrite openWrite(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema) {
         ConfigurationException.throwIfAny(validateTarget(connection, target));
-        return new S3Write(context, CsvObjectSource.settings(context, connection, target),
+        return new S3Write(context, CsvObjectSource.settings(context, connection, target), connection,
                 S3Properties.target(S3Properties.TARGET.parse(target)), schema);
     }
 

@@ -33,6 +33,8 @@ final class S3Properties {
 
     enum OnBadRow { FAIL, SKIP }
 
+    enum DirectCopy { AUTO, OFF }
+
     public static final PropertyDescriptor<String> FOLDER_PATH = PropertyDescriptor.builder("s3.folder-path", PropertyType.STRING)
             .group(LOCATION).required()
             .doc("Bucket and folder: `bucket/prefix`, `s3://bucket/prefix/`, `https://bucket.s3.<region>.amazonaws.com/prefix/` "
@@ -144,6 +146,16 @@ final class S3Properties {
             .dependsOn("s3.sse")
             .build();
 
+    public static final PropertyDescriptor<DirectCopy> DIRECT_COPY = PropertyDescriptor.builder("s3.direct-copy",
+                    PropertyType.oneOf(DirectCopy.class))
+            .group(OUTPUT).defaultValue(DirectCopy.AUTO)
+            .doc("`auto` copies inside S3 (UploadPartCopy, no byte through the agent) when the source is one object whose "
+                    + "format (CSV options, compression) is the target's, no rollover would split it, and source and target "
+                    + "share a connection, whose identity must read the source and write the target; the run report says "
+                    + "`path` and, when the copy was not taken, `pathReason`. Such a copy does not check the rows: `off` streams "
+                    + "every row through the agent, as other runs do.")
+            .build();
+
     static final Rule KMS_KEY_NEEDS_KMS = p -> p.isSet(KMS_KEY) && p.get(ENCRYPTION) != Encryption.SSE_KMS
             ? List.of(new Problem(List.of(KMS_KEY.name(), ENCRYPTION.name()), "is only used with s3.sse=sse-kms"))
             : List.of();
@@ -155,7 +167,7 @@ final class S3Properties {
 
     public static final PropertyTable TARGET = PropertyTable.combine("S3 target",
             PropertyTable.of("S3 target", List.of(FOLDER_PATH, FILE_NAME, TARGET_COMPRESSION, PART_SIZE, CONCURRENCY,
-                    ROLLOVER_BYTES, ROLLOVER_ROWS, WRITE_MODE, ENCRYPTION, KMS_KEY), List.of(KMS_KEY_NEEDS_KMS)),
+                    ROLLOVER_BYTES, ROLLOVER_ROWS, WRITE_MODE, ENCRYPTION, KMS_KEY, DIRECT_COPY), List.of(KMS_KEY_NEEDS_KMS)),
             CsvOptions.TABLE, AwsProperties.ADVANCED);
 
     /** The source its parsed properties describe. */
@@ -178,6 +190,6 @@ final class S3Properties {
         return new S3Target(S3Location.parse(p.get(FOLDER_PATH)), new ObjectNames(fileName, gzip, numbered), gzip,
                 p.get(PART_SIZE), p.get(CONCURRENCY).intValue(), p.get(ROLLOVER_BYTES), p.get(ROLLOVER_ROWS),
                 mode == WriteMode.FAIL_IF_EXISTS, new ObjectOptions(p.get(ENCRYPTION), p.find(KMS_KEY), mode == WriteMode.FAIL_IF_EXISTS),
-                CsvOptions.from(p));
+                CsvOptions.from(p), p.get(DIRECT_COPY) == DirectCopy.AUTO);
     }
 }

@@ -5,9 +5,11 @@ import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.StagedObject;
 import dev.stageway.spi.CommitMessage;
+import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
+import dev.stageway.spi.StoredObjects;
 import dev.stageway.spi.TargetWrite;
 import dev.stageway.spi.TaskWriter;
 import java.util.ArrayList;
@@ -27,6 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class S3Write implements TargetWrite {
     private final RunContext context;
     private final AwsSettings settings;
+    /** The connection's properties: a direct path compares them with the source's. */
+    private final Map<String, String> connectionProperties;
     private final S3Target options;
     private final Schema schema;
     private final S3Connection connection;
@@ -35,9 +39,10 @@ final class S3Write implements TargetWrite {
     private final List<TaskWriter> writers = new ArrayList<>();
     private volatile boolean done;
 
-    S3Write(RunContext context, AwsSettings settings, S3Target options, Schema schema) {
+    S3Write(RunContext context, AwsSettings settings, Map<String, String> connectionProperties, S3Target options, Schema schema) {
         this.context = context;
         this.settings = settings;
+        this.connectionProperties = Map.copyOf(connectionProperties);
         this.options = options;
         this.schema = schema;
         this.connection = S3Connection.open(context, settings, options.concurrency());
@@ -107,6 +112,23 @@ final class S3Write implements TargetWrite {
         connection.close();
         return new RunSummary(total.rows(), 0, total.bytes(), Map.of("objects", (long) published.size(), "tasks",
                 (long) messages.size(), "sts calls", stsCalls));
+    }
+
+    @Override
+    public Direct<String> directPath(StoredObjects objects, Map<String, String> sourceConnection) {
+        return ServerSideCopy.offer(options, connectionProperties, objects, sourceConnection);
+    }
+
+    @Override
+    public synchronized RunSummary commitDirect(StoredObjects objects, Map<String, String> sourceConnection) {
+        checkOpen();
+        done = true;
+        writers.forEach(w -> w.abort(null));
+        try {
+            return ServerSideCopy.run(connection, options, objects);
+        } finally {
+            connection.close();
+        }
     }
 
     /** Attempts whose messages were prepared here but not committed: their uploads go. */

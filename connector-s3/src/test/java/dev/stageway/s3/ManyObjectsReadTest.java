@@ -22,9 +22,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A folder of many objects read through the S3 source, with S3's wait before each first byte:
- * small objects are fetched ahead in parallel, yet rows come in key order, larger objects between
- * them are read as before, and every read stays pinned to the version the plan listed.
+ * Folders read through the S3 source, with S3's wait before each first byte: small objects are
+ * fetched ahead in parallel, yet rows come in key order, larger objects between them are read as
+ * before, every read stays pinned to the version the plan listed, and planning reads only the
+ * start of the first object.
  */
 class ManyObjectsReadTest {
     private static final int MIB = 1024 * 1024;
@@ -91,6 +92,33 @@ class ManyObjectsReadTest {
                 "small objects are fetched " + CONCURRENCY + " at once: " + fx.sandbox.s3Shaping().peakConnections());
         assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(Integer::toString).toList(),
                 rows.stream().map(r -> (String) r[0]).toList());
+    }
+
+    @Test
+    void planningReadsTheHeaderOfALargeObjectNotTheObject() {
+        StringBuilder header = new StringBuilder();
+        for (int c = 0; c < 8_000; c++) {
+            header.append(c == 0 ? "" : ",").append("column_").append(c);   // about 100 KB: longer than the first GET
+        }
+        String row = "1" + ",x".repeat(7_999) + "\n";
+        StringBuilder csv = new StringBuilder(header).append('\n');
+        while (csv.length() < 12 * MIB) {
+            csv.append(row);
+        }
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("wide/a.csv"), RequestBody.fromString(csv.toString()));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("large/a.csv"), RequestBody.fromString("id\n" + "7\n".repeat(6 * MIB)));
+        }
+        try (SourcePlan plan = fx.connector.planSource(fx.context(), fx.customerRole(), source("wide/"))) {
+            assertEquals(8_000, plan.schema().size());
+            assertEquals("column_7999", plan.schema().column(7_999).name());
+        }
+        long before = fx.sandbox.s3Shaping().bodyBytes();
+        try (SourcePlan plan = fx.connector.planSource(fx.context(), fx.customerRole(), source("large/"))) {
+            assertEquals("id", plan.schema().column(0).name());
+            assertTrue(fx.sandbox.s3Shaping().bodyBytes() - before < 256 * 1024,
+                    "a listing and the object's first bytes, of 12 MiB: " + (fx.sandbox.s3Shaping().bodyBytes() - before));
+        }
     }
 
     @Test

@@ -22,6 +22,11 @@ import java.util.function.BooleanSupplier;
  * tasks' messages once. With a parallelism of 1 there is one task, which reads every split in order;
  * with more, each split is a task of its own, and memory is that many times one task's.
  *
+ * <p>Where the source offers the stored objects it would read ({@link SourcePlan#storedObjects()})
+ * and the target can take them as they are ({@link TargetWrite#directPath}), the run takes that
+ * direct path instead: no tasks, and one {@link TargetWrite#commitDirect}. The result names the
+ * path taken, and why a direct one was not.
+ *
  * <p>Any failure aborts the run: the other tasks are cancelled, every task writer and the write are
  * aborted (nothing is published, nothing staged stays), the plan is closed, and the first failure
  * is thrown.
@@ -41,7 +46,17 @@ public final class LocalRun {
      * What a run did: {@code read} adds up planning's figures and every split reader's; {@code written}
      * is empty when the source held nothing and the target was not touched.
      */
-    public record Result(Schema schema, int splits, int tasks, RunSummary planned, RunSummary read, Optional<RunSummary> written) {
+    public record Result(Schema schema, int splits, int tasks, RunSummary planned, RunSummary read, Optional<RunSummary> written,
+                         PathTaken path) {
+    }
+
+    /** The run's path: {@code streamed} or a direct path's name, and why no direct path was taken (empty when one was). */
+    public record PathTaken(String name, String reason) {
+        public static final String STREAMED = "streamed";
+
+        static PathTaken streamed(String reason) {
+            return new PathTaken(STREAMED, reason);
+        }
     }
 
     /** Told of progress from the tasks' threads: rows and bytes read so far by all tasks; then that the commit starts. */
@@ -84,10 +99,18 @@ public final class LocalRun {
             }
             if (plan.schema().size() == 0) {
                 // An empty source (no objects, no rows): nothing to write, and no target to touch.
-                return new Result(plan.schema(), plan.splits().size(), 0, plan.summary(), RunSummary.EMPTY, Optional.empty());
+                return new Result(plan.schema(), plan.splits().size(), 0, plan.summary(), RunSummary.EMPTY, Optional.empty(),
+                        PathTaken.streamed("the source holds nothing"));
             }
             RunContext writing = new RunContext(context.runId(), context.runtime(), tasks.size());
             try (TargetWrite write = target.connector().openWrite(writing, target.connection(), target.properties(), plan.schema())) {
+                Direct<StoredObjects> stored = plan.storedObjects();
+                Direct<String> direct = stored.value().map(o -> write.directPath(o, source.connection())).orElse(Direct.refused(stored.reason()));
+                if (direct.value().isPresent()) {
+                    progress.committing();
+                    return new Result(plan.schema(), plan.splits().size(), 0, plan.summary(), plan.summary(),
+                            Optional.of(write.commitDirect(stored.value().get(), source.connection())), new PathTaken(direct.value().get(), ""));
+                }
                 Counter counter = new Counter(progress, stop);
                 List<CommitMessage> messages;
                 try {
@@ -102,7 +125,7 @@ public final class LocalRun {
                 }
                 progress.committing();
                 return new Result(plan.schema(), plan.splits().size(), tasks.size(), plan.summary(), counter.read().plus(plan.summary()),
-                        Optional.of(write.commit(messages)));
+                        Optional.of(write.commit(messages)), PathTaken.streamed(direct.reason()));
             }
         }
     }

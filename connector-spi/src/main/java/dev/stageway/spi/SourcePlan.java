@@ -18,6 +18,14 @@ public interface SourcePlan extends AutoCloseable {
     /** What planning did, for the host's report (objects listed, rows unloaded, STS calls). */
     RunSummary summary();
 
+    /**
+     * The source as the stored objects its splits read, for a target that can take them as they
+     * are; or why it cannot be taken so (records it would validate, convert or skip on the way).
+     */
+    default Direct<StoredObjects> storedObjects() {
+        return Direct.refused("the source is not read from stored objects");
+    }
+
     /** Removes what planning created; after it the splits cannot be read. */
     @Override
     void close();

@@ -1,6 +1,7 @@
 package dev.stageway.spi;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The coordinator side of a two-phase write. Task writers ({@link #writerFor}) stage records and
@@ -30,6 +31,25 @@ public interface TargetWrite extends AutoCloseable {
      * @throws dev.stageway.error.StagewayException when publishing failed; the target is then unchanged
      */
     RunSummary commit(List<CommitMessage> messages);
+
+    /**
+     * The direct path this write can take {@code objects} by, moving no bytes through the host
+     * ({@code direct-load}, {@code server-side-copy}), publishing what the streamed path would; or
+     * why it cannot (a property turns it off, the format differs, ...). Asks nothing of the network.
+     *
+     * @param sourceConnection the source's connection properties: whose credentials read the objects
+     */
+    default Direct<String> directPath(StoredObjects objects, Map<String, String> sourceConnection) {
+        return Direct.refused("the target takes records only");
+    }
+
+    /**
+     * Publishes {@code objects} by the path {@link #directPath} offered, instead of task writers and
+     * {@link #commit}: in one step, with the same guarantees; the target is unchanged when it fails.
+     */
+    default RunSummary commitDirect(StoredObjects objects, Map<String, String> sourceConnection) {
+        throw new UnsupportedOperationException("this target offers no direct path");
+    }
 
     /** Gives up: nothing becomes visible, and everything any attempt staged is removed. */
     void abort(Throwable cause);

@@ -21,6 +21,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import tools.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * {@code stageway bench}: figures measured on the in-memory sandbox, each next to a baseline
@@ -62,6 +63,9 @@ final class Bench {
                 TransferBaseline.measure(sandbox, plugin.service(TransferBench.class), connection, size, rounds).stream()
                         .filter(f -> only.contains(f.figure())).forEach(figures::add);
             }
+            if (only.contains("server-side-copy")) {
+                figures.add(ServerSideCopyFigure.measure(sandbox, plugin, connection, quick ? 128L * MIB : 1024L * MIB, rounds));
+            }
             if (only.contains("staging")) {
                 figures.add(StagingBaseline.measure(plugin.service(StagingBench.class), connection, stagingRounds));
             }
@@ -78,17 +82,19 @@ final class Bench {
             }
         }
         if (json) {
-            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+            out.println(JsonMapper.builder().changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL))
+                    .build().writerWithDefaultPrettyPrinter().writeValueAsString(figures));
         } else {
-            out.printf("%-14s %12s %-6s %12s %8s  %-13s %s%n", "figure", "value", "unit", "baseline", "ratio", "spread", "target");
+            out.printf("%-16s %12s %-6s %12s %8s  %-11s %s%n", "figure", "value", "unit", "baseline", "ratio", "spread", "target");
             for (Figure f : figures) {
-                out.printf("%-14s %12.1f %-6s %12.1f %8.2f  %-13s %s%s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(),
+                out.printf("%-16s %12.1f %-6s %12.1f %8.2f  %-11s %s%s%s%n", f.figure(), f.value(), f.unit(), f.baseline(), f.ratio(),
                         String.format("%.2f-%.2f", f.spread()[0], f.spread()[1]), f.target(),
-                        f.standing().note);
+                        f.agentBytes() == null ? "" : "; agentBytes " + f.agentBytes(), f.standing().note);
             }
             out.println("(S3 over HTTPS, " + LATENCY.toMillis() + " ms before each first byte, " + BANDWIDTH / 1_000_000
                     + " MB/s per connection; small objects: " + (quick ? 400 : 2000) + " of " + SmallObjects.OBJECT_BYTES / 1024
-                    + " KiB, " + CONCURRENCY + " requests at once; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
+                    + " KiB, " + CONCURRENCY + " requests at once; server-side copy: " + (quick ? 128 : 1024)
+                    + " MiB, runs against runs with s3.direct-copy=off; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
                     + PART_SIZE / MIB + " MiB parts x " + CONCURRENCY
                     + ", baseline the SDK's S3 Transfer Manager in the same JVM; staging: " + StagingBaseline.ROWS + " rows, "
                     + stagingRounds + " rounds after " + StagingBaseline.WARMUPS + " warm-ups; ratios are medians of each round's "
@@ -97,7 +103,7 @@ final class Bench {
         return Stageway.OK;
     }
 
-    static final List<String> FIGURES = List.of("small-objects", "upload", "download", "staging", "memory", "session-memory", "sts-calls");
+    static final List<String> FIGURES = List.of("small-objects", "upload", "download", "server-side-copy", "staging", "memory", "session-memory", "sts-calls");
 
     /** The figures {@code --only a,b} names, or every figure. */
     static Set<String> only(List<String> names) {
@@ -120,8 +126,8 @@ final class Bench {
         return m;
     }
 
-    /** A job shorter than one session: read the uploaded object's folder as CSV lines and write them back. */
-    private static Map<String, String> stsJob(Sandbox sandbox, Map<String, String> connection) {
+    /** A mapping from one S3 folder to another, both sides with {@code connection}. */
+    static Map<String, String> s3ToS3(Map<String, String> connection, String from, String to) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("source.connector", "s3");
         m.put("target.connector", "s3");
@@ -129,8 +135,14 @@ final class Bench {
             m.put("source." + k, v);
             m.put("target." + k, v);
         });
-        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/bench-sts/in/");
-        m.put("target.s3.folder-path", CUSTOMER_BUCKET + "/bench-sts/out/");
+        m.put("source.s3.folder-path", from);
+        m.put("target.s3.folder-path", to);
+        return m;
+    }
+
+    /** A job shorter than one session: read the uploaded object's folder as CSV lines and write them back. */
+    private static Map<String, String> stsJob(Sandbox sandbox, Map<String, String> connection) {
+        Map<String, String> m = s3ToS3(connection, CUSTOMER_BUCKET + "/bench-sts/in/", CUSTOMER_BUCKET + "/bench-sts/out/");
         try (var admin = software.amazon.awssdk.services.s3.S3Client.builder().region(Region.of(sandbox.region()))
                 .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {

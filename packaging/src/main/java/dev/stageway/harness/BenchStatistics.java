@@ -15,9 +15,15 @@ final class BenchStatistics {
 
     /**
      * One figure: our value, the baseline measured in the same run, their ratio, the target it is
-     * held to, and the spread of the rounds' own ratios ({@code [min, max]}).
+     * held to, and the spread of the rounds' own ratios ({@code [min, max]}); for a direct path, the
+     * bytes that passed through the agent's process (null for other figures).
      */
-    record Figure(String figure, double value, String unit, double baseline, double ratio, String target, double[] spread) {
+    record Figure(String figure, double value, String unit, double baseline, double ratio, String target, double[] spread,
+                  Long agentBytes) {
+
+        Figure withAgentBytes(long bytes) {
+            return new Figure(figure, value, unit, baseline, ratio, target, spread, bytes);
+        }
 
         /**
          * Where the rounds' ratios stand against the target's line: all on its side, all short of
@@ -88,13 +94,13 @@ final class BenchStatistics {
             ratios[i] = ours[i] / baseline[i];
         }
         return new Figure(name, median(ours), unit, median(baseline), median(ratios), target,
-                new double[] {Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow()});
+                new double[] {Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow()}, null);
     }
 
     /** A figure measured once. */
     static Figure figure(String name, double value, String unit, double baseline, String target) {
         double ratio = baseline == 0 ? 0 : value / baseline;
-        return new Figure(name, value, unit, baseline, ratio, target, new double[] {ratio, ratio});
+        return new Figure(name, value, unit, baseline, ratio, target, new double[] {ratio, ratio}, null);
     }
 
     static double median(double[] values) {

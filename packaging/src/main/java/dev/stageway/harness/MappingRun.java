@@ -42,7 +42,7 @@ final class MappingRun {
                         }
                     }, stop);
             return new RunResult(runId, from.connector(), to.connector(), r.splits(), r.tasks(), r.read(),
-                    r.written().orElse(RunSummary.EMPTY), (System.nanoTime() - started) / 1_000_000);
+                    r.written().orElse(RunSummary.EMPTY), r.path(), (System.nanoTime() - started) / 1_000_000);
         } finally {
             progress.done();
         }

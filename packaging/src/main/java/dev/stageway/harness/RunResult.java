@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.LocalRun;
 import dev.stageway.spi.RejectedRow;
 import dev.stageway.spi.RunSummary;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * written as JSON with --report.
  */
 record RunResult(String runId, String source, String target, int splits, int tasks, RunSummary read, RunSummary written,
-                 long elapsedMillis) {
+                 LocalRun.PathTaken path, long elapsedMillis) {
 
     Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -28,6 +29,10 @@ record RunResult(String runId, String source, String target, int splits, int tas
         m.put("target", target);
         m.put("splits", splits);
         m.put("tasks", tasks);
+        m.put("path", path.name());
+        if (!path.reason().isEmpty()) {
+            m.put("pathReason", path.reason());
+        }
         m.put("alreadyCommitted", written.alreadyCommitted());
         m.put("rowsRead", read.rows());
         m.put("rowsRejected", read.rejected() + written.rejected());
@@ -61,6 +66,11 @@ record RunResult(String runId, String source, String target, int splits, int tas
     void print(PrintStream out) {
         if (written.alreadyCommitted()) {
             out.printf("run %s was already loaded into the target: nothing was done; %.2f s%n", runId, elapsedMillis / 1000.0);
+            return;
+        }
+        if (!path.name().equals(LocalRun.PathTaken.STREAMED)) {
+            out.printf("done by %s, no bytes through this process: %,d bytes written; source %s; target %s; %.2f s%n", path.name(),
+                    written.bytes(), read.details(), written.details(), elapsedMillis / 1000.0);
             return;
         }
         out.printf("done: %,d rows read, %,d written, %,d rejected; %,d bytes read, %,d written; %d splits in %d tasks; "

@@ -32,6 +32,6 @@ class BenchStatisticsTest {
     }
 
     private static Figure figure(double low, double high, String target) {
-        return new Figure("x", 1, "u", 1, (low + high) / 2, target, new double[] {low, high});
+        return new Figure("x", 1, "u", 1, (low + high) / 2, target, new double[] {low, high}, null);
     }
 }

@@ -86,7 +86,8 @@ class ManyTenantsTest {
                 runs.add(pool.submit(() -> {
                     Map<String, String> connection = tenant(n);
                     LocalRun.Side source = new LocalRun.Side(s3, connection, Map.of("s3.folder-path", tenantBucket(n) + "/in/"));
-                    LocalRun.Side target = new LocalRun.Side(s3, connection, Map.of("s3.folder-path", tenantBucket(n) + "/out/run-" + run + "/"));
+                    LocalRun.Side target = new LocalRun.Side(s3, connection, Map.of("s3.folder-path", tenantBucket(n) + "/out/run-" + run + "/",
+                            "s3.direct-copy", "off"));   // every row through the runs' shared sessions, not a copy inside S3
                     return LocalRun.run(new RunContext("tenants-" + run, plugin.runtime()), source, target, 1, (rows, bytes) -> { });
                 }));
             }

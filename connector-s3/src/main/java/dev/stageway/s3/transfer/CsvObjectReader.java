@@ -85,13 +85,27 @@ public final class CsvObjectReader implements SourceReader {
      * @param expected the schema every object's header must give, or null to take it from the first object
      */
     public CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected) {
+        this(connection, options, objects, expected, false);
+    }
+
+    /**
+     * The schema {@code first}'s header (or first record) gives, reading only the start of it; it
+     * owns {@code connection} and closes it.
+     */
+    public static Schema schemaOf(S3Connection connection, Options options, ObjectRef first) {
+        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(first), null, true)) {
+            return reader.schema();
+        }
+    }
+
+    private CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected, boolean headFirst) {
         this.connection = connection;
         this.options = options;
         this.executor = Transfers.pool("stageway-s3-download", options.concurrency());
         try {
             this.objectCount = objects.size();
             this.objects = new ObjectPrefetch(connection.client(), options.bucket(), options.partSize(), options.downloadThreshold(),
-                    options.concurrency(), executor, objects.iterator());
+                    options.concurrency(), executor, objects.iterator(), headFirst);
             // Declared columns are the schema whatever the objects hold (even none).
             this.schema = !options.columns().isEmpty() ? new Schema(options.columns()) : expected;
             if (!openNext()) {

@@ -5,11 +5,13 @@ import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.Split;
+import dev.stageway.spi.StoredObjects;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,11 +31,9 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
     public SourcePlan plan(RunContext context, AwsSettings settings, Runnable cleanup) {
         try (S3Connection s3 = S3Connection.open(context, settings, 1)) {
             List<ObjectRef> objects = CsvObjectReader.list(s3, location, files);
-            Schema schema;
-            try (CsvObjectReader first = new CsvObjectReader(S3Connection.open(context, settings, 1), read,
-                    objects.stream().limit(1).toList(), null)) {
-                schema = first.schema();
-            }
+            // The first object's start only: a large object is read by its split, not twice.
+            Schema schema = objects.isEmpty() ? new Schema(read.columns())
+                    : CsvObjectReader.schemaOf(S3Connection.open(context, settings, 1), read, objects.get(0));
             List<Split> splits = new ArrayList<>();
             for (List<ObjectRef> group : ObjectRef.group(objects, splitBytes)) {
                 long bytes = group.stream().mapToLong(ObjectRef::size).sum();
@@ -43,7 +43,7 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
             }
             // Objects are counted by the readers that read them.
             RunSummary listed = new RunSummary(0, 0, 0, Map.of("splits", (long) splits.size(), "sts calls", s3.credentials().stsCalls()));
-            return new Plan(schema, List.copyOf(splits), listed, cleanup);
+            return new Plan(schema, List.copyOf(splits), listed, stored(objects, schema), cleanup);
         }
     }
 
@@ -77,7 +77,32 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
         return new Schema(list);
     }
 
-    private record Plan(Schema schema, List<Split> splits, RunSummary summary, Runnable cleanup) implements SourcePlan {
+    /**
+     * The listed objects as they are, unless reading them does more than parse them: parsing typed
+     * values, skipping bad rows, replacing invalid characters.
+     */
+    private Direct<StoredObjects> stored(List<ObjectRef> objects, Schema schema) {
+        if (!read.columns().isEmpty()) {
+            return Direct.refused("s3.columns declares typed columns, whose values the source parses and checks");
+        }
+        if (read.skipBadRows()) {
+            return Direct.refused("s3.on-bad-row=skip leaves out rows the objects hold");
+        }
+        if (read.csv().replaceInvalid()) {
+            return Direct.refused("csv.invalid-characters=replace changes what the objects hold");
+        }
+        long gzip = objects.stream().filter(o -> read.compression().gzip(o.key())).count();
+        if (gzip != 0 && gzip != objects.size()) {
+            return Direct.refused("some of the objects are gzip and some are not");
+        }
+        Map<String, String> format = new HashMap<>(read.csv().asFormat());
+        format.put("compression", gzip == 0 ? "none" : "gzip");
+        return Direct.of(new StoredObjects(location.bucket(), objects.stream().map(ObjectRef::toItem).toList(), format,
+                schema.columns().stream().map(Column::name).toList()));
+    }
+
+    private record Plan(Schema schema, List<Split> splits, RunSummary summary, Direct<StoredObjects> storedObjects,
+                        Runnable cleanup) implements SourcePlan {
         @Override
         public void close() {
             cleanup.run();

@@ -9,16 +9,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * One object read with a single GET pinned to the ETag seen when listing (If-Match). When the
- * connection fails part-way through the body, which the SDK cannot retry once it has handed the
- * body over, the read resumes where it stopped with a ranged GET, still pinned, after a pause
- * ({@link Backoff#S3_READ}): a cut connection costs a retry, not the run.
+ * One object, or one range of it, read with a single GET pinned to the ETag seen when listing
+ * (If-Match). When the connection fails part-way through the body, which the SDK cannot retry
+ * once it has handed the body over, the read resumes where it stopped with a ranged GET, still
+ * pinned, after a pause ({@link Backoff#S3_READ}): a cut connection costs a retry, not the run.
  */
 final class ResumableGet extends InputStream {
     private final S3Client s3;
     private final String bucket;
     private final String key;
     private final String eTag;
+    /** Where the read ends: the object's size, or the end of its range. */
     private final long size;
     private final byte[] one = new byte[1];
     private ResponseInputStream<GetObjectResponse> in;
@@ -27,12 +28,22 @@ final class ResumableGet extends InputStream {
     private int attempt = 1;
 
     ResumableGet(S3Client s3, String bucket, String key, String eTag, long size) {
+        this(s3, bucket, key, eTag, 0, size, null);
+    }
+
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) of the object. */
+    ResumableGet(S3Client s3, String bucket, String key, String eTag, long from, long to) {
+        this(s3, bucket, key, eTag, from, to, "bytes=" + from + "-" + (to - 1));
+    }
+
+    private ResumableGet(S3Client s3, String bucket, String key, String eTag, long from, long to, String range) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
         this.eTag = eTag;
-        this.size = size;
-        this.in = s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(eTag));
+        this.size = to;
+        this.position = from;
+        this.in = s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(eTag).range(range));
     }
 
     @Override
@@ -67,7 +78,7 @@ final class ResumableGet extends InputStream {
                 attempt++;
                 in.abort();
                 long from = position;
-                in = s3.getObject(r -> r.bucket(bucket).key(key).ifMatch(eTag).range("bytes=" + from + "-"));
+                in = s3.getObject(r -> r.bucket(bucket).key(key).ifMatch(eTag).range("bytes=" + from + "-" + (size - 1)));
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
@@ -21,7 +22,8 @@ import org.eclipse.jetty.io.Connection;
 /**
  * Conditions like real S3's, which loopback lacks: a wait before each request is answered (the
  * first byte's latency), and a cap on each connection's bandwidth, each direction on its own.
- * Both are off unless set. Also counts the connections open at once, and the most there were.
+ * Both are off unless set. Also counts the connections open at once, and the most there were, and
+ * the bytes of the bodies carried each way.
  */
 public final class Shaping implements Connection.Listener {
     /** How much a connection may send at once before its cap makes it wait: small against any cap, large against syscalls. */
@@ -31,6 +33,7 @@ public final class Shaping implements Connection.Listener {
     private final AtomicLong bytesPerSecond = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
+    private final LongAdder bodyBytes = new LongAdder();
     /** Per connection, by its identity: the cap of what it receives and of what it sends. */
     private final Map<Connection, Throttle[]> throttles = new ConcurrentHashMap<>();
 
@@ -50,6 +53,14 @@ public final class Shaping implements Connection.Listener {
     /** The most connections that were open at once since the last {@link #resetPeak()}. */
     public int peakConnections() {
         return peak.get();
+    }
+
+    /**
+     * The bytes of request and response bodies carried between S3 and its clients so far, both
+     * ways: what passed through clients' processes. A copy inside S3 carries none.
+     */
+    public long bodyBytes() {
+        return bodyBytes.sum();
     }
 
     /** Starts counting the peak again from the connections open now. */
@@ -74,32 +85,32 @@ public final class Shaping implements Connection.Listener {
         sleep(latencyMillis.get() * 1_000_000L);
     }
 
-    /** The request as its connection's cap lets it be read. */
+    /** The request as its connection's cap lets it be read, its body counted. */
     HttpServletRequest request(HttpServletRequest request) {
         long cap = bytesPerSecond.get();
-        return cap == 0 ? request : new HttpServletRequestWrapper(request) {
+        return new HttpServletRequestWrapper(request) {
             private ServletInputStream in;
 
             @Override
             public ServletInputStream getInputStream() throws IOException {
                 if (in == null) {
-                    in = capped(super.getInputStream(), throttle(request, 0, cap));
+                    in = capped(super.getInputStream(), cap == 0 ? null : throttle(request, 0, cap));
                 }
                 return in;
             }
         };
     }
 
-    /** The response as its connection's cap lets it be written. */
+    /** The response as its connection's cap lets it be written, its body counted. */
     HttpServletResponse response(HttpServletRequest request, HttpServletResponse response) {
         long cap = bytesPerSecond.get();
-        return cap == 0 ? response : new HttpServletResponseWrapper(response) {
+        return new HttpServletResponseWrapper(response) {
             private ServletOutputStream out;
 
             @Override
             public ServletOutputStream getOutputStream() throws IOException {
                 if (out == null) {
-                    out = capped(super.getOutputStream(), throttle(request, 1, cap));
+                    out = capped(super.getOutputStream(), cap == 0 ? null : throttle(request, 1, cap));
                 }
                 return out;
             }
@@ -155,22 +166,23 @@ public final class Shaping implements Connection.Listener {
         }
     }
 
-    private static ServletInputStream capped(ServletInputStream real, Throttle throttle) {
+    /** A request body counted and, with a throttle, read at its pace. */
+    private ServletInputStream capped(ServletInputStream real, Throttle throttle) {
         return new ServletInputStream() {
             @Override
             public int read() throws IOException {
                 int b = real.read();
                 if (b >= 0) {
-                    throttle.pass(1);
+                    passed(throttle, 1);
                 }
                 return b;
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                int n = real.read(b, off, Math.min(len, SLICE));
+                int n = real.read(b, off, throttle == null ? len : Math.min(len, SLICE));
                 if (n > 0) {
-                    throttle.pass(n);
+                    passed(throttle, n);
                 }
                 return n;
             }
@@ -192,17 +204,25 @@ public final class Shaping implements Connection.Listener {
         };
     }
 
-    private static ServletOutputStream capped(ServletOutputStream real, Throttle throttle) {
+    /** A response body counted and, with a throttle, written at its pace. */
+    private ServletOutputStream capped(ServletOutputStream real, Throttle throttle) {
         return new ForwardingOutputStream(real) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 for (int done = 0; done < len; ) {
-                    int n = Math.min(SLICE, len - done);
-                    throttle.pass(n);
+                    int n = throttle == null ? len - done : Math.min(SLICE, len - done);
+                    passed(throttle, n);
                     real.write(b, off + done, n);
                     done += n;
                 }
             }
         };
+    }
+
+    private void passed(Throttle throttle, int bytes) throws IOException {
+        bodyBytes.add(bytes);
+        if (throttle != null) {
+            throttle.pass(bytes);
+        }
     }
 }

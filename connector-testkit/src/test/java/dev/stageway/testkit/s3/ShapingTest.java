@@ -52,6 +52,23 @@ class ShapingTest {
         }
     }
 
+    @Test
+    void bodiesCarriedAreCountedAndACopyInsideS3CarriesNone() throws Exception {
+        try (Sandbox sandbox = Sandbox.start(); S3Client admin = customerAdminS3(sandbox)) {
+            byte[] data = new byte[3 * MIB + 5];
+            long before = sandbox.s3Shaping().bodyBytes();
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("counted/a"), RequestBody.fromBytes(data));
+            long put = sandbox.s3Shaping().bodyBytes() - before;
+            assertTrue(put >= data.length, "the PUT's body (with chunk framing and a checksum trailer, if any): " + put);
+            admin.getObjectAsBytes(b -> b.bucket(CUSTOMER_BUCKET).key("counted/a"));
+            assertTrue(sandbox.s3Shaping().bodyBytes() - before - put >= data.length, "and the GET's");
+            long beforeCopy = sandbox.s3Shaping().bodyBytes();
+            admin.copyObject(b -> b.sourceBucket(CUSTOMER_BUCKET).sourceKey("counted/a").destinationBucket(CUSTOMER_BUCKET)
+                    .destinationKey("counted/b"));
+            assertTrue(sandbox.s3Shaping().bodyBytes() - beforeCopy < 4096, "a copy's answer is a few hundred bytes of XML");
+        }
+    }
+
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
     }

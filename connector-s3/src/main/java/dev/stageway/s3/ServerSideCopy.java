@@ -1,0 +1,98 @@
+package dev.stageway.s3;
+
+import dev.stageway.aws.AwsFailures;
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.aws.S3Connection;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.s3.transfer.ObjectCopy;
+import dev.stageway.s3.transfer.ObjectRef;
+import dev.stageway.s3.transfer.StagedObject;
+import dev.stageway.s3.transfer.Transfers;
+import dev.stageway.spi.Direct;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.StoredObjects;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The S3 target's direct path: the source's one object copied inside S3 into the object the
+ * streamed path would have written, published at commit as every target object is. Taken only
+ * where the bytes copied read as what the streamed path would write, apart from quoting.
+ */
+final class ServerSideCopy {
+    static final String PATH = "server-side-copy";
+
+    private ServerSideCopy() {
+    }
+
+    /** Whether the copy can stand for the streamed path here, or why not. */
+    static Direct<String> offer(S3Target target, Map<String, String> targetConnection, StoredObjects objects,
+                                Map<String, String> sourceConnection) {
+        if (!target.directCopy()) {
+            return Direct.refused("s3.direct-copy=off");
+        }
+        if (objects.objects().size() != 1) {
+            return Direct.refused("the source is " + objects.objects().size() + " objects; a server-side copy takes one");
+        }
+        Map<String, String> format = new java.util.HashMap<>(target.csv().asFormat());
+        format.put("compression", target.gzip() ? "gzip" : "none");
+        List<String> differ = new ArrayList<>(new TreeSet<>(format.keySet().stream()
+                .filter(k -> !format.get(k).equals(objects.format().get(k))).toList()));
+        if (!differ.isEmpty()) {
+            return Direct.refused("the target writes another format than the source's (" + String.join(", ", differ) + ")");
+        }
+        if (target.rolloverRows() > 0 || target.rolloverBytes() > 0 && objects.bytes() > target.rolloverBytes()) {
+            return Direct.refused("s3.rollover would split the object");
+        }
+        if (!AwsProperties.CONNECTION.select(sourceConnection).equals(AwsProperties.CONNECTION.select(targetConnection))) {
+            return Direct.refused("the source and the target have different connections; a server-side copy runs as one "
+                    + "identity, which reads the source and writes the target");
+        }
+        return Direct.of(PATH);
+    }
+
+    /**
+     * Copies and publishes; on failure nothing is published and no upload stays open. An object
+     * changed since listing fails the copy, as it fails a streamed read.
+     */
+    static RunSummary run(S3Connection connection, S3Target target, StoredObjects objects) {
+        ObjectRef source = ObjectRef.fromItem(objects.objects().get(0));
+        String bucket = target.location().bucket();
+        String key = target.location().key(target.names().name(1));
+        String what = "copy s3://" + objects.bucket() + "/" + source.key() + " to s3://" + bucket + "/" + key;
+        ExecutorService pool = Transfers.pool("stageway-s3-copy", target.concurrency());
+        try {
+            StagedObject staged;
+            try {
+                staged = ObjectCopy.stage(connection.client(), objects.bucket(), source, bucket, key, target.objects(),
+                        target.partSize(), pool);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    throw new StagewayException(ErrorKind.DATA, false, "Cannot " + what + ": the source object changed since it "
+                            + "was listed (it is no longer ETag " + source.eTag() + "); nothing was published", e);
+                }
+                throw e;
+            }
+            try {
+                staged.complete(connection.client(), target.objects());
+            } catch (RuntimeException e) {
+                staged.abort(connection.client());
+                if (e instanceof S3Exception s3 && s3.statusCode() == 412 && target.failIfExists()) {
+                    throw S3TaskWriter.exists(bucket, key);
+                }
+                throw e;
+            }
+        } catch (SdkException e) {
+            throw AwsFailures.s3(e, what, connection);
+        } finally {
+            pool.shutdownNow();
+        }
+        return new RunSummary(0, 0, source.size(), Map.of("objects", 1L, "sts calls", connection.credentials().stsCalls()));
+    }
+}
