@@ -34,7 +34,8 @@ final class RedshiftSource {
     static CsvObjectSource unloaded(S3Location folder) {
         return new CsvObjectSource(folder, Glob.compile("*_part_*"), SPLIT_BYTES, new CsvObjectReader.Options(folder.bucket(),
                 Compression.GZIP, PART_SIZE, CONCURRENCY, DOWNLOAD_THRESHOLD, false, "UNLOAD wrote a row the reader cannot read",
-                new CsvOptions(',', '"', RedshiftStatements.NULL_MARKER, true, StandardCharsets.UTF_8), List.of()));
+                new CsvOptions(',', '"', RedshiftStatements.NULL_MARKER, true, StandardCharsets.UTF_8), List.of()),
+                "the source's files are an UNLOAD's, read as records");
     }
 
     /** UNLOADs {@code query} and plans its files; {@code cluster} is closed when the plan is. */

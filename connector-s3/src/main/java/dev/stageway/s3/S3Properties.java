@@ -177,7 +177,7 @@ final class S3Properties {
                 new CsvObjectReader.Options(location.bucket(), p.get(SOURCE_COMPRESSION), p.get(PART_SIZE),
                         p.get(CONCURRENCY).intValue(), p.get(DOWNLOAD_THRESHOLD), p.get(ON_BAD_ROW) == OnBadRow.SKIP,
                         "set s3.on-bad-row=skip to skip and count such rows", CsvOptions.from(p),
-                        p.find(COLUMNS).map(ColumnSpec::parse).orElse(List.of())));
+                        p.find(COLUMNS).map(ColumnSpec::parse).orElse(List.of())), "");
     }
 
     /** The target its parsed properties describe. */

@@ -144,7 +144,7 @@ final class S3TaskWriter implements TaskWriter {
     private void openObject() throws IOException {
         sequence++;
         String key = options.location().key(names.name(sequence));
-        if (options.failIfExists() && exists(key).orElse(false)) {
+        if (options.failIfExists() && exists(connection, options.location().bucket(), key).orElse(false)) {
             throw exists(options.location().bucket(), key);
         }
         upload = new ObjectUpload(connection.client(), options.location().bucket(), key, options.objects(), options.partSize(),
@@ -176,9 +176,9 @@ final class S3TaskWriter implements TaskWriter {
      * Whether the object exists, when S3 says: a caller without s3:ListBucket gets 403 for a
      * missing key, so cannot tell; the object is then published only if absent, which S3 decides.
      */
-    private Optional<Boolean> exists(String key) {
+    static Optional<Boolean> exists(S3Connection connection, String bucket, String key) {
         try {
-            connection.client().headObject(b -> b.bucket(options.location().bucket()).key(key));
+            connection.client().headObject(b -> b.bucket(bucket).key(key));
             return Optional.of(true);
         } catch (NoSuchKeyException e) {
             return Optional.of(false);
@@ -189,7 +189,7 @@ final class S3TaskWriter implements TaskWriter {
             if (e.statusCode() == 403) {
                 return Optional.empty();
             }
-            throw AwsFailures.s3(e, "check whether s3://" + options.location().bucket() + "/" + key + " exists", connection);
+            throw AwsFailures.s3(e, "check whether s3://" + bucket + "/" + key + " exists", connection);
         }
     }
 

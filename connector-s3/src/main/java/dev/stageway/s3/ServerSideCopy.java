@@ -8,7 +8,6 @@ import dev.stageway.error.StagewayException;
 import dev.stageway.s3.transfer.ObjectCopy;
 import dev.stageway.s3.transfer.ObjectRef;
 import dev.stageway.s3.transfer.StagedObject;
-import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.StoredObjects;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -47,8 +45,9 @@ final class ServerSideCopy {
         if (!differ.isEmpty()) {
             return Direct.refused("the target writes another format than the source's (" + String.join(", ", differ) + ")");
         }
-        if (target.rolloverRows() > 0 || target.rolloverBytes() > 0 && objects.bytes() > target.rolloverBytes()) {
-            return Direct.refused("s3.rollover would split the object");
+        if (target.rolloverRows() > 0 || target.rolloverBytes() > 0) {
+            // The streamed path counts what it writes, not what the source holds.
+            return Direct.refused("s3.rollover may split what the streamed path writes into several objects");
         }
         if (!AwsProperties.CONNECTION.select(sourceConnection).equals(AwsProperties.CONNECTION.select(targetConnection))) {
             return Direct.refused("the source and the target have different connections; a server-side copy runs as one "
@@ -66,12 +65,14 @@ final class ServerSideCopy {
         String bucket = target.location().bucket();
         String key = target.location().key(target.names().name(1));
         String what = "copy s3://" + objects.bucket() + "/" + source.key() + " to s3://" + bucket + "/" + key;
-        ExecutorService pool = Transfers.pool("stageway-s3-copy", target.concurrency());
+        if (target.failIfExists() && S3TaskWriter.exists(connection, bucket, key).orElse(false)) {
+            throw S3TaskWriter.exists(bucket, key);   // before copying, as the streamed path looks before writing
+        }
         try {
             StagedObject staged;
             try {
                 staged = ObjectCopy.stage(connection.client(), objects.bucket(), source, bucket, key, target.objects(),
-                        target.partSize(), pool);
+                        target.partSize(), target.concurrency());
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) {
                     throw new StagewayException(ErrorKind.DATA, false, "Cannot " + what + ": the source object changed since it "
@@ -90,8 +91,6 @@ final class ServerSideCopy {
             }
         } catch (SdkException e) {
             throw AwsFailures.s3(e, what, connection);
-        } finally {
-            pool.shutdownNow();
         }
         return new RunSummary(0, 0, source.size(), Map.of("objects", 1L, "sts calls", connection.credentials().stsCalls()));
     }

@@ -97,6 +97,7 @@ class ServerSideCopyTest {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-no/one/a.csv"), RequestBody.fromString("id\n1\n"));
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-no/two/a.csv"), RequestBody.fromString("id\n1\n"));
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-no/two/b.csv"), RequestBody.fromString("id\n2\n"));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-no/blank/a.csv"), RequestBody.fromString("id,\n1,2\n"));
         }
         assertStreamed(run(folder("ssc-no/one/"), folder("ssc-no/out1/", "csv.delimiter", ";")),
                 "another format than the source's (csv.delimiter)");
@@ -107,6 +108,7 @@ class ServerSideCopyTest {
         assertStreamed(run(folder("ssc-no/one/", "s3.columns", "id bigint"), folder("ssc-no/out5/")), "s3.columns declares typed");
         assertStreamed(run(folder("ssc-no/one/"), folder("ssc-no/out6/", "s3.rollover.max-rows", "1")), "s3.rollover");
         assertStreamed(run(fx.customerRoleFromEc2(), folder("ssc-no/one/"), folder("ssc-no/out7/")), "different connections");
+        assertStreamed(run(folder("ssc-no/blank/"), folder("ssc-no/out8/")), "names column 2 col2 or leaves it blank");
     }
 
     private static void assertStreamed(LocalRun.Result r, String reason) {

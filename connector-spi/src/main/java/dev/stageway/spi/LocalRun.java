@@ -107,6 +107,10 @@ public final class LocalRun {
                 Direct<StoredObjects> stored = plan.storedObjects();
                 Direct<String> direct = stored.value().map(o -> write.directPath(o, source.connection())).orElse(Direct.refused(stored.reason()));
                 if (direct.value().isPresent()) {
+                    if (stop.getAsBoolean()) {
+                        throw new Stopped();
+                    }
+                    // The direct path is the commit: like any commit, it is not cut part-way.
                     progress.committing();
                     return new Result(plan.schema(), plan.splits().size(), 0, plan.summary(), plan.summary(),
                             Optional.of(write.commitDirect(stored.value().get(), source.connection())), new PathTaken(direct.value().get(), ""));

@@ -37,7 +37,9 @@ public interface TargetWrite extends AutoCloseable {
      * ({@code direct-load}, {@code server-side-copy}), publishing what the streamed path would; or
      * why it cannot (a property turns it off, the format differs, ...). Asks nothing of the network.
      *
-     * @param sourceConnection the source's connection properties: whose credentials read the objects
+     * @param sourceConnection the source's connection properties, which a host passes only to a
+     *                         target of the same plugin: the identity that reads the objects on a
+     *                         direct path, compared with or used by the target, never shown
      */
     default Direct<String> directPath(StoredObjects objects, Map<String, String> sourceConnection) {
         return Direct.refused("the target takes records only");

@@ -126,6 +126,21 @@ final class Bench {
         return m;
     }
 
+    /**
+     * Removes what a figure wrote under {@code prefix} of the customer's bucket, so the in-memory
+     * sandbox holds one figure's objects at a time (a full run writes gigabytes).
+     */
+    static void remove(Sandbox sandbox, String prefix) {
+        try (var admin = customerAdminS3(sandbox)) {
+            for (var page : admin.listObjectsV2Paginator(b -> b.bucket(CUSTOMER_BUCKET).prefix(prefix))) {
+                if (!page.contents().isEmpty()) {
+                    admin.deleteObjects(b -> b.bucket(CUSTOMER_BUCKET).delete(d -> d.objects(page.contents().stream()
+                            .map(o -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(o.key()).build()).toList())));
+                }
+            }
+        }
+    }
+
     /** A mapping from one S3 folder to another, both sides with {@code connection}. */
     static Map<String, String> s3ToS3(Map<String, String> connection, String from, String to) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -143,6 +158,7 @@ final class Bench {
     /** A job shorter than one session: read the uploaded object's folder as CSV lines and write them back. */
     private static Map<String, String> stsJob(Sandbox sandbox, Map<String, String> connection) {
         Map<String, String> m = s3ToS3(connection, CUSTOMER_BUCKET + "/bench-sts/in/", CUSTOMER_BUCKET + "/bench-sts/out/");
+        m.put("target.s3.direct-copy", "off");   // a job that reads and writes, as the figure says
         try (var admin = software.amazon.awssdk.services.s3.S3Client.builder().region(Region.of(sandbox.region()))
                 .endpointOverride(sandbox.s3Endpoint()).forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID, CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build()) {

@@ -6,8 +6,11 @@ import static dev.stageway.testkit.DefaultSandbox.CUSTOMER_BUCKET;
 import static dev.stageway.testkit.DefaultSandbox.customerAdminS3;
 
 import dev.stageway.harness.BenchStatistics.Figure;
+import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.ConnectorRuntime;
 import dev.stageway.spi.LocalRun;
 import dev.stageway.spi.PluginBundle;
+import dev.stageway.spi.RunContext;
 import dev.stageway.testkit.Sandbox;
 import java.io.IOException;
 import java.io.Writer;
@@ -33,21 +36,28 @@ final class ServerSideCopyFigure {
 
     static Figure measure(Sandbox sandbox, PluginBundle plugin, Map<String, String> connection, long size, int rounds)
             throws Exception {
-        try (S3Client admin = customerAdminS3(sandbox)) {
+        ConnectorFactory s3 = plugin.connector("connector", "s3");
+        // A runtime of its own: the role session it caches is not the one the sts-calls figure counts.
+        try (S3Client admin = customerAdminS3(sandbox); ConnectorRuntime runtime = s3.newRuntime()) {
             put(sandbox, admin, size);
             long[] agentBytes = {0};
             Callable<Double> copy = () -> {
                 long before = sandbox.s3Shaping().bodyBytes();
-                RunResult r = MappingRun.run(plugin, Mapping.of(mapping(connection, "copied/", "auto")), "bench-copy", 1,
-                        Progress.silent());
+                double[] seconds = {0};
+                LocalRun.Result r = run(s3, runtime, connection, "copied/", "auto", seconds);
                 agentBytes[0] = Math.max(agentBytes[0], sandbox.s3Shaping().bodyBytes() - before);
+                Bench.remove(sandbox, PREFIX + "copied/");
                 if (!r.path().name().equals("server-side-copy")) {
                     throw new IllegalStateException("the run did not copy inside S3: " + r.path().reason());
                 }
-                return r.elapsedMillis() / 1000.0;
+                return seconds[0];
             };
-            Callable<Double> streamed = () -> MappingRun.run(plugin, Mapping.of(mapping(connection, "streamed/", "off")),
-                    "bench-stream", 1, Progress.silent()).elapsedMillis() / 1000.0;
+            Callable<Double> streamed = () -> {
+                double[] seconds = {0};
+                run(s3, runtime, connection, "streamed/", "off", seconds);
+                Bench.remove(sandbox, PREFIX + "streamed/");
+                return seconds[0];
+            };
             double[] ours = new double[rounds];
             double[] theirs = new double[rounds];
             for (int r = -1; r < rounds; r++) {   // round -1 warms up both sides
@@ -57,19 +67,21 @@ final class ServerSideCopyFigure {
                     theirs[r] = t[1];
                 }
             }
-            return figure("server-side-copy", ours, "s", theirs, "<= 0.3, agentBytes 0").withAgentBytes(agentBytes[0]);
+            return figure("server-side-copy", ours, "s", theirs, "<= 0.3").withAgentBytes(agentBytes[0]);
         } finally {
-            try (S3Client admin = customerAdminS3(sandbox)) {
-                admin.listObjectsV2Paginator(b -> b.bucket(CUSTOMER_BUCKET).prefix(PREFIX)).contents()
-                        .forEach(o -> admin.deleteObject(b -> b.bucket(CUSTOMER_BUCKET).key(o.key())));
-            }
+            Bench.remove(sandbox, PREFIX);
         }
     }
 
-    private static Map<String, String> mapping(Map<String, String> connection, String out, String directCopy) {
-        Map<String, String> m = Bench.s3ToS3(connection, CUSTOMER_BUCKET + "/" + PREFIX + "in/", CUSTOMER_BUCKET + "/" + PREFIX + out);
-        m.put("target.s3.direct-copy", directCopy);
-        return m;
+    /** One run of the object into {@code out}, timed into {@code seconds}. */
+    private static LocalRun.Result run(ConnectorFactory s3, ConnectorRuntime runtime, Map<String, String> connection, String out,
+                                       String directCopy, double[] seconds) {
+        Map<String, String> source = Map.of("s3.folder-path", CUSTOMER_BUCKET + "/" + PREFIX + "in/");
+        Map<String, String> target = Map.of("s3.folder-path", CUSTOMER_BUCKET + "/" + PREFIX + out, "s3.direct-copy", directCopy);
+        LocalRun.Result[] result = new LocalRun.Result[1];
+        seconds[0] = BenchStatistics.seconds(() -> result[0] = LocalRun.run(new RunContext("bench-" + out.replace("/", ""), runtime),
+                new LocalRun.Side(s3, connection, source), new LocalRun.Side(s3, connection, target), 1, (rows, bytes) -> { }));
+        return result[0];
     }
 
     /** One CSV object of about {@code size} bytes, written with shaping off since only the runs are measured. */

@@ -81,6 +81,7 @@ final class SmallObjects {
             return figure("small-objects", oursRate, "obj/s", theirRate, ">= 1.0");
         } finally {
             delete(downloads);
+            Bench.remove(sandbox, PREFIX);
         }
     }
 

@@ -84,6 +84,7 @@ final class TransferBaseline {
             }
             return List.of(figure("upload", oursUp, "MB/s", theirs, ">= 1.0"), figure("download", oursDown, "MB/s", theirsDown, ">= 1.0"));
         } finally {
+            Bench.remove(sandbox, "bench/");
             feed.shutdownNow();
         }
     }

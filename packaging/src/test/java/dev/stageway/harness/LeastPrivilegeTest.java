@@ -48,7 +48,7 @@ class LeastPrivilegeTest {
     /** The connector paths, each a run a user makes. */
     enum Path_ {
         WRITE, READ, ABORT, CHECK, CHECK_LOAD, CLEANUP, LOAD, UNLOAD, LOAD_WITH_IAM_ROLE, UNLOAD_WITH_IAM_ROLE, LOAD_WITH_IAM_LOGIN,
-        LOAD_INTO_WORKGROUP
+        LOAD_INTO_WORKGROUP, SERVER_SIDE_COPY
     }
 
     /** Paths that stage in the staging folder with the role's credentials, and must remove what they staged. */
@@ -59,9 +59,9 @@ class LeastPrivilegeTest {
     static final Map<String, Set<Path_>> NEEDS = new LinkedHashMap<>();
 
     static {
-        NEEDS.put("ListFolder", EnumSet.of(Path_.READ, Path_.CHECK));
-        NEEDS.put("ReadFolder", EnumSet.of(Path_.READ));
-        NEEDS.put("WriteFolder", EnumSet.of(Path_.WRITE, Path_.CHECK));
+        NEEDS.put("ListFolder", EnumSet.of(Path_.READ, Path_.CHECK, Path_.SERVER_SIDE_COPY));
+        NEEDS.put("ReadFolder", EnumSet.of(Path_.READ, Path_.SERVER_SIDE_COPY));
+        NEEDS.put("WriteFolder", EnumSet.of(Path_.WRITE, Path_.CHECK, Path_.SERVER_SIDE_COPY));
         NEEDS.put("AbortUploadsInFolder", EnumSet.of(Path_.ABORT, Path_.CLEANUP));
         NEEDS.put("DeleteInFolder", EnumSet.of(Path_.CHECK));
         NEEDS.put("ListStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP));
@@ -70,8 +70,9 @@ class LeastPrivilegeTest {
         NEEDS.put("DeleteInStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP));
         NEEDS.put("ListOpenUploads", EnumSet.of(Path_.CLEANUP));
         NEEDS.put("ReadLifecycleRules", EnumSet.of(Path_.CHECK, Path_.CHECK_LOAD));
-        NEEDS.put("EncryptWithKey", EnumSet.of(Path_.WRITE, Path_.LOAD, Path_.UNLOAD));
-        NEEDS.put("DecryptWithKey", EnumSet.of(Path_.WRITE, Path_.READ, Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD));
+        NEEDS.put("EncryptWithKey", EnumSet.of(Path_.WRITE, Path_.LOAD, Path_.UNLOAD, Path_.SERVER_SIDE_COPY));
+        NEEDS.put("DecryptWithKey", EnumSet.of(Path_.WRITE, Path_.READ, Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD,
+                Path_.SERVER_SIDE_COPY));
         NEEDS.put("LogInToCluster", EnumSet.of(Path_.LOAD_WITH_IAM_LOGIN));
         NEEDS.put("LogInToWorkgroup", EnumSet.of(Path_.LOAD_INTO_WORKGROUP));
     }
@@ -291,6 +292,21 @@ class LeastPrivilegeTest {
                 m.put("target.redshift.table", workgroup ? "lp_workgroup_orders" : "lp_iam_orders");
                 m.put("target.redshift.load-log-table", workgroup ? "lp_workgroup_log" : "lp_iam_log");
                 m.put("target.redshift.load-mode", "truncate");
+            }
+            case SERVER_SIDE_COPY -> {
+                // One identity reads the source and writes the target: the copy runs inside S3, in parts, as the role.
+                String key = DATA.prefix() + "copy/orders.csv";
+                if (admin.listObjectsV2(b -> b.bucket(DATA.bucket()).prefix(key)).contents().isEmpty()) {
+                    admin.copyObject(b -> b.sourceBucket(CUSTOMER_BUCKET).sourceKey("lp/in/orders.csv").destinationBucket(DATA.bucket())
+                            .destinationKey(key));
+                }
+                side(m, "source", "s3", role());
+                m.put("source.s3.folder-path", DATA + "copy/");
+                side(m, "target", "s3", role());
+                m.put("target.s3.folder-path", DATA + name + "/");
+                m.put("target.s3.multipart.part-size-bytes", "5242880");
+                return stageway("run", m).or(() -> printed.contains("done by server-side-copy") ? Optional.empty()
+                        : Optional.of("the run did not copy inside S3: " + printed));
             }
             case UNLOAD, UNLOAD_WITH_IAM_ROLE -> {
                 side(m, "source", "redshift", redshift(path == Path_.UNLOAD_WITH_IAM_ROLE));

@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * source is one, and the Redshift source reads what it unloads as one.
  *
  * @param splitBytes about how many bytes of whole objects a split holds
+ * @param offered    why a plan does not offer its objects for a direct path, or empty when it may
  */
-public record CsvObjectSource(S3Location location, Pattern files, long splitBytes, CsvObjectReader.Options read) {
+public record CsvObjectSource(S3Location location, Pattern files, long splitBytes, CsvObjectReader.Options read, String offered) {
 
     /** Lists the objects and reads the schema from the first one; closing the plan runs {@code cleanup}. */
     public SourcePlan plan(RunContext context, AwsSettings settings, Runnable cleanup) {
@@ -82,6 +83,9 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
      * values, skipping bad rows, replacing invalid characters.
      */
     private Direct<StoredObjects> stored(List<ObjectRef> objects, Schema schema) {
+        if (!offered.isEmpty()) {
+            return Direct.refused(offered);
+        }
         if (!read.columns().isEmpty()) {
             return Direct.refused("s3.columns declares typed columns, whose values the source parses and checks");
         }
@@ -90,6 +94,12 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
         }
         if (read.csv().replaceInvalid()) {
             return Direct.refused("csv.invalid-characters=replace changes what the objects hold");
+        }
+        // A blank header name is read as colN, which the streamed path writes (a header naming colN itself streams too).
+        for (int i = 0; read.csv().header() && i < schema.size(); i++) {
+            if (schema.column(i).name().equals("col" + (i + 1))) {
+                return Direct.refused("the header names column " + (i + 1) + " col" + (i + 1) + " or leaves it blank");
+            }
         }
         long gzip = objects.stream().filter(o -> read.compression().gzip(o.key())).count();
         if (gzip != 0 && gzip != objects.size()) {

@@ -24,7 +24,8 @@ final class HeadFirstGet extends InputStream {
         this.s3 = s3;
         this.bucket = bucket;
         this.object = object;
-        this.current = new ResumableGet(s3, bucket, object.key(), object.eTag(), 0, Math.min(HEAD, object.size()));
+        this.current = object.size() == 0 ? InputStream.nullInputStream()
+                : new ResumableGet(s3, bucket, object.key(), object.eTag(), 0, Math.min(HEAD, object.size()));
         this.rest = object.size() <= HEAD;
     }
 

@@ -2,9 +2,11 @@ package dev.stageway.s3.transfer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -23,32 +25,53 @@ public final class ObjectCopy {
     }
 
     /**
-     * Copies {@code source} (in {@code sourceBucket}) to bucket/key as an open upload; on any failure
-     * the upload is aborted and the failure thrown (a changed source: S3's 412 PreconditionFailed).
+     * Copies {@code source} (in {@code sourceBucket}) to bucket/key as an open upload, {@code concurrency}
+     * parts at once; on any failure (a changed source: S3's 412 PreconditionFailed) the parts not
+     * started are dropped, those under way end, the upload is aborted and the failure thrown.
      */
     public static StagedObject stage(S3Client s3, String sourceBucket, ObjectRef source, String bucket, String key,
-                                     ObjectOptions options, long partSize, ExecutorService pool) {
+                                     ObjectOptions options, long partSize, int concurrency) {
         long size = source.size();
         long part = Math.min(MAX_COPY_PART, Math.max(partSize, (size + S3Limits.MAX_PARTS - 1) / S3Limits.MAX_PARTS));
         CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key);
         options.encrypt(create::serverSideEncryption, create::ssekmsKeyId);
         String uploadId = s3.createMultipartUpload(create.build()).uploadId();
+        ExecutorService pool = Transfers.pool("stageway-s3-copy", concurrency);
         List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
-        for (long start = 0; start < size; start += part) {
-            int number = parts.size() + 1;
-            String range = "bytes=" + start + "-" + (Math.min(size, start + part) - 1);
-            parts.add(CompletableFuture.supplyAsync(() -> CompletedPart.builder().partNumber(number).eTag(
-                    s3.uploadPartCopy(b -> b.sourceBucket(sourceBucket).sourceKey(source.key()).copySourceIfMatch(source.eTag())
-                            .copySourceRange(range).destinationBucket(bucket).destinationKey(key).uploadId(uploadId)
-                            .partNumber(number)).copyPartResult().eTag()).build(), pool));
-        }
         try {
-            CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            // Every part has ended, failed or not, so the abort leaves none behind.
+            for (long start = 0; start < size; start += part) {
+                int number = parts.size() + 1;
+                String range = "bytes=" + start + "-" + (Math.min(size, start + part) - 1);
+                parts.add(CompletableFuture.supplyAsync(() -> CompletedPart.builder().partNumber(number).eTag(
+                        s3.uploadPartCopy(b -> b.sourceBucket(sourceBucket).sourceKey(source.key()).copySourceIfMatch(source.eTag())
+                                .copySourceRange(range).destinationBucket(bucket).destinationKey(key).uploadId(uploadId)
+                                .partNumber(number)).copyPartResult().eTag()).build(), pool));
+            }
+            List<CompletedPart> done = new ArrayList<>();
+            for (CompletableFuture<CompletedPart> p : parts) {
+                done.add(p.get());
+            }
+            return new StagedObject(bucket, key, Optional.of(uploadId), done, size);
+        } catch (InterruptedException | ExecutionException | RuntimeException e) {
+            pool.shutdownNow();
+            awaitQuietly(pool);   // every part has ended, so the abort leaves none behind
             ObjectUpload.abortUpload(s3, bucket, key, uploadId);
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("the copy was interrupted; its upload was aborted");
+            }
+            throw e instanceof ExecutionException && e.getCause() instanceof RuntimeException cause ? cause
+                    : e instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
-        return new StagedObject(bucket, key, Optional.of(uploadId), parts.stream().map(CompletableFuture::join).toList(), size);
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
