@@ -12,6 +12,7 @@ import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.StoredObjects;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The S3 target's direct path: the source's one object copied inside S3 into the object the
  * streamed path would have written, published at commit as every target object is. Taken only
- * where the bytes copied read as what the streamed path would write, apart from quoting.
+ * where its rows are the ones the streamed path would write, in the same format; the bytes keep
+ * the source's own quoting and line endings, and no row is checked on the way.
  */
 final class ServerSideCopy {
     static final String PATH = "server-side-copy";
@@ -38,7 +40,7 @@ final class ServerSideCopy {
         if (objects.objects().size() != 1) {
             return Direct.refused("the source is " + objects.objects().size() + " objects; a server-side copy takes one");
         }
-        Map<String, String> format = new java.util.HashMap<>(target.csv().asFormat());
+        Map<String, String> format = new HashMap<>(target.csv().asFormat());
         format.put("compression", target.gzip() ? "gzip" : "none");
         List<String> differ = new ArrayList<>(new TreeSet<>(format.keySet().stream()
                 .filter(k -> !format.get(k).equals(objects.format().get(k))).toList()));

@@ -69,7 +69,7 @@ record RunResult(String runId, String source, String target, int splits, int tas
             return;
         }
         if (!path.name().equals(LocalRun.PathTaken.STREAMED)) {
-            out.printf("done by %s, no bytes through this process: %,d bytes written; source %s; target %s; %.2f s%n", path.name(),
+            out.printf("done by %s, no rows through this process: %,d bytes written; source %s; target %s; %.2f s%n", path.name(),
                     written.bytes(), read.details(), written.details(), elapsedMillis / 1000.0);
             return;
         }

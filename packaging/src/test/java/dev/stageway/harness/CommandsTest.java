@@ -204,6 +204,24 @@ class CommandsTest {
         String json = Files.readString(report);
         assertTrue(json.contains("\"rowsWritten\" : 3"), json);
         assertTrue(json.contains("\"files staged\" : 4"), json);
+        assertTrue(json.contains("\"path\" : \"streamed\""), json);
+        assertTrue(json.contains("\"pathReason\" : \"the target takes records only\""), json);
+    }
+
+    @Test
+    void aCopyInsideS3IsReportedAsItsPath() throws Exception {
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        m.putAll(customerSide("target", "s3"));
+        m.put("target.s3.folder-path", CUSTOMER_BUCKET + "/cli/copied/");
+        Path report = dir.resolve("copy.json");
+        Result r = stageway("run", mapping("copy.properties", m).toString(), "--report", report.toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("done by server-side-copy, no rows through this process"), r.out());
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(report));
+        assertEquals("server-side-copy", json.path("path").asString());
+        assertTrue(json.path("pathReason").isMissingNode(), json.toString());
+        assertTrue(json.path("bytesWritten").asLong() > 0, json.toString());
     }
 
     @Test
