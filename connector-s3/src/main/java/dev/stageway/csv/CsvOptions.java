@@ -107,12 +107,14 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
     }
 
     /**
-     * This format under its property names, with canonical values: what two sides compare to tell
-     * whether bytes one reads mean what the other would write (apart from quoting).
+     * Objects in this format, gzip or not, as a direct path describes them: the CSV options under
+     * their property names with canonical values, and {@code compression} ({@code none} or
+     * {@code gzip}). What a source and a target compare to tell whether bytes one reads mean what
+     * the other would write.
      */
-    public Map<String, String> asFormat() {
+    public Map<String, String> storedFormat(boolean gzip) {
         return Map.of(DELIMITER.name(), String.valueOf(delimiter), QUOTE.name(), String.valueOf(quote), NULL_VALUE.name(), nullValue,
-                HEADER.name(), Boolean.toString(header), ENCODING.name(), charset.name());
+                HEADER.name(), Boolean.toString(header), ENCODING.name(), charset.name(), "compression", gzip ? "gzip" : "none");
     }
 
     /** A writer of rows as lines in this format; the header line is the caller's first row. */

@@ -12,7 +12,6 @@ import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.StoredObjects;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -40,8 +39,7 @@ final class ServerSideCopy {
         if (objects.objects().size() != 1) {
             return Direct.refused("the source is " + objects.objects().size() + " objects; a server-side copy takes one");
         }
-        Map<String, String> format = new HashMap<>(target.csv().asFormat());
-        format.put("compression", target.gzip() ? "gzip" : "none");
+        Map<String, String> format = target.csv().storedFormat(target.gzip());
         List<String> differ = new ArrayList<>(new TreeSet<>(format.keySet().stream()
                 .filter(k -> !format.get(k).equals(objects.format().get(k))).toList()));
         if (!differ.isEmpty()) {

@@ -126,6 +126,18 @@ final class Bench {
         return m;
     }
 
+    /** Runs {@code work} with shaping off: setting up what a figure measures, which is not measured. */
+    static void unshaped(Sandbox sandbox, Runnable work) {
+        sandbox.s3Shaping().latency(Duration.ZERO);
+        sandbox.s3Shaping().bandwidth(0);
+        try {
+            work.run();
+        } finally {
+            sandbox.s3Shaping().latency(LATENCY);
+            sandbox.s3Shaping().bandwidth(BANDWIDTH);
+        }
+    }
+
     /**
      * Removes what a figure wrote under {@code prefix} of the customer's bucket, so the in-memory
      * sandbox holds one figure's objects at a time (a full run writes gigabytes).

@@ -77,6 +77,19 @@ final class BenchStatistics {
         return new double[] {ours.call(), b};
     }
 
+    /** {@code rounds} pairs after one that warms up both sides: each side's values, round by round ({@code [ours, baseline]}). */
+    static double[][] rounds(int rounds, Callable<Double> ours, Callable<Double> baseline) throws Exception {
+        double[][] values = new double[2][rounds];
+        for (int r = -1; r < rounds; r++) {
+            double[] pair = pair(r, ours, baseline);
+            if (r >= 0) {
+                values[0][r] = pair[0];
+                values[1][r] = pair[1];
+            }
+        }
+        return values;
+    }
+
     static double seconds(Runnable work) {
         long start = System.nanoTime();
         work.run();

@@ -1,7 +1,7 @@
 package dev.stageway.harness;
 
 import static dev.stageway.harness.BenchStatistics.figure;
-import static dev.stageway.harness.BenchStatistics.pair;
+import static dev.stageway.harness.BenchStatistics.rounds;
 import static dev.stageway.testkit.DefaultSandbox.CUSTOMER_BUCKET;
 import static dev.stageway.testkit.DefaultSandbox.customerAdminS3;
 
@@ -17,7 +17,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -58,16 +57,8 @@ final class ServerSideCopyFigure {
                 Bench.remove(sandbox, PREFIX + "streamed/");
                 return seconds[0];
             };
-            double[] ours = new double[rounds];
-            double[] theirs = new double[rounds];
-            for (int r = -1; r < rounds; r++) {   // round -1 warms up both sides
-                double[] t = pair(r, copy, streamed);
-                if (r >= 0) {
-                    ours[r] = t[0];
-                    theirs[r] = t[1];
-                }
-            }
-            return figure("server-side-copy", ours, "s", theirs, "<= 0.3").withAgentBytes(agentBytes[0]);
+            double[][] seconds = rounds(rounds, copy, streamed);
+            return figure("server-side-copy", seconds[0], "s", seconds[1], "<= 0.3").withAgentBytes(agentBytes[0]);
         } finally {
             Bench.remove(sandbox, PREFIX);
         }
@@ -96,12 +87,9 @@ final class ServerSideCopyFigure {
                     written += line.length();
                 }
             }
-            sandbox.s3Shaping().latency(Duration.ZERO);
-            sandbox.s3Shaping().bandwidth(0);
-            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(PREFIX + "in/rows.csv"), RequestBody.fromFile(file));
+            Bench.unshaped(sandbox, () -> admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(PREFIX + "in/rows.csv"),
+                    RequestBody.fromFile(file)));
         } finally {
-            sandbox.s3Shaping().latency(Bench.LATENCY);
-            sandbox.s3Shaping().bandwidth(Bench.BANDWIDTH);
             Files.deleteIfExists(file);
         }
     }

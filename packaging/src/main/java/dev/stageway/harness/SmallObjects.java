@@ -2,7 +2,7 @@ package dev.stageway.harness;
 
 import static dev.stageway.harness.Bench.CONCURRENCY;
 import static dev.stageway.harness.BenchStatistics.figure;
-import static dev.stageway.harness.BenchStatistics.pair;
+import static dev.stageway.harness.BenchStatistics.rounds;
 import static dev.stageway.harness.BenchStatistics.seconds;
 import static dev.stageway.testkit.DefaultSandbox.CUSTOMER_BUCKET;
 
@@ -20,8 +20,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -69,16 +69,9 @@ final class SmallObjects {
                             + done.failedTransfers().get(0).request().getObjectRequest().key(), done.failedTransfers().get(0).exception());
                 }
             });
-            double[] oursRate = new double[rounds];
-            double[] theirRate = new double[rounds];
-            for (int r = -1; r < rounds; r++) {   // round -1 warms up both sides
-                double[] t = pair(r, ours, theirs);
-                if (r >= 0) {
-                    oursRate[r] = objects / t[0];
-                    theirRate[r] = objects / t[1];
-                }
-            }
-            return figure("small-objects", oursRate, "obj/s", theirRate, ">= 1.0");
+            double[][] seconds = rounds(rounds, ours, theirs);
+            return figure("small-objects", Arrays.stream(seconds[0]).map(t -> objects / t).toArray(), "obj/s",
+                    Arrays.stream(seconds[1]).map(t -> objects / t).toArray(), ">= 1.0");
         } finally {
             delete(downloads);
             Bench.remove(sandbox, PREFIX);
@@ -105,19 +98,14 @@ final class SmallObjects {
             csv.append(row).append(",value of row ").append(row).append(" with some text to carry\n");
         }
         byte[] body = csv.toString().getBytes(StandardCharsets.UTF_8);
-        sandbox.s3Shaping().latency(Duration.ZERO);
-        sandbox.s3Shaping().bandwidth(0);
-        try {
+        Bench.unshaped(sandbox, () -> {
             List<CompletableFuture<?>> puts = new ArrayList<>();
             for (int i = 0; i < objects; i++) {
                 String key = PREFIX + String.format("part-%05d.csv", i);
                 puts.add(client.putObject(p -> p.bucket(CUSTOMER_BUCKET).key(key), AsyncRequestBody.fromBytes(body)));
             }
             CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
-        } finally {
-            sandbox.s3Shaping().latency(Bench.LATENCY);
-            sandbox.s3Shaping().bandwidth(Bench.BANDWIDTH);
-        }
+        });
     }
 
     private static void delete(Path directory) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +45,8 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
             }
             // Objects are counted by the readers that read them.
             RunSummary listed = new RunSummary(0, 0, 0, Map.of("splits", (long) splits.size(), "sts calls", s3.credentials().stsCalls()));
-            return new Plan(schema, List.copyOf(splits), listed, stored(objects, schema), cleanup);
+            List<Split> planned = List.copyOf(splits);
+            return new Plan(schema, planned, listed, () -> stored(objects, planned, schema), cleanup);
         }
     }
 
@@ -82,7 +84,7 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
      * The listed objects as they are, unless reading them does more than parse them: parsing typed
      * values, skipping bad rows, replacing invalid characters.
      */
-    private Direct<StoredObjects> stored(List<ObjectRef> objects, Schema schema) {
+    private Direct<StoredObjects> stored(List<ObjectRef> objects, List<Split> splits, Schema schema) {
         if (!offered.isEmpty()) {
             return Direct.refused(offered);
         }
@@ -105,14 +107,19 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
         if (gzip != 0 && gzip != objects.size()) {
             return Direct.refused("some of the objects are gzip and some are not");
         }
-        Map<String, String> format = new HashMap<>(read.csv().asFormat());
-        format.put("compression", gzip == 0 ? "none" : "gzip");
-        return Direct.of(new StoredObjects(location.bucket(), objects.stream().map(ObjectRef::toItem).toList(), format,
-                schema.columns().stream().map(Column::name).toList()));
+        // The splits' items are the objects as listed, in order.
+        return Direct.of(new StoredObjects(location.bucket(), splits.stream().flatMap(s -> s.items().stream()).toList(),
+                read.csv().storedFormat(gzip != 0), schema.columns().stream().map(Column::name).toList()));
     }
 
-    private record Plan(Schema schema, List<Split> splits, RunSummary summary, Direct<StoredObjects> storedObjects,
+    /** A plan; what it offers for a direct path is worked out only when a host asks. */
+    private record Plan(Schema schema, List<Split> splits, RunSummary summary, Supplier<Direct<StoredObjects>> offer,
                         Runnable cleanup) implements SourcePlan {
+        @Override
+        public Direct<StoredObjects> storedObjects() {
+            return offer.get();
+        }
+
         @Override
         public void close() {
             cleanup.run();
