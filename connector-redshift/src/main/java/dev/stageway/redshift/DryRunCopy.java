@@ -53,7 +53,8 @@ final class DryRunCopy {
                     columns = List.of(Column.of("c", ColumnType.string()));
                 }
                 s.executeUpdate(RedshiftStatements.copy(table, new Schema(columns), "s3://" + folder.bucket() + "/" + manifest,
-                        cluster.authorization(), cluster.region(), options.maxRejected(), options.truncate()) + " NOLOAD");
+                        cluster.authorization(), cluster.region(), RedshiftStatements.STAGED_FORMAT, options.maxRejected(), options.truncate())
+                        + " NOLOAD");
                 return "COPY " + table + " ... NOLOAD of a staged file passed with " + (cluster.copiesWithIamRole()
                         ? "the cluster's IAM role" : "the session's temporary credentials") + "; nothing was loaded";
             } catch (SQLException e) {

@@ -33,13 +33,6 @@ final class LoadErrors {
         return read(c, (provisioned ? STL + "query = ?" : SYS + "query_id = ?") + " ORDER BY 1, 2", query, record);
     }
 
-    /** The latest {@code limit} rows rejected from files under {@code folderUrl} (a failed COPY's, which rolled back). */
-    static List<Rejection> ofFolder(Connection c, boolean provisioned, String folderUrl, int limit, ToLongBiFunction<String, Long> record)
-            throws SQLException {
-        return read(c, (provisioned ? STL + "filename LIKE ? ORDER BY starttime DESC" : SYS + "file_name LIKE ? ORDER BY start_time DESC")
-                + " LIMIT " + limit, folderUrl + "%", record);
-    }
-
     private static List<Rejection> read(Connection c, String sql, Object parameter, ToLongBiFunction<String, Long> record)
             throws SQLException {
         List<Rejection> rows = new ArrayList<>();

@@ -141,6 +141,7 @@ public final class RedshiftConnectorFactory implements AwsConnectorFactory {
         }
         ConfigurationException.throwIfAny(problems);
         RedshiftTarget options = RedshiftProperties.target(RedshiftProperties.TARGET.parse(target));
-        return new RedshiftWrite(RedshiftConnection.open(context, connection, target, RedshiftWrite.CONCURRENCY), options, schema, context);
+        return new RedshiftWrite(RedshiftConnection.open(context, connection, target, RedshiftWrite.CONCURRENCY), connection, options, schema,
+                context);
     }
 }

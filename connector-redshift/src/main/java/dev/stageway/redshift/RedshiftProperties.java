@@ -32,6 +32,8 @@ public final class RedshiftProperties {
 
     public enum LoadMode { APPEND, TRUNCATE, UPSERT, DELETE }
 
+    public enum DirectLoad { AUTO, OFF }
+
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
     private static final Pattern TABLE_NAME = Pattern.compile("([A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*");
 
@@ -257,6 +259,18 @@ public final class RedshiftProperties {
                     + "rejected row.")
             .build();
 
+    public static final PropertyDescriptor<DirectLoad> DIRECT_LOAD = PropertyDescriptor.builder("redshift.direct-load",
+                    PropertyType.oneOf(DirectLoad.class))
+            .group(LOAD).defaultValue(DirectLoad.AUTO)
+            .doc("`auto` loads CSV objects of an S3 source with one COPY straight from them (a manifest of exactly the listed "
+                    + "objects; no row through the agent, nothing staged but the manifest) when COPY reads them as the S3 source "
+                    + "would: UTF-8, one ASCII delimiter and quote, more than one column, a header on one line, gzip or plain; the "
+                    + "table exists; and COPY's identity can read them (the same connection on both sides, or "
+                    + "`redshift.copy-auth=iam-role` with a role that reads the source folder). Each object's header is checked "
+                    + "and each ETag compared again before the load commits. The run report says `path` and, when the direct "
+                    + "load was not taken, `pathReason`. `off` streams every row through the agent and stages it.")
+            .build();
+
     public static final PropertyDescriptor<String> QUERY = PropertyDescriptor.builder("redshift.query", PropertyType.STRING)
             .group(READ)
             .doc("For a source: the SELECT to read, instead of `redshift.table`.")
@@ -336,7 +350,7 @@ public final class RedshiftProperties {
 
     public static final PropertyTable TARGET = PropertyTable.combine("Redshift target",
             PropertyTable.of("Redshift target", List.of(TABLE, LOAD_MODE, KEY_COLUMNS, PRE_SQL, POST_SQL, STAGING_FILES,
-                    LOAD_LOG_TABLE, MAX_REJECTED_ROWS, REJECTED_ROWS_PATH, TRUNCATE_LONG_VALUES), List.of(TABLE_AND_KEYS)),
+                    LOAD_LOG_TABLE, MAX_REJECTED_ROWS, REJECTED_ROWS_PATH, TRUNCATE_LONG_VALUES, DIRECT_LOAD), List.of(TABLE_AND_KEYS)),
             AwsProperties.ADVANCED);
 
     public static final PropertyTable SOURCE = PropertyTable.combine("Redshift source",
@@ -351,7 +365,7 @@ public final class RedshiftProperties {
         }
         return new RedshiftTarget(table, p.get(LOAD_MODE), keyColumns(p), p.find(PRE_SQL), p.find(POST_SQL),
                 p.find(STAGING_FILES).map(Long::intValue), log, p.get(MAX_REJECTED_ROWS).intValue(),
-                p.find(REJECTED_ROWS_PATH).map(S3Location::parse), p.get(TRUNCATE_LONG_VALUES));
+                p.find(REJECTED_ROWS_PATH).map(S3Location::parse), p.get(TRUNCATE_LONG_VALUES), p.get(DIRECT_LOAD) == DirectLoad.AUTO);
     }
 
     static List<String> keyColumns(ParsedProperties p) {

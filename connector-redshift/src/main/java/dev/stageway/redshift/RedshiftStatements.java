@@ -33,11 +33,17 @@ final class RedshiftStatements {
         return "IAM_ROLE '" + chain.replace(" ", "") + "'";
     }
 
-    /** The COPY of a load: {@code maxErrors} rows may be rejected and skipped; with {@code truncate}, long strings are cut. */
-    static String copy(String table, Schema schema, String manifestUrl, String authorization, String region, int maxErrors,
-                       boolean truncate) {
+    /** The format of the files a load stages. */
+    static final String STAGED_FORMAT = "FORMAT AS CSV GZIP NULL AS " + literal(NULL_MARKER);
+
+    /**
+     * The COPY of a load from a manifest of files in {@code format} (COPY's format options):
+     * {@code maxErrors} rows may be rejected and skipped; with {@code truncate}, long strings are cut.
+     */
+    static String copy(String table, Schema schema, String manifestUrl, String authorization, String region, String format,
+                       int maxErrors, boolean truncate) {
         return "COPY " + table + " (" + columns(schema) + ") FROM " + literal(manifestUrl) + " " + authorization
-                + " MANIFEST FORMAT AS CSV GZIP NULL AS " + literal(NULL_MARKER) + " DATEFORMAT 'auto' TIMEFORMAT 'auto'"
+                + " MANIFEST " + format + " DATEFORMAT 'auto' TIMEFORMAT 'auto'"
                 + " REGION " + literal(region) + " MAXERROR " + maxErrors + (truncate ? " TRUNCATECOLUMNS" : "")
                 + " COMPUPDATE OFF STATUPDATE OFF";
     }

@@ -6,7 +6,13 @@ import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.RedshiftProperties.LoadMode;
 import dev.stageway.s3.transfer.S3Location;
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.StoredObjectChecks;
+import dev.stageway.spi.Column;
 import dev.stageway.spi.CommitMessage;
+import dev.stageway.spi.Direct;
+import dev.stageway.spi.StoredObjects;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
@@ -67,12 +73,17 @@ final class RedshiftWrite implements TargetWrite {
     private final boolean provisioned;
     private final List<TaskWriter> writers = new ArrayList<>();
     private final RunContext context;
+    /** The connection's AWS properties, which a direct load compares with the source's. */
+    private final Map<String, String> awsConnection;
+    /** Whether the table was there when the write opened. */
+    private final boolean tableExisted;
     /** This write's folder below the run's: a coordinator retried with the run id while the first lives never shares files. */
     private final String writeId = newWriteId();
     private volatile boolean done;
 
-    RedshiftWrite(RedshiftConnection cluster, RedshiftTarget options, Schema schema, RunContext context) {
+    RedshiftWrite(RedshiftConnection cluster, Map<String, String> connection, RedshiftTarget options, Schema schema, RunContext context) {
         this.cluster = cluster;
+        this.awsConnection = AwsProperties.CONNECTION.select(connection);
         this.options = options;
         this.schema = schema;
         this.context = context;
@@ -83,7 +94,10 @@ final class RedshiftWrite implements TargetWrite {
             int slices = Math.min(catalog.slices(), DEFAULT_FILES_CAP);
             this.files = options.stagingFiles().orElse(Math.max(1, (slices + context.tasks() - 1) / context.tasks()));
             this.provisioned = catalog.provisioned();
-            this.widths = widths(c);
+            // Each string column's width: the existing table's VARCHAR or CHAR, else what a table the load creates will have.
+            List<Column> existing = DryRunCopy.columns(c, options.table());
+            this.tableExisted = !existing.isEmpty();
+            this.widths = StagingFiles.Widths.of(schema, existing, options.truncate());
         } catch (SQLException e) {
             cluster.close();
             throw database("read the cluster's slices and the table's columns", e);
@@ -91,14 +105,6 @@ final class RedshiftWrite implements TargetWrite {
             cluster.close();
             throw e;
         }
-    }
-
-    /**
-     * Each string column's width in bytes: the existing table's VARCHAR or CHAR, else what the
-     * table the load creates will have (a declared length, or Redshift's widest).
-     */
-    private StagingFiles.Widths widths(Connection c) throws SQLException {
-        return StagingFiles.Widths.of(schema, DryRunCopy.columns(c, options.table()), options.truncate());
     }
 
     private static String newWriteId() {
@@ -145,13 +151,13 @@ final class RedshiftWrite implements TargetWrite {
         boolean succeeded = false;
         try {
             CommitMessage.checkOneAttemptPerTask(ordered);
-            String manifest = writeManifest(ordered);
-            Optional<Loaded> loaded = load(manifest, ordered);
+            List<ManifestEntry> files = ordered.stream().flatMap(m -> m.items().stream())
+                    .map(f -> new ManifestEntry(f.get("url"), Long.parseLong(f.get("bytes")))).toList();
+            Optional<Loaded> loaded = load(new Files(writeManifest(files), RedshiftStatements.STAGED_FORMAT, ordered, false, () -> { }));
             succeeded = true;
             RunSummary staged = ordered.stream().map(CommitMessage::summary).reduce(RunSummary.EMPTY, RunSummary::plus);
             if (loaded.isEmpty()) {
-                LOG.info("Run {} was already loaded into {}; nothing was loaded again", runId, options.table());
-                return new RunSummary(0, 0, 0, Map.of(RunSummary.ALREADY_COMMITTED, 1L));
+                return alreadyLoaded();
             }
             List<LoadErrors.Rejection> rejected = loaded.get().rejected();
             // Staged and not loaded: what COPY rejected, whatever its system views show.
@@ -175,16 +181,69 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    /** One manifest of exactly the messages' files, all mandatory. */
-    private String writeManifest(List<CommitMessage> messages) {
-        StringBuilder manifest = new StringBuilder("{\"entries\":[");
-        boolean first = true;
-        for (CommitMessage m : messages) {
-            for (Map<String, String> file : m.items()) {
-                manifest.append(first ? "" : ",").append("{\"url\":\"").append(file.get("url"))
-                        .append("\",\"mandatory\":true,\"meta\":{\"content_length\":").append(file.get("bytes")).append("}}");
-                first = false;
+    @Override
+    public Direct<String> directPath(StoredObjects objects, Map<String, String> sourceConnection) {
+        return DirectLoad.offer(options, tableExisted, cluster.copiesWithIamRole(), awsConnection, objects, sourceConnection);
+    }
+
+    /**
+     * Loads the source's objects by one COPY from a manifest of them, in the load transaction
+     * {@link #commit} runs: first every object's header is checked (COPY skips it unread), and
+     * just before COMMIT every ETag is compared with the listed one, as COPY reads whatever the
+     * objects hold when it runs. Only the manifest is staged, and it goes afterwards.
+     */
+    @Override
+    public synchronized RunSummary commitDirect(StoredObjects objects, Map<String, String> sourceConnection) {
+        checkOpen();
+        done = true;
+        writers.forEach(w -> w.abort(null));
+        try (S3Connection source = S3Connection.open(context, CsvObjectSource.settings(context, sourceConnection, Map.of()), CONCURRENCY)) {
+            StoredObjectChecks.headers(source, objects, CONCURRENCY);
+            Optional<Loaded> loaded = load(new Files(writeManifest(DirectLoad.entries(objects)), DirectLoad.format(objects.format()),
+                    List.of(), true, () -> checkUnchanged(source, objects)));
+            if (loaded.isEmpty()) {
+                return alreadyLoaded();
             }
+            List<LoadErrors.Rejection> rejected = loaded.get().rejected();
+            return new RunSummary(loaded.get().rows(), rejected.size(), objects.bytes(), Map.of("objects", (long) objects.objects().size(),
+                    "rows loaded", loaded.get().rows(), "sts calls", source.credentials().stsCalls() + cluster.s3().credentials().stsCalls()),
+                    rejected.stream().map(LoadErrors.Rejection::row).toList());
+        } finally {
+            removeStaged(List.of());
+            cluster.close();
+        }
+    }
+
+    /** A load whose run the load log already holds. */
+    private RunSummary alreadyLoaded() {
+        LOG.info("Run {} was already loaded into {}; nothing was loaded again", runId, options.table());
+        return new RunSummary(0, 0, 0, Map.of(RunSummary.ALREADY_COMMITTED, 1L));
+    }
+
+    /** Fails the load when a source object changed since it was listed: COPY may have read rows that were never listed. */
+    private void checkUnchanged(S3Connection source, StoredObjects objects) {
+        List<String> changed = StoredObjectChecks.changed(source, objects);
+        if (!changed.isEmpty()) {
+            throw new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": " + changed.size() + " of the "
+                    + "source's objects changed or went since they were listed (s3://" + objects.bucket() + "/" + changed.get(0)
+                    + (changed.size() > 1 ? ", ..." : "") + "), so COPY may have read other rows than those listed. Nothing was "
+                    + "loaded; the table is unchanged.", null);
+        }
+    }
+
+    /** A file a manifest names: its URL and size in bytes. */
+    record ManifestEntry(String url, long bytes) {
+    }
+
+    /** One manifest of exactly these files, all mandatory; returns its URL. */
+    private String writeManifest(List<ManifestEntry> files) {
+        StringBuilder manifest = new StringBuilder("{\"entries\":[");
+        String separator = "";
+        for (ManifestEntry file : files) {
+            manifest.append(separator).append("{\"url\":");
+            jsonString(manifest, file.url());
+            manifest.append(",\"mandatory\":true,\"meta\":{\"content_length\":").append(file.bytes()).append("}}");
+            separator = ",";
         }
         manifest.append("]}");
         S3Location folder = loadFolder();
@@ -195,6 +254,22 @@ final class RedshiftWrite implements TargetWrite {
             throw AwsFailures.s3(e, "write the load manifest s3://" + folder.bucket() + "/" + key, cluster.s3());
         }
         return "s3://" + folder.bucket() + "/" + key;
+    }
+
+    /** {@code text} as a JSON string: a source object's key may hold quotes, backslashes and control characters. */
+    private static void jsonString(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                out.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                out.append(String.format("\\u%04x", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        out.append('"');
     }
 
     /** The longest staged value of each string column over every task. */
@@ -211,6 +286,14 @@ final class RedshiftWrite implements TargetWrite {
     /** Attempts of the load transaction, and the pauses between them. */
     static final Backoff LOAD_ATTEMPTS = new Backoff(4, Duration.ofSeconds(1), Duration.ofSeconds(15));
 
+    /**
+     * What a load transaction COPYs: the manifest, its files' format (COPY's options), the messages
+     * of the tasks that staged them (none for a direct load, which loads a source's own objects and
+     * creates no table), and a check run just before COMMIT, whose failure rolls the load back.
+     */
+    private record Files(String manifest, String format, List<CommitMessage> messages, boolean direct, Runnable beforeCommit) {
+    }
+
     /** What a load transaction did: the rows COPY loaded, and those it rejected (within redshift.max-rejected-rows). */
     record Loaded(long rows, List<LoadErrors.Rejection> rejected) {
     }
@@ -221,13 +304,13 @@ final class RedshiftWrite implements TargetWrite {
      * or whose connection was lost before it committed, runs again from the start with the same
      * staged files and manifest, after a pause.
      */
-    private Optional<Loaded> load(String manifest, List<CommitMessage> messages) {
+    private Optional<Loaded> load(Files files) {
         createLoadLog();
         Loaded lostCommit = null;   // what an attempt whose connection was lost during its COMMIT did
         for (int attempt = 1; ; attempt++) {
             logRead = false;
             try {
-                Optional<Loaded> loaded = loadOnce(manifest, messages);
+                Optional<Loaded> loaded = loadOnce(files);
                 if (loaded.isEmpty() && lostCommit != null) {
                     // Found recorded by this very commit: the lost COMMIT had been carried out.
                     LOG.warn("The connection was lost while the load into {} committed; the load log shows it did", options.table());
@@ -292,9 +375,11 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    private Optional<Loaded> loadOnce(String manifest, List<CommitMessage> messages) {
+    private Optional<Loaded> loadOnce(Files files) {
+        List<CommitMessage> messages = files.messages();
         String step = "connect";
         Loaded loaded = null;
+        long copyBefore = -1;
         Optional<String> rejectedFile = Optional.empty();
         Connection connection;
         try {
@@ -329,6 +414,11 @@ final class RedshiftWrite implements TargetWrite {
                     s.execute(options.preSql().get());
                 }
                 if (!tableExists(c, options.table())) {   // pre-sql may have made or dropped it
+                    if (files.direct()) {
+                        throw new StagewayException(ErrorKind.DATABASE, false, "Cannot load into " + options.table() + ": the table "
+                                + "is gone (dropped by redshift.pre-sql?), and a direct load creates no table: its VARCHAR widths come "
+                                + "from the rows, which it never sees. Set redshift.direct-load=off. Nothing was loaded.", null);
+                    }
                     step = "create the table";
                     s.execute(RedshiftStatements.createTable(options.table(), schema, maxStringBytes(messages)));
                 }
@@ -343,9 +433,10 @@ final class RedshiftWrite implements TargetWrite {
                     step = "empty the table";
                     s.execute(RedshiftStatements.deleteAll(options.table()));
                 }
+                copyBefore = lastCopyId(c);
                 step = "COPY";
-                long copied = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, manifest, cluster.authorization(),
-                        cluster.region(), options.maxRejected(), options.truncate()));
+                long copied = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, files.manifest(), cluster.authorization(),
+                        cluster.region(), files.format(), options.maxRejected(), options.truncate()));
                 loaded = new Loaded(copied, List.of());
                 if (options.maxRejected() > 0) {
                     step = "read the rows COPY rejected";
@@ -370,6 +461,10 @@ final class RedshiftWrite implements TargetWrite {
                     step = "write the rejected rows";
                     rejectedFile = Optional.of(writeRejected(options.rejectedPath().get(), loaded.rejected()));
                 }
+                if (files.direct()) {
+                    step = "check the source's objects";
+                    files.beforeCommit().run();
+                }
                 step = "commit";
                 c.commit();
                 return Optional.of(loaded);
@@ -388,7 +483,7 @@ final class RedshiftWrite implements TargetWrite {
                     throw new Retry(step, sql, loaded);
                 }
                 if (step.equals("COPY")) {
-                    throw loadFailure(c, sql, messages);
+                    throw loadFailure(c, sql, files, copyBefore);
                 }
                 throw database(step + " of the load into " + options.table() + " (rolled back; the table is unchanged)", sql);
             }
@@ -469,12 +564,19 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    /** The COPY failed: name the rejected records from the load errors (they survive the rollback, as in Redshift). */
-    private StagewayException loadFailure(Connection c, SQLException e, List<CommitMessage> messages) {
+    /**
+     * The COPY failed: name the first rejected records from its load errors (they survive the
+     * rollback, as in Redshift), found by its query id when it got one beyond {@code copyBefore}.
+     */
+    private StagewayException loadFailure(Connection c, SQLException e, Files files, long copyBefore) {
         String folder = "s3://" + loadFolder().bucket() + "/" + loadFolder().prefix();
+        List<CommitMessage> messages = files.messages();
         List<String> details = new ArrayList<>();
         try {
-            for (LoadErrors.Rejection r : LoadErrors.ofFolder(c, provisioned, folder, 5, (file, line) -> recordOf(file, line, messages))) {
+            long copy = lastCopyId(c);
+            List<LoadErrors.Rejection> rejected = copy == copyBefore ? List.of()
+                    : LoadErrors.ofQuery(c, provisioned, copy, (file, line) -> recordOf(file, line, messages));
+            for (LoadErrors.Rejection r : rejected.subList(0, Math.min(5, rejected.size()))) {
                 details.add(recordAt(r.row().file(), r.row().line(), messages) + ", column " + r.row().column() + ": " + r.row().reason()
                         + (r.value() == null ? "" : " (value '" + r.value() + "')"));
             }
@@ -486,7 +588,7 @@ final class RedshiftWrite implements TargetWrite {
         return new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": Redshift rejected " + what
                 + (options.maxRejected() > 0 && !details.isEmpty() ? " (more than redshift.max-rejected-rows=" + options.maxRejected()
                 + ")" : "")
-                + ". Nothing was loaded; the table is unchanged." + (cluster.keepStagingOnFailure()
+                + ". Nothing was loaded; the table is unchanged." + (cluster.keepStagingOnFailure() && !files.direct()
                 ? " The staged files are kept in " + folder + "." : ""), null);
     }
 

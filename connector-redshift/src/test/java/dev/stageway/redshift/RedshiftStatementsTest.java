@@ -23,7 +23,7 @@ class RedshiftStatementsTest {
                         + "IAM_ROLE 'arn:aws:iam::123456789012:role/a,arn:aws:iam::210987654321:role/b' MANIFEST FORMAT AS CSV GZIP "
                         + "NULL AS '\\N' DATEFORMAT 'auto' TIMEFORMAT 'auto' REGION 'eu-west-1' MAXERROR 25 TRUNCATECOLUMNS COMPUPDATE OFF STATUPDATE OFF",
                 RedshiftStatements.copy("sales.orders", SCHEMA, "s3://stage/run/load/manifest.json",
-                        RedshiftStatements.iamRole("arn:aws:iam::123456789012:role/a, arn:aws:iam::210987654321:role/b"), "eu-west-1", 25, true));
+                        RedshiftStatements.iamRole("arn:aws:iam::123456789012:role/a, arn:aws:iam::210987654321:role/b"), "eu-west-1", RedshiftStatements.STAGED_FORMAT, 25, true));
     }
 
     @Test

@@ -117,6 +117,12 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
                 HEADER.name(), Boolean.toString(header), ENCODING.name(), charset.name(), "compression", gzip ? "gzip" : "none");
     }
 
+    /** The options a {@link #storedFormat} describes (its {@code compression} aside); invalid characters fail. */
+    public static CsvOptions ofStoredFormat(Map<String, String> format) {
+        return new CsvOptions(format.get(DELIMITER.name()).charAt(0), format.get(QUOTE.name()).charAt(0), format.get(NULL_VALUE.name()),
+                Boolean.parseBoolean(format.get(HEADER.name())), Charset.forName(format.get(ENCODING.name())));
+    }
+
     /** A writer of rows as lines in this format; the header line is the caller's first row. */
     public CsvRowWriter writer(OutputStream out) {
         return new CsvRowWriter(this, out);

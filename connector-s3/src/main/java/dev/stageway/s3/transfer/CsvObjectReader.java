@@ -33,6 +33,7 @@ import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -60,6 +61,7 @@ public final class CsvObjectReader implements SourceReader {
     }
 
     private final S3Connection connection;
+    private final boolean ownsConnection;
     private final Options options;
     private final ExecutorService executor;
     private final ObjectPrefetch objects;
@@ -85,7 +87,7 @@ public final class CsvObjectReader implements SourceReader {
      * @param expected the schema every object's header must give, or null to take it from the first object
      */
     public CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected) {
-        this(connection, options, objects, expected, false);
+        this(connection, options, objects, expected, false, true);
     }
 
     /**
@@ -93,13 +95,25 @@ public final class CsvObjectReader implements SourceReader {
      * owns {@code connection} and closes it.
      */
     public static Schema schemaOf(S3Connection connection, Options options, ObjectRef first) {
-        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(first), null, true)) {
+        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(first), null, true, true)) {
             return reader.schema();
         }
     }
 
-    private CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected, boolean headFirst) {
+    /**
+     * Fails as reading would when {@code object}'s header does not give {@code expected}, reading
+     * only the start of it; {@code connection} stays open.
+     */
+    public static void checkHeader(S3Connection connection, Options options, ObjectRef object, Schema expected) {
+        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(object), expected, true, false)) {
+            reader.schema();
+        }
+    }
+
+    private CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected, boolean headFirst,
+                            boolean ownsConnection) {
         this.connection = connection;
+        this.ownsConnection = ownsConnection;
         this.options = options;
         this.executor = Transfers.pool("stageway-s3-download", options.concurrency());
         try {
@@ -186,7 +200,9 @@ public final class CsvObjectReader implements SourceReader {
             objects.close();
         }
         executor.shutdownNow();
-        connection.close();
+        if (ownsConnection) {
+            connection.close();
+        }
     }
 
     /** Opens the next object's parser; false at the end. */
@@ -204,6 +220,12 @@ public final class CsvObjectReader implements SourceReader {
             parser = options.csv().reader(stream, replaced);
             records = new Records(parser.iterator());
             return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {   // every read is pinned to the listed ETag
+                throw new StagewayException(ErrorKind.DATA, false, "Cannot read " + where() + ": it changed since it was listed (it is "
+                        + "no longer ETag " + object.eTag() + "); nothing of the run was written. Run again to read it as it is now.", e);
+            }
+            throw AwsFailures.s3(e, "read " + where(), connection);
         } catch (SdkException e) {
             throw AwsFailures.s3(e, "read " + where(), connection);
         } catch (IOException e) {

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,7 +95,7 @@ final class CopyFromS3 {
 
     /** The COPY options the stand-in carries out; any other is refused rather than silently ignored. */
     private static final Set<String> MODELLED = Set.of("CSV", "DELIMITER", "QUOTE", "NULL", "IGNOREHEADER", "GZIP", "MANIFEST", "REGION",
-            "DATEFORMAT", "TIMEFORMAT", "MAXERROR", "COMPUPDATE", "STATUPDATE", "NOLOAD", "TRUNCATECOLUMNS");
+            "DATEFORMAT", "TIMEFORMAT", "MAXERROR", "COMPUPDATE", "STATUPDATE", "NOLOAD", "TRUNCATECOLUMNS", "IGNOREBLANKLINES");
 
     void run() throws IOException {
         RedshiftStandIn cluster = session.cluster();
@@ -106,6 +108,12 @@ final class CopyFromS3 {
         if (!copy.has("CSV")) {
             session.fail("0A000", "The Redshift stand-in models COPY of CSV only (FORMAT AS CSV)");
             return;
+        }
+        for (String character : List.of("DELIMITER", "QUOTE")) {
+            if (copy.has(character) && copy.options().get(character).length() != 1) {
+                session.fail("22023", character + " must be a single character");
+                return;
+            }
         }
         for (String format : List.of("DATEFORMAT", "TIMEFORMAT")) {
             if (!copy.options().getOrDefault(format, "auto").equalsIgnoreCase("auto")) {
@@ -317,10 +325,12 @@ final class CopyFromS3 {
         int header = copy.has("IGNOREHEADER") ? Integer.parseInt(o.get("IGNOREHEADER")) : 0;
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(o.getOrDefault("DELIMITER", ","))
                 .setQuote(o.getOrDefault("QUOTE", "\"").charAt(0)).setNullString(o.getOrDefault("NULL", ""))
-                .setQuoteMode(QuoteMode.ALL_NON_NULL).setIgnoreEmptyLines(false).setRecordSeparator("\n").get();
+                .setQuoteMode(QuoteMode.ALL_NON_NULL).setIgnoreEmptyLines(copy.has("IGNOREBLANKLINES")).setRecordSeparator("\n").get();
         boolean truncate = copy.has("TRUNCATECOLUMNS");
         StringBuilder batch = new StringBuilder();
-        try (Reader in = new InputStreamReader(open(s3, urls.get(file)), StandardCharsets.UTF_8)) {
+        // Invalid UTF-8 is a load error, as Redshift's COPY without ACCEPTINVCHARS has it, never replaced unseen.
+        try (Reader in = new InputStreamReader(open(s3, urls.get(file)), StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {
             for (int skip = header; skip > 0; ) {
                 int c = in.read();
                 if (c < 0) {
@@ -341,7 +351,11 @@ final class CopyFromS3 {
                     record = records.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     // The rest of the file cannot be parsed (an unterminated quote, say): a load error that fails the COPY.
-                    rejectAt(s3, file, line, columns.get(0), "", 1214, "Invalid quote formatting for CSV: " + e.getMessage(), 0);
+                    if (e.getCause() instanceof CharacterCodingException) {
+                        rejectAt(s3, file, line, columns.get(0), "", 1220, "String contains invalid or unsupported UTF8 codepoints", 0);
+                    } else {
+                        rejectAt(s3, file, line, columns.get(0), "", 1214, "Invalid quote formatting for CSV: " + e.getMessage(), 0);
+                    }
                     return;
                 }
                 consumed = parser.getCurrentLineNumber();

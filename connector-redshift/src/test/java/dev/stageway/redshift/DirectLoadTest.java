@@ -1,0 +1,237 @@
+package dev.stageway.redshift;
+
+import static dev.stageway.redshift.RedshiftFixture.props;
+import static dev.stageway.testkit.DefaultSandbox.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.stageway.aws.AwsProperties;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.s3.S3ConnectorFactory;
+import dev.stageway.spi.LocalRun;
+import dev.stageway.spi.RejectedRow;
+import dev.stageway.spi.SourcePlan;
+import dev.stageway.spi.StoredObjects;
+import dev.stageway.spi.TargetWrite;
+import dev.stageway.testkit.Sandbox;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * S3 to Redshift by one COPY straight from the source's objects: the rows the streamed path
+ * would load, taken only where COPY reads the objects as the S3 source does, and as safe as the
+ * staged path when the objects change or hold bad rows.
+ */
+class DirectLoadTest {
+    private static final S3ConnectorFactory S3 = new S3ConnectorFactory();
+    /** Quotes, a delimiter and a line break inside values, an empty string against a null, non-ASCII, a blank line. */
+    private static final String HARD = "id,name,note\n1,\"Ann \"\"A\"\", Jr.\",\"two\nlines\"\n2,\"\",\n\n3,Zoë,ünïcode\n";
+    static RedshiftFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new RedshiftFixture(Sandbox.builder().withRedshift().build());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    private static S3Client admin() {
+        return S3Client.builder().region(Region.of(fx.sandbox.region())).endpointOverride(fx.sandbox.s3Endpoint()).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
+                        CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
+    }
+
+    private static void put(String key, byte[] body) {
+        try (S3Client admin = admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(key), RequestBody.fromBytes(body));
+        }
+    }
+
+    private static void put(String key, String body) {
+        put(key, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    /** The S3 source's connection: the same AWS connection as the cluster's. */
+    private static Map<String, String> sourceConnection() {
+        return AwsProperties.CONNECTION.select(fx.connection());
+    }
+
+    private static Map<String, String> folder(String folder, String... more) {
+        Map<String, String> p = props(more);
+        p.put("s3.folder-path", CUSTOMER_BUCKET + "/" + folder);
+        return p;
+    }
+
+    private static LocalRun.Result run(Map<String, String> source, Map<String, String> target) {
+        return run(sourceConnection(), source, target);
+    }
+
+    private static LocalRun.Result run(Map<String, String> sourceConnection, Map<String, String> source, Map<String, String> target) {
+        return LocalRun.run(fx.context(), new LocalRun.Side(S3, sourceConnection, source), new LocalRun.Side(fx.connector, fx.connection(),
+                target), 2, new LocalRun.Progress() {
+                    @Override
+                    public void update(long rows, long bytes) {
+                    }
+
+                    @Override
+                    public void committing() {
+                    }
+                });
+    }
+
+    private static List<List<String>> rows(String table) throws Exception {
+        return fx.query("select id, name, note from " + table + " order by id");
+    }
+
+    @Test
+    void csvObjectsCopyReadsAsTheyAreLoadAsTheStreamedPathWouldLoadThem() throws Exception {
+        put("direct/plain/a.csv", HARD);
+        put("direct/plain/b.csv", "id,name,note\n4,\"d; e\",NULL\n");
+        put("direct/gzip/a.csv.gz", gzip(HARD.replace(',', ';')));
+        put("direct/gzip/b.csv.gz", gzip("id;name;note\n4;\"d, e\";NULL\n"));
+        for (String table : List.of("direct_plain", "streamed_plain", "direct_gzip", "streamed_gzip")) {
+            fx.execute("create table " + table + " (id int, name varchar(20), note varchar(20))");
+        }
+        LocalRun.Result direct = run(folder("direct/plain/"), props("redshift.table", "direct_plain"));
+        assertEquals(new LocalRun.PathTaken(DirectLoad.PATH, ""), direct.path());
+        assertEquals(4, direct.written().orElseThrow().rows());
+        assertEquals(0, direct.read().rows(), "no row went through the agent");
+        LocalRun.Result streamed = run(folder("direct/plain/"), props("redshift.table", "streamed_plain", "redshift.direct-load", "off"));
+        assertEquals(LocalRun.PathTaken.STREAMED, streamed.path().name());
+        assertEquals(rows("streamed_plain"), rows("direct_plain"));
+        assertEquals(Arrays.asList("2", "", null), rows("direct_plain").get(1), "an empty string stays one, a null stays null");
+        assertEquals(List.of("1", "Ann \"A\", Jr.", "two\nlines"), rows("direct_plain").get(0));
+
+        Map<String, String> semicolons = folder("direct/gzip/", "csv.delimiter", ";", "csv.null-value", "NULL");
+        assertEquals(DirectLoad.PATH, run(semicolons, props("redshift.table", "direct_gzip")).path().name());
+        run(semicolons, props("redshift.table", "streamed_gzip", "redshift.direct-load", "off"));
+        assertEquals(rows("streamed_gzip"), rows("direct_gzip"));
+        assertNull(rows("direct_gzip").get(3).get(2), "the null marker loads as null");
+        assertEquals("", rows("direct_gzip").get(1).get(2), "an empty field is an empty string when NULL marks nulls");
+        try (S3Client admin = admin()) {
+            assertTrue(admin.listObjectsV2(b -> b.bucket(CUSTOMER_STAGING_BUCKET).prefix("stageway/")).contents().stream()
+                    .noneMatch(o -> o.key().endsWith("manifest.json")), "the manifest goes after the load");
+        }
+    }
+
+    @Test
+    void upsertAndRejectedRowsWorkAsOnTheStagedPath() throws Exception {
+        fx.execute("create table direct_upsert (id int, name varchar(5), note varchar(20))");
+        fx.execute("insert into direct_upsert values (1, 'old', 'kept'), (2, 'old', 'replaced')");
+        put("direct/upsert/a.csv", "id,name,note\n2,new,x\n3,new,y\nfour,bad,z\n5,toolong,w\n");
+        LocalRun.Result r = run(folder("direct/upsert/"), props("redshift.table", "direct_upsert", "redshift.load-mode", "upsert",
+                "redshift.key-columns", "id", "redshift.max-rejected-rows", "2"));
+        assertEquals(DirectLoad.PATH, r.path().name());
+        assertEquals(List.of(List.of("1", "old", "kept"), List.of("2", "new", "x"), List.of("3", "new", "y")), rows("direct_upsert"));
+        assertEquals(2, r.written().orElseThrow().rejected());
+        List<RejectedRow> rejected = r.written().orElseThrow().samples();
+        assertEquals(List.of(4L, 5L), rejected.stream().map(RejectedRow::line).toList(), "lines of the source object, header included");
+        assertTrue(rejected.get(0).file().endsWith("/direct/upsert/a.csv"), rejected.get(0).file());
+    }
+
+    @Test
+    void aRowCopyRejectsFailsTheLoadNamingTheSourceObjectAndLine() throws Exception {
+        fx.execute("create table direct_bad (id int, name varchar(20), note varchar(20))");
+        fx.execute("insert into direct_bad values (0, 'before', null)");
+        put("direct/bad/a.csv", "id,name,note\n1,a,b\n");
+        put("direct/bad/b.csv", "id,name,note\n2,a,b\nthree,a,b\n");
+        StagewayException e = assertThrows(StagewayException.class, () -> run(folder("direct/bad/"), props("redshift.table", "direct_bad")));
+        assertEquals(ErrorKind.DATA, e.kind());
+        assertTrue(e.getMessage().contains("s3://" + CUSTOMER_BUCKET + "/direct/bad/b.csv, line 3, column id"), e.getMessage());
+        assertEquals("[[0, before, null]]", rows("direct_bad").toString(), "the table is unchanged");
+    }
+
+    @Test
+    void anObjectWhoseHeaderDiffersFailsAsTheStreamedReadWould() throws Exception {
+        fx.execute("create table direct_header (id int, name varchar(20), note varchar(20))");
+        put("direct/header/a.csv", "id,name,note\n1,a,b\n");
+        put("direct/header/b.csv", "id,note,name\n2,b,a\n");
+        StagewayException e = assertThrows(StagewayException.class, () -> run(folder("direct/header/"),
+                props("redshift.table", "direct_header")));
+        assertTrue(e.getMessage().contains("direct/header/b.csv") && e.getMessage().contains("differs from the first object's"),
+                e.getMessage());
+        assertTrue(rows("direct_header").isEmpty());
+    }
+
+    @Test
+    void anObjectChangedSinceListingRollsTheLoadBack() throws Exception {
+        fx.execute("create table direct_changed (id int, name varchar(20), note varchar(20))");
+        put("direct/changed/a.csv", "id,name,note\n1,a,b\n");
+        put("direct/changed/b.csv", "id,name,note\n2,a,b\n");
+        Map<String, String> source = folder("direct/changed/");
+        try (SourcePlan plan = S3.planSource(fx.context(), sourceConnection(), source);
+             TargetWrite write = fx.connector.openWrite(fx.context(), fx.connection(), props("redshift.table", "direct_changed"),
+                     plan.schema())) {
+            StoredObjects objects = plan.storedObjects().value().orElseThrow();
+            assertEquals(DirectLoad.PATH, write.directPath(objects, sourceConnection()).value().orElseThrow());
+            // Changed before the load: its header's read, pinned to the listed ETag, finds it.
+            put("direct/changed/b.csv", "id,name,note\n2,a,b\n3,not,listed\n");
+            StagewayException e = assertThrows(StagewayException.class, () -> write.commitDirect(objects, sourceConnection()));
+            assertTrue(e.getMessage().contains("direct/changed/b.csv: it changed since it was listed"), e.getMessage());
+        }
+        try (SourcePlan plan = S3.planSource(fx.context(), sourceConnection(), source);
+             TargetWrite write = fx.connector.openWrite(fx.context(), fx.connection(), props("redshift.table", "direct_changed"),
+                     plan.schema())) {
+            StoredObjects objects = plan.storedObjects().value().orElseThrow();
+            // The first object's header gave the columns and is not read again: COPY reads the new rows, and the ETags
+            // compared just before COMMIT find the change.
+            put("direct/changed/a.csv", "id,name,note\n1,a,changed\n");
+            StagewayException e = assertThrows(StagewayException.class, () -> write.commitDirect(objects, sourceConnection()));
+            assertTrue(e.getMessage().contains("changed or went since they were listed (s3://" + CUSTOMER_BUCKET
+                    + "/direct/changed/a.csv)"), e.getMessage());
+        }
+        assertTrue(rows("direct_changed").isEmpty(), "the load rolled back");
+    }
+
+    @Test
+    void whereCopyWouldNotLoadWhatStreamingWouldTheRunStreamsAndSaysWhy() throws Exception {
+        fx.execute("create table direct_no (id int, name varchar(20), note varchar(20))");
+        fx.execute("create table direct_no_one (id int)");
+        put("direct/no/a.csv", "id,name,note\n1,a,b\n");
+        put("direct/no-one/a.csv", "id\n1\n\n2\n");
+        put("direct/no-latin/a.csv", "id,name,note\n1,caf\u00e9,b\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertStreamed(run(folder("direct/no/"), props("redshift.table", "direct_no", "redshift.direct-load", "off")),
+                "redshift.direct-load=off");
+        assertStreamed(run(folder("direct/no/"), props("redshift.table", "direct_new")), "the table does not exist yet");
+        assertStreamed(run(folder("direct/no-one/"), props("redshift.table", "direct_no_one")), "the objects have one column");
+        assertStreamed(run(folder("direct/no-latin/", "csv.encoding", "ISO-8859-1"), props("redshift.table", "direct_no")),
+                "COPY reads UTF-8");
+        assertStreamed(run(folder("direct/no/", "s3.columns", "id bigint, name string, note string"), props("redshift.table",
+                "direct_no")), "s3.columns declares typed");
+        Map<String, String> otherIdentity = sourceConnection();
+        otherIdentity.put("aws.role-session-name", "someone-else");
+        assertStreamed(run(otherIdentity, folder("direct/no/"), props("redshift.table", "direct_no")), "different connections");
+        assertEquals("[[null], [1], [2]]", fx.query("select id from direct_no_one order by id nulls first").toString(),
+                "the blank line streamed as a null");
+    }
+
+    private static void assertStreamed(LocalRun.Result r, String reason) {
+        assertEquals(LocalRun.PathTaken.STREAMED, r.path().name());
+        assertTrue(r.path().reason().contains(reason), r.path().reason());
+        assertTrue(r.read().rows() > 0, "rows went through the agent");
+    }
+}
