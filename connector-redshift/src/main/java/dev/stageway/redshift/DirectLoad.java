@@ -30,7 +30,7 @@ final class DirectLoad {
      */
     static Direct<String> offer(RedshiftTarget target, boolean tableExists, boolean iamRole, Map<String, String> targetConnection,
                                 StoredObjects objects, Map<String, String> sourceConnection) {
-        if (!target.directLoad()) {
+        if (target.directLoad() == RedshiftProperties.DirectLoad.OFF) {
             return Direct.refused("redshift.direct-load=off");
         }
         Map<String, String> format = objects.format();
@@ -53,9 +53,13 @@ final class DirectLoad {
         if (!tableExists) {
             return Direct.refused("the table does not exist yet; the streamed path creates it, sized from the rows");
         }
+        if (iamRole && target.directLoad() == RedshiftProperties.DirectLoad.AUTO) {
+            return Direct.refused("with redshift.copy-auth=iam-role COPY would read the objects as the cluster's role, which may not "
+                    + "read the source folder; redshift.direct-load=on loads them directly once it does");
+        }
         if (!iamRole && !AwsProperties.CONNECTION.select(sourceConnection).equals(AwsProperties.CONNECTION.select(targetConnection))) {
             return Direct.refused("the source and the target have different connections; COPY reads the manifest and the objects "
-                    + "as one identity (with redshift.copy-auth=iam-role, the cluster's role)");
+                    + "with one identity's temporary credentials");
         }
         if (!region(sourceConnection).equals(region(targetConnection))) {
             return Direct.refused("the source is in another region than the cluster's staging path; one COPY reads one region");

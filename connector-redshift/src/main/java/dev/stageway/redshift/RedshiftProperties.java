@@ -32,7 +32,7 @@ public final class RedshiftProperties {
 
     public enum LoadMode { APPEND, TRUNCATE, UPSERT, DELETE }
 
-    public enum DirectLoad { AUTO, OFF }
+    public enum DirectLoad { AUTO, ON, OFF }
 
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
     private static final Pattern TABLE_NAME = Pattern.compile("([A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*");
@@ -265,9 +265,10 @@ public final class RedshiftProperties {
             .doc("`auto` loads CSV objects of an S3 source with one COPY straight from them (a manifest of exactly the listed "
                     + "objects; no row through the agent, nothing staged but the manifest) when COPY reads them as the S3 source "
                     + "would: UTF-8, one ASCII delimiter and quote, more than one column, a header on one line, gzip or plain; the "
-                    + "table exists; and COPY's identity can read them (the same connection on both sides, or "
-                    + "`redshift.copy-auth=iam-role` with a role that reads the source folder). Each object's header is checked "
-                    + "and each ETag compared again before the load commits. The run report says `path` and, when the direct "
+                    + "table exists; and COPY reads them with the temporary credentials of the connection the source shares. "
+                    + "Each object's header is checked and each ETag compared again before the load commits. `on` also takes it "
+                    + "with `redshift.copy-auth=iam-role`, whose role must then read the source folder (s3:GetObject; "
+                    + "`trust-policy --folder ... --redshift-role` prints it). The run report says `path` and, when the direct "
                     + "load was not taken, `pathReason`. `off` streams every row through the agent and stages it.")
             .build();
 
@@ -365,7 +366,7 @@ public final class RedshiftProperties {
         }
         return new RedshiftTarget(table, p.get(LOAD_MODE), keyColumns(p), p.find(PRE_SQL), p.find(POST_SQL),
                 p.find(STAGING_FILES).map(Long::intValue), log, p.get(MAX_REJECTED_ROWS).intValue(),
-                p.find(REJECTED_ROWS_PATH).map(S3Location::parse), p.get(TRUNCATE_LONG_VALUES), p.get(DIRECT_LOAD) == DirectLoad.AUTO);
+                p.find(REJECTED_ROWS_PATH).map(S3Location::parse), p.get(TRUNCATE_LONG_VALUES), p.get(DIRECT_LOAD));
     }
 
     static List<String> keyColumns(ParsedProperties p) {

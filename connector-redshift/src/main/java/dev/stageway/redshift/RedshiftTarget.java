@@ -13,9 +13,9 @@ import java.util.Optional;
  * @param maxRejected  rows COPY may reject (MAXERROR)
  * @param rejectedPath where all rejected rows are written, if anywhere
  * @param truncate     whether strings too long for their column are cut to it (TRUNCATECOLUMNS)
- * @param directLoad   whether CSV objects of a source may be loaded by COPY straight from them (redshift.direct-load)
+ * @param directLoad   when CSV objects of a source are loaded by COPY straight from them (redshift.direct-load)
  */
 record RedshiftTarget(String table, LoadMode mode, List<String> keys, Optional<String> preSql, Optional<String> postSql,
                       Optional<Integer> stagingFiles, String loadLog, int maxRejected, Optional<S3Location> rejectedPath,
-                      boolean truncate, boolean directLoad) {
+                      boolean truncate, RedshiftProperties.DirectLoad directLoad) {
 }

@@ -585,6 +585,11 @@ final class RedshiftWrite implements TargetWrite {
             details.add("the load errors could not be read: " + SqlRedactor.redact(lookup.getMessage()));
         }
         String what = details.isEmpty() ? SqlRedactor.redact(e.getMessage()) : String.join("; ", details);
+        if (files.direct() && details.isEmpty() && what.contains("S3ServiceException")) {
+            what += " (the COPY of a direct load reads the source's objects where they are, as " + (cluster.copiesWithIamRole()
+                    ? "the cluster's role redshift.iam-role, which needs s3:GetObject on them" : "the connection's identity")
+                    + "; redshift.direct-load=off stages the rows instead)";
+        }
         return new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": Redshift rejected " + what
                 + (options.maxRejected() > 0 && !details.isEmpty() ? " (more than redshift.max-rejected-rows=" + options.maxRejected()
                 + ")" : "")

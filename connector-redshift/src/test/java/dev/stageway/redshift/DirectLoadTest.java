@@ -91,7 +91,12 @@ class DirectLoadTest {
     }
 
     private static LocalRun.Result run(Map<String, String> sourceConnection, Map<String, String> source, Map<String, String> target) {
-        return LocalRun.run(fx.context(), new LocalRun.Side(S3, sourceConnection, source), new LocalRun.Side(fx.connector, fx.connection(),
+        return run(sourceConnection, source, fx.connection(), target);
+    }
+
+    private static LocalRun.Result run(Map<String, String> sourceConnection, Map<String, String> source,
+                                       Map<String, String> targetConnection, Map<String, String> target) {
+        return LocalRun.run(fx.context(), new LocalRun.Side(S3, sourceConnection, source), new LocalRun.Side(fx.connector, targetConnection,
                 target), 2, new LocalRun.Progress() {
                     @Override
                     public void update(long rows, long bytes) {
@@ -227,6 +232,21 @@ class DirectLoadTest {
         assertStreamed(run(otherIdentity, folder("direct/no/"), props("redshift.table", "direct_no")), "different connections");
         assertEquals("[[null], [1], [2]]", fx.query("select id from direct_no_one order by id nulls first").toString(),
                 "the blank line streamed as a null");
+    }
+
+    @Test
+    void withTheClustersRoleTheDirectLoadIsTakenOnlyWhenAskedAndARoleThatCannotReadTheFolderIsNamed() throws Exception {
+        fx.execute("create table direct_role (id int, name varchar(20), note varchar(20))");
+        put("direct/role/a.csv", "id,name,note\n1,a,b\n");
+        Map<String, String> withRole = fx.iamRoleConnection();
+        assertStreamed(run(sourceConnection(), folder("direct/role/"), withRole, props("redshift.table", "direct_role")),
+                "redshift.direct-load=on loads them directly");
+        // The sandbox's cluster role reads the staging bucket only, as a role set up before direct loads would.
+        StagewayException e = assertThrows(StagewayException.class, () -> run(sourceConnection(), folder("direct/role/"), withRole,
+                props("redshift.table", "direct_role", "redshift.direct-load", "on")));
+        assertTrue(e.getMessage().contains("Status 403") && e.getMessage().contains("as the cluster's role redshift.iam-role, which "
+                + "needs s3:GetObject on them; redshift.direct-load=off stages the rows instead"), e.getMessage());
+        assertEquals("[[1, a, b]]", rows("direct_role").toString(), "the streamed load, and nothing of the failed one");
     }
 
     private static void assertStreamed(LocalRun.Result r, String reason) {

@@ -69,7 +69,10 @@ record RunResult(String runId, String source, String target, int splits, int tas
             return;
         }
         if (!path.name().equals(LocalRun.PathTaken.STREAMED)) {
-            out.printf("done by %s, no rows through this process: %,d bytes written; source %s; target %s; %.2f s%n", path.name(),
+            // A copy counts no rows; a load counts those COPY loaded and rejected.
+            String rows = written.rows() + written.rejected() > 0
+                    ? String.format("%,d rows written, %,d rejected; ", written.rows(), written.rejected()) : "";
+            out.printf("done by %s, no rows through this process: %s%,d source bytes; source %s; target %s; %.2f s%n", path.name(), rows,
                     written.bytes(), read.details(), written.details(), elapsedMillis / 1000.0);
             return;
         }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * and reads need); logging in to a cluster ({@code --redshift-cluster}) or a Serverless
  * workgroup ({@code --redshift-workgroup}) with {@code redshift.auth=iam}; and with
  * {@code --redshift-role}, the trust and permissions of the role attached to the cluster for
- * {@code redshift.copy-auth=iam-role}.
+ * {@code redshift.copy-auth=iam-role} (reading the data folder too, for direct loads).
  * <p>Each statement grants one thing a path needs, named by its Sid, so a customer can see what
  * breaks without it. {@code s3:prefix} conditions are on {@code s3:ListBucket} only: S3 supplies
  * that key to no other action, so anywhere else such a condition would grant nothing.
@@ -148,7 +148,7 @@ final class TrustPolicy {
             out.println(redshiftTrust());
             out.println();
             out.println("Permissions policy of the role attached to the cluster:");
-            out.println(policy(redshiftPermissions(staging.get(), Optional.ofNullable(kmsKey))));
+            out.println(policy(redshiftPermissions(staging.get(), folder, Optional.ofNullable(kmsKey))));
         }
         return Stageway.OK;
     }
@@ -267,13 +267,16 @@ final class TrustPolicy {
 
     /**
      * What the cluster's role needs for IAM_ROLE: COPY reads the staged files and their manifest,
-     * UNLOAD lists the staging folder (it will not overwrite) and writes its files there; with a
-     * KMS key, COPY decrypts what staging encrypted with it.
+     * and with a data folder that folder's objects too (a direct load, redshift.direct-load, COPYs
+     * an S3 source's objects where they are); UNLOAD lists the staging folder (it will not
+     * overwrite) and writes its files there; with a KMS key, COPY decrypts what was encrypted
+     * with it.
      */
-    static List<Grant> redshiftPermissions(Folder staging, Optional<String> kmsKey) {
+    static List<Grant> redshiftPermissions(Folder staging, Optional<Folder> folder, Optional<String> kmsKey) {
         List<Grant> grants = new ArrayList<>();
         grants.add(new Grant("ListStaging", List.of("s3:ListBucket"), staging.bucketArn(), Optional.of(staging.prefix())));
         grants.add(new Grant("CopyFromStaging", List.of("s3:GetObject"), staging.objects(), Optional.empty()));
+        folder.ifPresent(f -> grants.add(new Grant("CopyFromFolder", List.of("s3:GetObject"), f.objects(), Optional.empty())));
         grants.add(new Grant("UnloadToStaging", List.of("s3:PutObject"), staging.objects(), Optional.empty()));
         kmsKey.ifPresent(k -> {
             grants.add(new Grant("DecryptStaged", List.of("kms:Decrypt"), k, Optional.empty()));

@@ -197,6 +197,7 @@ class CommandsTest {
         Map<String, String> m = customerSide("source", "s3");
         m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
         m.putAll(redshiftTarget("cli_orders"));
+        m.put("target.redshift.direct-load", "off");
         Path report = dir.resolve("report.json");
         Result r = stageway("run", mapping("run.properties", m).toString(), "--report", report.toString());
         assertEquals(0, r.exit(), r.all());
@@ -205,7 +206,26 @@ class CommandsTest {
         assertTrue(json.contains("\"rowsWritten\" : 3"), json);
         assertTrue(json.contains("\"files staged\" : 4"), json);
         assertTrue(json.contains("\"path\" : \"streamed\""), json);
-        assertTrue(json.contains("\"pathReason\" : \"the target takes records only\""), json);
+        assertTrue(json.contains("\"pathReason\" : \"redshift.direct-load=off\""), json);
+    }
+
+    @Test
+    void aLoadByCopyFromTheSourcesObjectsIsReportedAsItsPath() throws Exception {
+        try (var c = cluster();
+             var s = c.createStatement()) {
+            s.execute("create table cli_direct (id int, name varchar(10))");
+        }
+        Map<String, String> m = customerSide("source", "s3");
+        m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
+        m.putAll(redshiftTarget("cli_direct"));
+        Path report = dir.resolve("direct.json");
+        Result r = stageway("run", mapping("direct.properties", m).toString(), "--report", report.toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("done by direct-load, no rows through this process: 3 rows written, 0 rejected"), r.out());
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(report));
+        assertEquals("direct-load", json.path("path").asString());
+        assertEquals(3, json.path("rowsWritten").asInt(), json.toString());
+        assertEquals(0, json.path("rowsRead").asInt(), json.toString());
     }
 
     @Test
@@ -234,6 +254,7 @@ class CommandsTest {
         m.put("source.s3.folder-path", CUSTOMER_BUCKET + "/cli/in/");
         m.putAll(redshiftTarget("cli_narrow"));
         m.put("target.redshift.max-rejected-rows", "1");
+        m.put("target.redshift.direct-load", "off");   // staged: the report names the record
         Path report = dir.resolve("rejected.json");
         Result r = stageway("run", mapping("rejected.properties", m).toString(), "--report", report.toString());
         assertEquals(0, r.exit(), r.all());
@@ -339,7 +360,8 @@ class CommandsTest {
         m.putAll(redshiftTarget("cli_strict"));
         Result r = stageway("run", mapping("bad-data.properties", m).toString());
         assertEquals(4, r.exit(), r.all());
-        assertTrue(r.err().contains("Redshift rejected record 1"), r.err());
+        // Loaded straight from the source's object: the error names its line.
+        assertTrue(r.err().contains("Redshift rejected s3://" + CUSTOMER_BUCKET + "/cli/bad/a.csv, line 2, column id"), r.err());
         m.remove("target.redshift.table");
         assertEquals(2, stageway("run", mapping("no-table.properties", m).toString()).exit());
     }

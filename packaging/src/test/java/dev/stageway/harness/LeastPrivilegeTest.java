@@ -13,6 +13,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,46 +45,53 @@ class LeastPrivilegeTest {
     static final String CLUSTER_ARN = "arn:aws:redshift:" + REGION + ":" + CUSTOMER_ACCOUNT + ":cluster:" + REDSHIFT_CLUSTER;
     static String workgroupArn;
     static List<TrustPolicy.Grant> ROLE;
-    static final List<TrustPolicy.Grant> CLUSTER = TrustPolicy.redshiftPermissions(STAGING, Optional.of(customerKeyArn()));
+    static final List<TrustPolicy.Grant> CLUSTER = TrustPolicy.redshiftPermissions(STAGING, Optional.of(DATA),
+            Optional.of(customerKeyArn()));
     static final int ROWS = 100_000;   // about 8 MiB of CSV: more than one 5 MiB part
 
     /** The connector paths, each a run a user makes. */
     enum Path_ {
         WRITE, READ, ABORT, CHECK, CHECK_LOAD, CLEANUP, LOAD, UNLOAD, LOAD_WITH_IAM_ROLE, UNLOAD_WITH_IAM_ROLE, LOAD_WITH_IAM_LOGIN,
-        LOAD_INTO_WORKGROUP, SERVER_SIDE_COPY
+        LOAD_INTO_WORKGROUP, SERVER_SIDE_COPY, DIRECT_LOAD, DIRECT_LOAD_WITH_IAM_ROLE
     }
 
     /** Paths that stage in the staging folder with the role's credentials, and must remove what they staged. */
     static final Set<Path_> STAGING_PATHS = EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.LOAD_WITH_IAM_ROLE, Path_.LOAD_WITH_IAM_LOGIN,
-            Path_.LOAD_INTO_WORKGROUP);
+            Path_.LOAD_INTO_WORKGROUP, Path_.DIRECT_LOAD, Path_.DIRECT_LOAD_WITH_IAM_ROLE);
 
     /** Which paths need each printed statement (a statement no path here can show is listed with none). */
     static final Map<String, Set<Path_>> NEEDS = new LinkedHashMap<>();
 
     static {
-        NEEDS.put("ListFolder", EnumSet.of(Path_.READ, Path_.CHECK, Path_.SERVER_SIDE_COPY));
-        NEEDS.put("ReadFolder", EnumSet.of(Path_.READ, Path_.SERVER_SIDE_COPY));
+        NEEDS.put("ListFolder", EnumSet.of(Path_.READ, Path_.CHECK, Path_.SERVER_SIDE_COPY, Path_.DIRECT_LOAD,
+                Path_.DIRECT_LOAD_WITH_IAM_ROLE));
+        NEEDS.put("ReadFolder", EnumSet.of(Path_.READ, Path_.SERVER_SIDE_COPY, Path_.DIRECT_LOAD, Path_.DIRECT_LOAD_WITH_IAM_ROLE));
         NEEDS.put("WriteFolder", EnumSet.of(Path_.WRITE, Path_.CHECK, Path_.SERVER_SIDE_COPY));
         NEEDS.put("AbortUploadsInFolder", EnumSet.of(Path_.ABORT, Path_.CLEANUP));
         NEEDS.put("DeleteInFolder", EnumSet.of(Path_.CHECK));
-        NEEDS.put("ListStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP));
-        NEEDS.put("ReadStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD));
-        NEEDS.put("WriteStaging", EnumSet.of(Path_.LOAD, Path_.LOAD_WITH_IAM_ROLE, Path_.UNLOAD, Path_.CHECK_LOAD));
-        NEEDS.put("DeleteInStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP));
+        NEEDS.put("ListStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP, Path_.DIRECT_LOAD,
+                Path_.DIRECT_LOAD_WITH_IAM_ROLE));
+        NEEDS.put("ReadStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.DIRECT_LOAD));
+        NEEDS.put("WriteStaging", EnumSet.of(Path_.LOAD, Path_.LOAD_WITH_IAM_ROLE, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.DIRECT_LOAD,
+                Path_.DIRECT_LOAD_WITH_IAM_ROLE));
+        NEEDS.put("DeleteInStaging", EnumSet.of(Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD, Path_.CLEANUP, Path_.DIRECT_LOAD,
+                Path_.DIRECT_LOAD_WITH_IAM_ROLE));
         NEEDS.put("ListOpenUploads", EnumSet.of(Path_.CLEANUP));
         NEEDS.put("ReadLifecycleRules", EnumSet.of(Path_.CHECK, Path_.CHECK_LOAD));
-        NEEDS.put("EncryptWithKey", EnumSet.of(Path_.WRITE, Path_.LOAD, Path_.UNLOAD, Path_.SERVER_SIDE_COPY));
+        NEEDS.put("EncryptWithKey", EnumSet.of(Path_.WRITE, Path_.LOAD, Path_.UNLOAD, Path_.SERVER_SIDE_COPY, Path_.DIRECT_LOAD,
+                Path_.DIRECT_LOAD_WITH_IAM_ROLE));
         NEEDS.put("DecryptWithKey", EnumSet.of(Path_.WRITE, Path_.READ, Path_.LOAD, Path_.UNLOAD, Path_.CHECK_LOAD,
-                Path_.SERVER_SIDE_COPY));
+                Path_.SERVER_SIDE_COPY, Path_.DIRECT_LOAD, Path_.DIRECT_LOAD_WITH_IAM_ROLE));
         NEEDS.put("LogInToCluster", EnumSet.of(Path_.LOAD_WITH_IAM_LOGIN));
         NEEDS.put("LogInToWorkgroup", EnumSet.of(Path_.LOAD_INTO_WORKGROUP));
     }
 
     static final Map<String, Set<Path_>> CLUSTER_NEEDS = Map.of(
             "ListStaging", EnumSet.of(Path_.UNLOAD_WITH_IAM_ROLE),
-            "CopyFromStaging", EnumSet.of(Path_.LOAD_WITH_IAM_ROLE),
+            "CopyFromStaging", EnumSet.of(Path_.LOAD_WITH_IAM_ROLE, Path_.DIRECT_LOAD_WITH_IAM_ROLE),
+            "CopyFromFolder", EnumSet.of(Path_.DIRECT_LOAD_WITH_IAM_ROLE),
             "UnloadToStaging", EnumSet.of(Path_.UNLOAD_WITH_IAM_ROLE),
-            "DecryptStaged", EnumSet.of(Path_.LOAD_WITH_IAM_ROLE),
+            "DecryptStaged", EnumSet.of(Path_.LOAD_WITH_IAM_ROLE, Path_.DIRECT_LOAD_WITH_IAM_ROLE),
             "EncryptUnloaded", EnumSet.of(Path_.UNLOAD_WITH_IAM_ROLE));
 
     static Sandbox sandbox;
@@ -97,6 +107,10 @@ class LeastPrivilegeTest {
         ROLE = TrustPolicy.permissions(Optional.of(DATA), Optional.of(STAGING), Optional.of(customerKeyArn()),
                 new TrustPolicy.DatabaseLogin(Optional.of(CLUSTER_ARN), "dev", Optional.empty(), Optional.of(workgroupArn)));
         admin = customerAdminS3(sandbox);
+        try (Connection c = DriverManager.getConnection(sandbox.redshift().jdbcUrl(), REDSHIFT_USER, REDSHIFT_PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute("create table lp_direct (id int, name varchar(64), note varchar(128))");   // a direct load creates no table
+        }
         StringBuilder csv = new StringBuilder("id,name,note\n");
         for (int i = 1; i <= ROWS; i++) {
             csv.append(i).append(",name ").append(i).append(",\"a note long enough to make the object span parts\"\n");
@@ -295,11 +309,7 @@ class LeastPrivilegeTest {
             }
             case SERVER_SIDE_COPY -> {
                 // One identity reads the source and writes the target: the copy runs inside S3, in parts, as the role.
-                String key = DATA.prefix() + "copy/orders.csv";
-                if (admin.listObjectsV2(b -> b.bucket(DATA.bucket()).prefix(key)).contents().isEmpty()) {
-                    admin.copyObject(b -> b.sourceBucket(CUSTOMER_BUCKET).sourceKey("lp/in/orders.csv").destinationBucket(DATA.bucket())
-                            .destinationKey(key));
-                }
+                copySource();
                 side(m, "source", "s3", role());
                 m.put("source.s3.folder-path", DATA + "copy/");
                 side(m, "target", "s3", role());
@@ -307,6 +317,19 @@ class LeastPrivilegeTest {
                 m.put("target.s3.multipart.part-size-bytes", "5242880");
                 return stageway("run", m).or(() -> printed.contains("done by server-side-copy") ? Optional.empty()
                         : Optional.of("the run did not copy inside S3: " + printed));
+            }
+            case DIRECT_LOAD, DIRECT_LOAD_WITH_IAM_ROLE -> {
+                // One identity lists the source and stages the manifest; COPY reads the objects where they are, with the
+                // role's temporary credentials or as the cluster's role.
+                copySource();
+                side(m, "source", "s3", role());
+                m.put("source.s3.folder-path", DATA + "copy/");
+                side(m, "target", "redshift", redshift(path == Path_.DIRECT_LOAD_WITH_IAM_ROLE));
+                m.put("target.redshift.table", "lp_direct");
+                m.put("target.redshift.load-mode", "truncate");
+                m.put("target.redshift.direct-load", "on");   // with IAM_ROLE, auto cannot tell that the cluster's role reads the folder
+                return stageway("run", m).or(() -> printed.contains("done by direct-load") ? stagedLeft()
+                        : Optional.of("the run did not load by COPY from the source's objects: " + printed));
             }
             case UNLOAD, UNLOAD_WITH_IAM_ROLE -> {
                 side(m, "source", "redshift", redshift(path == Path_.UNLOAD_WITH_IAM_ROLE));
@@ -316,13 +339,23 @@ class LeastPrivilegeTest {
             }
         }
         Optional<String> failure = stageway("run", m);
-        if (failure.isEmpty() && STAGING_PATHS.contains(path)) {
-            var left = admin.listObjectsV2(b -> b.bucket(STAGING.bucket()).prefix(STAGING.prefix())).contents();
-            if (!left.isEmpty()) {
-                return Optional.of("staged files were left behind (s3:DeleteObject refused): " + left.get(0).key());
-            }
+        return failure.isEmpty() && STAGING_PATHS.contains(path) ? stagedLeft() : failure;
+    }
+
+    /** What a run that worked left in the staging folder, if anything. */
+    private static Optional<String> stagedLeft() {
+        var left = admin.listObjectsV2(b -> b.bucket(STAGING.bucket()).prefix(STAGING.prefix())).contents();
+        return left.isEmpty() ? Optional.empty()
+                : Optional.of("staged files were left behind (s3:DeleteObject refused): " + left.get(0).key());
+    }
+
+    /** The orders object in the data folder, encrypted with the bucket's default key: the source of the direct paths. */
+    private static void copySource() {
+        String key = DATA.prefix() + "copy/orders.csv";
+        if (admin.listObjectsV2(b -> b.bucket(DATA.bucket()).prefix(key)).contents().isEmpty()) {
+            admin.copyObject(b -> b.sourceBucket(CUSTOMER_BUCKET).sourceKey("lp/in/orders.csv").destinationBucket(DATA.bucket())
+                    .destinationKey(key));
         }
-        return failure;
     }
 
     /** The mapping whose runs died: an S3 write to the data folder, a load staged in the staging folder. */
