@@ -87,8 +87,8 @@ final class CheckedDecoder extends Reader {
                 if (eof) {
                     decoder.flush(out);
                     flushed = true;
-                } else {
-                    fill();
+                } else if (out.position() == off) {
+                    fill();   // only when nothing is decoded yet: a reader of a head only must not cause a read past it
                 }
             }
         }

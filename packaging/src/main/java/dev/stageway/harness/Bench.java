@@ -53,7 +53,11 @@ final class Bench {
         int stagingRounds = quick ? 2 : 7;
         List<Figure> figures = new ArrayList<>();
         Map<String, String> credentials = credentials();
-        try (Sandbox sandbox = Sandbox.builder().s3Shaping(LATENCY, BANDWIDTH).build(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
+        Sandbox.Builder builder = Sandbox.builder().s3Shaping(LATENCY, BANDWIDTH);
+        if (only.contains("direct-load")) {
+            builder.withRedshift();
+        }
+        try (Sandbox sandbox = builder.build(); PluginBundle plugin = PluginBundle.open(bundle, Bench.class.getClassLoader())) {
             Map<String, String> connection = Demo.endpoints(sandbox, credentials);
             if (only.contains("small-objects")) {
                 figures.add(SmallObjects.measure(sandbox, plugin, connection, quick ? 400 : 2000, rounds));
@@ -65,6 +69,9 @@ final class Bench {
             }
             if (only.contains("server-side-copy")) {
                 figures.add(ServerSideCopyFigure.measure(sandbox, plugin, connection, quick ? 128L * MIB : 1024L * MIB, rounds));
+            }
+            if (only.contains("direct-load")) {
+                figures.add(DirectLoadFigure.measure(sandbox, plugin, connection, directLoadBytes(quick), rounds));
             }
             if (only.contains("staging")) {
                 figures.add(StagingBaseline.measure(plugin.service(StagingBench.class), connection, stagingRounds));
@@ -94,7 +101,8 @@ final class Bench {
             out.println("(S3 over HTTPS, " + LATENCY.toMillis() + " ms before each first byte, " + BANDWIDTH / 1_000_000
                     + " MB/s per connection; small objects: " + (quick ? 400 : 2000) + " of " + SmallObjects.OBJECT_BYTES / 1024
                     + " KiB, " + CONCURRENCY + " requests at once; server-side copy: " + (quick ? 128 : 1024)
-                    + " MiB, runs against runs with s3.direct-copy=off; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
+                    + " MiB, runs against runs with s3.direct-copy=off; direct load: " + directLoadBytes(quick) / MIB + " MiB in "
+                    + DirectLoadFigure.OBJECTS + " objects, runs against runs with redshift.direct-load=off; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
                     + PART_SIZE / MIB + " MiB parts x " + CONCURRENCY
                     + ", baseline the SDK's S3 Transfer Manager in the same JVM; staging: " + StagingBaseline.ROWS + " rows, "
                     + stagingRounds + " rounds after " + StagingBaseline.WARMUPS + " warm-ups; ratios are medians of each round's "
@@ -103,7 +111,13 @@ final class Bench {
         return Stageway.OK;
     }
 
-    static final List<String> FIGURES = List.of("small-objects", "upload", "download", "server-side-copy", "staging", "memory", "session-memory", "sts-calls");
+    static final List<String> FIGURES = List.of("small-objects", "upload", "download", "server-side-copy", "direct-load", "staging", "memory",
+            "session-memory", "sts-calls");
+
+    /** The CSV the direct-load figure loads: COPY into the stand-in's PostgreSQL costs the same on both paths, so less than a copy. */
+    static long directLoadBytes(boolean quick) {
+        return (quick ? 32L : 256L) * MIB;
+    }
 
     /** The figures {@code --only a,b} names, or every figure. */
     static Set<String> only(List<String> names) {

@@ -87,7 +87,7 @@ public final class CsvObjectReader implements SourceReader {
      * @param expected the schema every object's header must give, or null to take it from the first object
      */
     public CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected) {
-        this(connection, options, objects, expected, false, true);
+        this(connection, options, objects, expected, 0, true);
     }
 
     /**
@@ -95,22 +95,29 @@ public final class CsvObjectReader implements SourceReader {
      * owns {@code connection} and closes it.
      */
     public static Schema schemaOf(S3Connection connection, Options options, ObjectRef first) {
-        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(first), null, true, true)) {
+        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(first), null, HeadFirstGet.HEAD, true)) {
             return reader.schema();
         }
     }
 
     /**
      * Fails as reading would when {@code object}'s header does not give {@code expected}, reading
-     * only the start of it; {@code connection} stays open.
+     * only the start of it: about twice the bytes the expected header takes, then more only if
+     * its header is longer. {@code connection} stays open.
      */
     public static void checkHeader(S3Connection connection, Options options, ObjectRef object, Schema expected) {
-        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(object), expected, true, false)) {
+        int header = 2;
+        for (Column c : expected.columns()) {
+            header += c.name().getBytes(options.csv().charset()).length + 3;   // quoted, and a delimiter
+        }
+        int head = (int) Math.min(HeadFirstGet.HEAD, 2L * header + 1024);
+        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(object), expected, head, false)) {
             reader.schema();
         }
     }
 
-    private CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected, boolean headFirst,
+    /** @param head above zero, each object is read {@link HeadFirstGet head first}, this many bytes first */
+    private CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected, int head,
                             boolean ownsConnection) {
         this.connection = connection;
         this.ownsConnection = ownsConnection;
@@ -119,7 +126,7 @@ public final class CsvObjectReader implements SourceReader {
         try {
             this.objectCount = objects.size();
             this.objects = new ObjectPrefetch(connection.client(), options.bucket(), options.partSize(), options.downloadThreshold(),
-                    options.concurrency(), executor, objects.iterator(), headFirst);
+                    options.concurrency(), executor, objects.iterator(), head);
             // Declared columns are the schema whatever the objects hold (even none).
             this.schema = !options.columns().isEmpty() ? new Schema(options.columns()) : expected;
             if (!openNext()) {

@@ -35,8 +35,11 @@ final class ObjectPrefetch implements AutoCloseable {
     private final int concurrency;
     private final ExecutorService executor;
     private final Iterator<ObjectRef> objects;
-    /** Each object is read head first ({@link HeadFirstGet}) and none fetched ahead: for a reader that wants the start only. */
-    private final boolean headFirst;
+    /**
+     * Above zero, each object is read head first ({@link HeadFirstGet}, this many bytes first) and
+     * none fetched ahead: for a reader that wants the start only.
+     */
+    private final int head;
     private final Deque<Ahead> ahead = new ArrayDeque<>();
     private long aheadBytes;
     /** The next object not yet fetched: too large to fetch ahead, or waiting for room. */
@@ -48,9 +51,9 @@ final class ObjectPrefetch implements AutoCloseable {
     }
 
     ObjectPrefetch(S3Client s3, String bucket, long partSize, long downloadThreshold, int concurrency, ExecutorService executor,
-                   Iterator<ObjectRef> objects, boolean headFirst) {
+                   Iterator<ObjectRef> objects, int head) {
         this.s3 = s3;
-        this.headFirst = headFirst;
+        this.head = head;
         this.bucket = bucket;
         this.partSize = partSize;
         this.downloadThreshold = downloadThreshold;
@@ -84,8 +87,8 @@ final class ObjectPrefetch implements AutoCloseable {
         if (current.body() != null) {
             return new ByteArrayInputStream(await(current.body()));
         }
-        if (headFirst) {
-            return new HeadFirstGet(s3, bucket, o);
+        if (head > 0) {
+            return new HeadFirstGet(s3, bucket, o, head);
         }
         return o.size() > downloadThreshold
                 ? new RangedDownload(s3, bucket, o.key(), o.eTag(), o.size(), partSize, concurrency, executor)
@@ -104,7 +107,7 @@ final class ObjectPrefetch implements AutoCloseable {
                 waiting = objects.next();
             }
             ObjectRef o = waiting;
-            boolean small = !headFirst && o.size() <= Math.min(partSize, downloadThreshold);
+            boolean small = head == 0 && o.size() <= Math.min(partSize, downloadThreshold);
             if (!small || aheadBytes + o.size() > partSize * concurrency) {
                 return;
             }

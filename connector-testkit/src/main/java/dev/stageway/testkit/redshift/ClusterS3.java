@@ -8,6 +8,7 @@ import dev.stageway.testkit.iam.Principal;
 import dev.stageway.testkit.iam.RequestContext;
 import dev.stageway.testkit.iam.Role;
 import dev.stageway.testkit.s3.SandboxCertificate;
+import dev.stageway.testkit.s3.Shaping;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,6 +45,7 @@ final class ClusterS3 {
                 .forcePathStyle(true)
                 .httpClientBuilder(ApacheHttpClient.builder().tlsTrustManagersProvider(ClusterS3::trustSandbox))
                 .credentialsProvider(StaticCredentialsProvider.create(credentials(cluster, session.user(), auth)))
+                .overrideConfiguration(o -> o.putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, Shaping.INSIDE_AWS))
                 .build();
     }
 

@@ -125,6 +125,13 @@ public final class RedshiftStandIn implements AutoCloseable {
         }
     }
 
+    /** Runs {@code sql} as the database's administrator, as a console would: preparing tables around measured runs. */
+    public synchronized void execute(String sql) throws SQLException {
+        try (Statement s = catalog.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     /** The URL the Redshift JDBC driver connects with. */
     public String jdbcUrl() {
         return "jdbc:redshift://127.0.0.1:" + listener.getLocalPort() + "/" + DATABASE + "?ssl=false&preferQueryMode=simple";

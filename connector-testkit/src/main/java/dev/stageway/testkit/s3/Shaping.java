@@ -26,6 +26,12 @@ import org.eclipse.jetty.io.Connection;
  * the bytes of the bodies carried each way.
  */
 public final class Shaping implements Connection.Listener {
+    /**
+     * What the user agent of a sandbox service's own S3 client holds (the Redshift stand-in's COPY
+     * and UNLOAD): its traffic stays inside AWS, so {@link #bodyBytes()} leaves it out.
+     */
+    public static final String INSIDE_AWS = "stageway-sandbox-service";
+
     /** How much a connection may send at once before its cap makes it wait: small against any cap, large against syscalls. */
     private static final int SLICE = 16 * 1024;
 
@@ -57,7 +63,8 @@ public final class Shaping implements Connection.Listener {
 
     /**
      * The bytes of request and response bodies carried between S3 and its clients so far, both
-     * ways: what passed through clients' processes. A copy inside S3 carries none.
+     * ways: what passed through clients' processes. A copy inside S3 carries none, and neither do
+     * the reads and writes of the sandbox's own services ({@link #INSIDE_AWS}).
      */
     public long bodyBytes() {
         return bodyBytes.sum();
@@ -94,7 +101,7 @@ public final class Shaping implements Connection.Listener {
             @Override
             public ServletInputStream getInputStream() throws IOException {
                 if (in == null) {
-                    in = capped(super.getInputStream(), cap == 0 ? null : throttle(request, 0, cap));
+                    in = capped(super.getInputStream(), cap == 0 ? null : throttle(request, 0, cap), counter(request));
                 }
                 return in;
             }
@@ -110,11 +117,17 @@ public final class Shaping implements Connection.Listener {
             @Override
             public ServletOutputStream getOutputStream() throws IOException {
                 if (out == null) {
-                    out = capped(super.getOutputStream(), cap == 0 ? null : throttle(request, 1, cap));
+                    out = capped(super.getOutputStream(), cap == 0 ? null : throttle(request, 1, cap), counter(request));
                 }
                 return out;
             }
         };
+    }
+
+    /** Where a request's body bytes count: nowhere for a sandbox service's own. */
+    private LongAdder counter(HttpServletRequest request) {
+        String agent = request.getHeader("User-Agent");
+        return agent != null && agent.contains(INSIDE_AWS) ? new LongAdder() : bodyBytes;
     }
 
     private Throttle throttle(HttpServletRequest request, int direction, long cap) {
@@ -167,13 +180,13 @@ public final class Shaping implements Connection.Listener {
     }
 
     /** A request body counted and, with a throttle, read at its pace. */
-    private ServletInputStream capped(ServletInputStream real, Throttle throttle) {
+    private ServletInputStream capped(ServletInputStream real, Throttle throttle, LongAdder counter) {
         return new ServletInputStream() {
             @Override
             public int read() throws IOException {
                 int b = real.read();
                 if (b >= 0) {
-                    passed(throttle, 1);
+                    passed(throttle, counter, 1);
                 }
                 return b;
             }
@@ -182,7 +195,7 @@ public final class Shaping implements Connection.Listener {
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = real.read(b, off, throttle == null ? len : Math.min(len, SLICE));
                 if (n > 0) {
-                    passed(throttle, n);
+                    passed(throttle, counter, n);
                 }
                 return n;
             }
@@ -205,13 +218,13 @@ public final class Shaping implements Connection.Listener {
     }
 
     /** A response body counted and, with a throttle, written at its pace. */
-    private ServletOutputStream capped(ServletOutputStream real, Throttle throttle) {
+    private ServletOutputStream capped(ServletOutputStream real, Throttle throttle, LongAdder counter) {
         return new ForwardingOutputStream(real) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 for (int done = 0; done < len; ) {
                     int n = throttle == null ? len - done : Math.min(SLICE, len - done);
-                    passed(throttle, n);
+                    passed(throttle, counter, n);
                     real.write(b, off + done, n);
                     done += n;
                 }
@@ -219,8 +232,8 @@ public final class Shaping implements Connection.Listener {
         };
     }
 
-    private void passed(Throttle throttle, int bytes) throws IOException {
-        bodyBytes.add(bytes);
+    private static void passed(Throttle throttle, LongAdder counter, int bytes) throws IOException {
+        counter.add(bytes);
         if (throttle != null) {
             throttle.pass(bytes);
         }
