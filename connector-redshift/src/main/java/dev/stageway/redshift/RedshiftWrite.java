@@ -181,24 +181,40 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
+    /**
+     * A direct load where {@link DirectLoad#offer} allows one and every object's first line reads
+     * as the S3 source reads it: COPY skips each header unread and ends lines at LF alone.
+     */
     @Override
     public Direct<String> directPath(StoredObjects objects, Map<String, String> sourceConnection) {
-        return DirectLoad.offer(options, tableExisted, cluster.copiesWithIamRole(), awsConnection, objects, sourceConnection);
+        Direct<String> offer = DirectLoad.offer(options, tableExisted, cluster.copiesWithIamRole(), awsConnection, objects, sourceConnection);
+        if (offer.value().isEmpty()) {
+            return offer;
+        }
+        try (S3Connection source = sourceConnection(sourceConnection)) {
+            return StoredObjectChecks.firstLines(source, objects, FIRST_LINES_AT_ONCE).map(Direct::<String>refused).orElse(offer);
+        }
+    }
+
+    /** First lines read at once: each is one small GET, so latency, not bandwidth, bounds them. */
+    private static final int FIRST_LINES_AT_ONCE = 16;
+
+    private S3Connection sourceConnection(Map<String, String> connection) {
+        return S3Connection.open(context, CsvObjectSource.settings(context, connection, Map.of()), FIRST_LINES_AT_ONCE);
     }
 
     /**
      * Loads the source's objects by one COPY from a manifest of them, in the load transaction
-     * {@link #commit} runs: first every object's header is checked (COPY skips it unread), and
-     * just before COMMIT every ETag is compared with the listed one, as COPY reads whatever the
-     * objects hold when it runs. Only the manifest is staged, and it goes afterwards.
+     * {@link #commit} runs; just before COMMIT every ETag is compared with the listed one, as COPY
+     * reads whatever the objects hold when it runs. Only the manifest is staged, and it goes
+     * afterwards.
      */
     @Override
     public synchronized RunSummary commitDirect(StoredObjects objects, Map<String, String> sourceConnection) {
         checkOpen();
         done = true;
         writers.forEach(w -> w.abort(null));
-        try (S3Connection source = S3Connection.open(context, CsvObjectSource.settings(context, sourceConnection, Map.of()), CONCURRENCY)) {
-            StoredObjectChecks.headers(source, objects, CONCURRENCY);
+        try (S3Connection source = sourceConnection(sourceConnection)) {
             Optional<Loaded> loaded = load(new Files(writeManifest(DirectLoad.entries(objects)), DirectLoad.format(objects.format()),
                     List.of(), true, () -> checkUnchanged(source, objects)));
             if (loaded.isEmpty()) {

@@ -5,7 +5,6 @@ import static dev.stageway.testkit.DefaultSandbox.CUSTOMER_BUCKET;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.stageway.aws.S3Connection;
-import dev.stageway.error.StagewayException;
 import dev.stageway.s3.transfer.CsvObjectSource;
 import dev.stageway.s3.transfer.StoredObjectChecks;
 import dev.stageway.spi.SourcePlan;
@@ -16,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +24,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What a direct path checks of a source's objects without reading their rows: every header, from
- * the first bytes of each object only, and whether any object changed or went since listing.
+ * What a direct path checks of a source's objects without reading their rows: every first line
+ * (the header, and how lines end), from the first bytes of each object only, and whether any object
+ * changed or went since listing.
  */
 class StoredObjectChecksTest {
     private static final int MIB = 1024 * 1024;
@@ -76,7 +77,7 @@ class StoredObjectChecksTest {
     }
 
     @Test
-    void headersAreCheckedFromTheFirstBytesOfEachObject() throws Exception {
+    void firstLinesAreCheckedFromTheFirstBytesOfEachObject() throws Exception {
         for (boolean gzip : List.of(false, true)) {
             String folder = gzip ? "checks/gzip/" : "checks/plain/";
             for (int i = 0; i < 4; i++) {
@@ -85,17 +86,22 @@ class StoredObjectChecksTest {
             StoredObjects objects = offered(folder);
             long before = fx.sandbox.s3Shaping().bodyBytes();
             try (S3Connection s3 = connection()) {
-                StoredObjectChecks.headers(s3, objects, 4);
+                assertEquals(Optional.empty(), StoredObjectChecks.firstLines(s3, objects, 4));
             }
             long read = fx.sandbox.s3Shaping().bodyBytes() - before;
-            assertTrue(read < 3 * 8 * 1024, "three objects' heads, of 3 MiB each: " + read);
+            assertTrue(read < 4 * 8 * 1024, "four objects' first bytes, of 3 MiB each: " + read);
         }
-        put("checks/plain/part-9.csv", "id,note,name\n1,c,b\n".getBytes(StandardCharsets.UTF_8));
+        put("checks/plain/part-8.csv", "id,note,name\n1,c,b\n".getBytes(StandardCharsets.UTF_8));
+        put("checks/plain/part-9.csv", "id,\"name\",note\r\n1,b,c\r\n".getBytes(StandardCharsets.UTF_8));
         StoredObjects mixed = offered("checks/plain/");
         try (S3Connection s3 = connection()) {
-            StagewayException e = assertThrows(StagewayException.class, () -> StoredObjectChecks.headers(s3, mixed, 4));
-            assertTrue(e.getMessage().contains("checks/plain/part-9.csv") && e.getMessage().contains("differs from the first object's"),
-                    e.getMessage());
+            assertEquals(Optional.of("s3://" + CUSTOMER_BUCKET + "/checks/plain/part-8.csv's header [id, note, name] differs from the first "
+                    + "object's [id, name, note]"), StoredObjectChecks.firstLines(s3, mixed, 4), "the first problem in key order");
+            put("checks/plain/part-8.csv", "id,name,note\n1,c,b\n".getBytes(StandardCharsets.UTF_8));
+            assertTrue(StoredObjectChecks.firstLines(s3, mixed, 4).orElseThrow().contains("changed since it was listed"));
+            StoredObjects crlf = offered("checks/plain/");
+            assertEquals(Optional.of("s3://" + CUSTOMER_BUCKET + "/checks/plain/part-9.csv ends its lines with CR LF, which COPY would "
+                    + "load into each row's last column"), StoredObjectChecks.firstLines(s3, crlf, 4));
         }
     }
 

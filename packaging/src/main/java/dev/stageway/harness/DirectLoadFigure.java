@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -36,6 +37,7 @@ final class DirectLoadFigure {
     private static final String PREFIX = "bench-direct/";
     static final int OBJECTS = 8;
     private static final String TABLE = "bench_direct";
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     static Figure measure(Sandbox sandbox, PluginBundle plugin, Map<String, String> connection, long size, int rounds)
             throws Exception {
@@ -45,7 +47,7 @@ final class DirectLoadFigure {
         Demo.redshift(sandbox, Map.of()).forEach((k, v) -> cluster.putIfAbsent(k, v));
         // A runtime of its own: the role session it caches is not the one the sts-calls figure counts.
         try (S3Client admin = customerAdminS3(sandbox); ConnectorRuntime runtime = s3.newRuntime()) {
-            put(sandbox, admin, size);
+            long rows = put(sandbox, admin, size);
             long[] agentBytes = {0};
             Callable<Double> direct = () -> {
                 long before = sandbox.s3Shaping().bodyBytes();
@@ -55,12 +57,11 @@ final class DirectLoadFigure {
                 if (!r.path().name().equals("direct-load")) {
                     throw new IllegalStateException("the run did not load by COPY from the objects: " + r.path().reason());
                 }
-                return seconds[0];
+                return loaded(r, rows, seconds[0]);
             };
             Callable<Double> staged = () -> {
                 double[] seconds = {0};
-                run(sandbox, s3, redshift, runtime, connection, cluster, "off", seconds);
-                return seconds[0];
+                return loaded(run(sandbox, s3, redshift, runtime, connection, cluster, "off", seconds), rows, seconds[0]);
             };
             double[][] seconds = rounds(rounds, direct, staged);
             return figure("direct-load", seconds[0], "s", seconds[1], "time reported").withAgentBytes(agentBytes[0]);
@@ -68,6 +69,15 @@ final class DirectLoadFigure {
             Bench.remove(sandbox, PREFIX);
             sandbox.redshift().execute("DROP TABLE IF EXISTS " + TABLE);
         }
+    }
+
+    /** {@code seconds}, once the run is seen to have loaded every row. */
+    private static double loaded(LocalRun.Result r, long rows, double seconds) {
+        long loaded = r.written().orElseThrow().rows();
+        if (loaded != rows) {
+            throw new IllegalStateException("the " + r.path().name() + " run loaded " + loaded + " rows of " + rows);
+        }
+        return seconds;
     }
 
     /** One run of the objects into a new table, timed into {@code seconds}. */
@@ -80,13 +90,18 @@ final class DirectLoadFigure {
         Map<String, String> source = Map.of("s3.folder-path", CUSTOMER_BUCKET + "/" + PREFIX);
         Map<String, String> target = Map.of("redshift.table", TABLE, "redshift.direct-load", directLoad);
         LocalRun.Result[] result = new LocalRun.Result[1];
-        seconds[0] = BenchStatistics.seconds(() -> result[0] = LocalRun.run(new RunContext("bench-direct-" + directLoad, runtime),
+        // A run id of its own each time: the load log would find one used before loaded already.
+        String runId = "bench-direct-" + directLoad + "-" + RUNS.incrementAndGet();
+        seconds[0] = BenchStatistics.seconds(() -> result[0] = LocalRun.run(new RunContext(runId, runtime),
                 new LocalRun.Side(s3, connection, source), new LocalRun.Side(redshift, cluster, target), 2, (rows, bytes) -> { }));
         return result[0];
     }
 
-    /** {@value #OBJECTS} CSV objects of about {@code size} bytes in all, written with shaping off since only the runs are measured. */
-    private static void put(Sandbox sandbox, S3Client admin, long size) throws IOException {
+    /**
+     * {@value #OBJECTS} CSV objects of about {@code size} bytes in all, written with shaping off since
+     * only the runs are measured; returns their rows.
+     */
+    private static long put(Sandbox sandbox, S3Client admin, long size) throws IOException {
         Path file = Files.createTempFile("stageway-bench-direct", ".csv");
         try {
             long row = 1;
@@ -102,6 +117,7 @@ final class DirectLoadFigure {
                 String key = PREFIX + String.format("part-%02d.csv", i);
                 Bench.unshaped(sandbox, () -> admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(key), RequestBody.fromFile(file)));
             }
+            return row - 1;
         } finally {
             Files.deleteIfExists(file);
         }

@@ -61,7 +61,6 @@ public final class CsvObjectReader implements SourceReader {
     }
 
     private final S3Connection connection;
-    private final boolean ownsConnection;
     private final Options options;
     private final ExecutorService executor;
     private final ObjectPrefetch objects;
@@ -87,7 +86,7 @@ public final class CsvObjectReader implements SourceReader {
      * @param expected the schema every object's header must give, or null to take it from the first object
      */
     public CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected) {
-        this(connection, options, objects, expected, 0, true);
+        this(connection, options, objects, expected, false);
     }
 
     /**
@@ -95,38 +94,19 @@ public final class CsvObjectReader implements SourceReader {
      * owns {@code connection} and closes it.
      */
     public static Schema schemaOf(S3Connection connection, Options options, ObjectRef first) {
-        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(first), null, HeadFirstGet.HEAD, true)) {
+        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(first), null, true)) {
             return reader.schema();
         }
     }
 
-    /**
-     * Fails as reading would when {@code object}'s header does not give {@code expected}, reading
-     * only the start of it: about twice the bytes the expected header takes, then more only if
-     * its header is longer. {@code connection} stays open.
-     */
-    public static void checkHeader(S3Connection connection, Options options, ObjectRef object, Schema expected) {
-        int header = 2;
-        for (Column c : expected.columns()) {
-            header += c.name().getBytes(options.csv().charset()).length + 3;   // quoted, and a delimiter
-        }
-        int head = (int) Math.min(HeadFirstGet.HEAD, 2L * header + 1024);
-        try (CsvObjectReader reader = new CsvObjectReader(connection, options, List.of(object), expected, head, false)) {
-            reader.schema();
-        }
-    }
-
-    /** @param head above zero, each object is read {@link HeadFirstGet head first}, this many bytes first */
-    private CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected, int head,
-                            boolean ownsConnection) {
+    private CsvObjectReader(S3Connection connection, Options options, List<ObjectRef> objects, Schema expected, boolean headFirst) {
         this.connection = connection;
-        this.ownsConnection = ownsConnection;
         this.options = options;
         this.executor = Transfers.pool("stageway-s3-download", options.concurrency());
         try {
             this.objectCount = objects.size();
             this.objects = new ObjectPrefetch(connection.client(), options.bucket(), options.partSize(), options.downloadThreshold(),
-                    options.concurrency(), executor, objects.iterator(), head);
+                    options.concurrency(), executor, objects.iterator(), headFirst);
             // Declared columns are the schema whatever the objects hold (even none).
             this.schema = !options.columns().isEmpty() ? new Schema(options.columns()) : expected;
             if (!openNext()) {
@@ -207,9 +187,7 @@ public final class CsvObjectReader implements SourceReader {
             objects.close();
         }
         executor.shutdownNow();
-        if (ownsConnection) {
-            connection.close();
-        }
+        connection.close();
     }
 
     /** Opens the next object's parser; false at the end. */

@@ -5,30 +5,28 @@ import java.io.InputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * An object read from its start in two GETs, both pinned to its ETag: its first bytes (the head),
- * then the rest only if the reader goes on. Reading a header line so costs one small request,
- * however large the object.
+ * An object read from its start in two GETs, both pinned to its ETag: its first {@value #HEAD}
+ * bytes, then the rest only if the reader goes on. Reading a header line so costs one small
+ * request, however large the object.
  */
 final class HeadFirstGet extends InputStream {
-    /** Enough for a header line of any width a source is likely to have, and the reader's buffers. */
+    /** Enough for a header line and the reader's buffers, however they read ahead. */
     static final int HEAD = 64 * 1024;
 
     private final S3Client s3;
     private final ObjectRef object;
     private final String bucket;
-    private final long head;
     private InputStream current;
     private boolean rest;
     private final byte[] one = new byte[1];
 
-    HeadFirstGet(S3Client s3, String bucket, ObjectRef object, int head) {
+    HeadFirstGet(S3Client s3, String bucket, ObjectRef object) {
         this.s3 = s3;
         this.bucket = bucket;
         this.object = object;
-        this.head = Math.min(head, object.size());
         this.current = object.size() == 0 ? InputStream.nullInputStream()
-                : new ResumableGet(s3, bucket, object.key(), object.eTag(), 0, this.head);
-        this.rest = object.size() <= head;
+                : new ResumableGet(s3, bucket, object.key(), object.eTag(), 0, Math.min(HEAD, object.size()));
+        this.rest = object.size() <= HEAD;
     }
 
     @Override
@@ -41,7 +39,7 @@ final class HeadFirstGet extends InputStream {
         int n = current.read(b, off, len);
         if (n < 0 && !rest) {
             current.close();
-            current = new ResumableGet(s3, bucket, object.key(), object.eTag(), head, object.size());
+            current = new ResumableGet(s3, bucket, object.key(), object.eTag(), HEAD, object.size());
             rest = true;
             n = current.read(b, off, len);
         }

@@ -35,11 +35,8 @@ final class ObjectPrefetch implements AutoCloseable {
     private final int concurrency;
     private final ExecutorService executor;
     private final Iterator<ObjectRef> objects;
-    /**
-     * Above zero, each object is read head first ({@link HeadFirstGet}, this many bytes first) and
-     * none fetched ahead: for a reader that wants the start only.
-     */
-    private final int head;
+    /** Each object is read head first ({@link HeadFirstGet}) and none fetched ahead: for a reader that wants the start only. */
+    private final boolean headFirst;
     private final Deque<Ahead> ahead = new ArrayDeque<>();
     private long aheadBytes;
     /** The next object not yet fetched: too large to fetch ahead, or waiting for room. */
@@ -51,9 +48,9 @@ final class ObjectPrefetch implements AutoCloseable {
     }
 
     ObjectPrefetch(S3Client s3, String bucket, long partSize, long downloadThreshold, int concurrency, ExecutorService executor,
-                   Iterator<ObjectRef> objects, int head) {
+                   Iterator<ObjectRef> objects, boolean headFirst) {
         this.s3 = s3;
-        this.head = head;
+        this.headFirst = headFirst;
         this.bucket = bucket;
         this.partSize = partSize;
         this.downloadThreshold = downloadThreshold;
@@ -87,8 +84,8 @@ final class ObjectPrefetch implements AutoCloseable {
         if (current.body() != null) {
             return new ByteArrayInputStream(await(current.body()));
         }
-        if (head > 0) {
-            return new HeadFirstGet(s3, bucket, o, head);
+        if (headFirst) {
+            return new HeadFirstGet(s3, bucket, o);
         }
         return o.size() > downloadThreshold
                 ? new RangedDownload(s3, bucket, o.key(), o.eTag(), o.size(), partSize, concurrency, executor)
@@ -107,7 +104,7 @@ final class ObjectPrefetch implements AutoCloseable {
                 waiting = objects.next();
             }
             ObjectRef o = waiting;
-            boolean small = head == 0 && o.size() <= Math.min(partSize, downloadThreshold);
+            boolean small = !headFirst && o.size() <= Math.min(partSize, downloadThreshold);
             if (!small || aheadBytes + o.size() > partSize * concurrency) {
                 return;
             }

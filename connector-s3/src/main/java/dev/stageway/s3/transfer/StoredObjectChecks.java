@@ -3,59 +3,136 @@ package dev.stageway.s3.transfer;
 import dev.stageway.aws.AwsFailures;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.csv.CsvOptions;
-import dev.stageway.spi.Column;
-import dev.stageway.spi.ColumnType;
-import dev.stageway.spi.Schema;
 import dev.stageway.spi.StoredObjects;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * What a direct path that reads a source's objects itself checks of them, reading none of their
- * rows: that each object's header names the columns (a reader that skips header lines, as COPY's
- * IGNOREHEADER does, cannot tell), and that none changed since it was listed.
+ * What a direct path whose reader skips each object's header line unread (COPY's IGNOREHEADER)
+ * checks of a source's objects, reading none of their rows: that every header names the columns,
+ * and that lines end as that reader ends them; and, just before publishing, that none changed
+ * since it was listed.
  */
 public final class StoredObjectChecks {
     private StoredObjectChecks() {
     }
 
+    /** Header lines longer than this are not looked for: such objects are not offered. */
+    private static final int LONGEST_LINE = 64 * 1024;
+
     /**
-     * Fails as the streamed read would, at the first object in order whose header does not name
-     * {@code objects}' columns; reads only the start of each object after the first (whose header
-     * gave the columns), {@code concurrency} at once. Without a header there is nothing to check.
+     * Why a reader that skips header lines and ends lines at LF alone would not read {@code objects}
+     * as the S3 source does, or empty when it would. Reads the first line of each object only
+     * (about twice the header's length, more only when it is longer), {@code concurrency} at once.
      */
-    public static void headers(S3Connection s3, StoredObjects objects, int concurrency) {
-        if (!Boolean.parseBoolean(objects.format().get(CsvOptions.HEADER.name())) || objects.objects().size() < 2) {
-            return;
-        }
+    public static Optional<String> firstLines(S3Connection s3, StoredObjects objects, int concurrency) {
+        CsvOptions csv = CsvOptions.ofStoredFormat(objects.format());
         boolean gzip = "gzip".equals(objects.format().get("compression"));
-        CsvObjectReader.Options options = new CsvObjectReader.Options(objects.bucket(), gzip ? Compression.GZIP : Compression.NONE,
-                HeadFirstGet.HEAD, 1, HeadFirstGet.HEAD, false, "", CsvOptions.ofStoredFormat(objects.format()), List.of());
-        Schema expected = new Schema(objects.columns().stream().map(n -> Column.of(n, ColumnType.string())).toList());
-        ExecutorService pool = Transfers.pool("stageway-s3-headers", concurrency);
+        int guess = 2 * (2 + objects.columns().stream().mapToInt(c -> c.getBytes(csv.charset()).length + 3).sum()) + 1024;
+        ExecutorService pool = Transfers.pool("stageway-s3-first-lines", concurrency);
         try {
-            List<Future<?>> checks = new ArrayList<>();
-            for (Map<String, String> item : objects.objects().subList(1, objects.objects().size())) {
+            List<Future<Optional<String>>> checks = new ArrayList<>();
+            for (Map<String, String> item : objects.objects()) {
                 ObjectRef object = ObjectRef.fromItem(item);
-                checks.add(pool.submit(() -> CsvObjectReader.checkHeader(s3, options, object, expected)));
+                checks.add(pool.submit(() -> problem(s3.client(), objects.bucket(), object, csv, gzip, guess, objects.columns())));
             }
-            for (Future<?> check : checks) {
-                check.get();
+            // In key order: the problem a streamed read would meet first.
+            for (Future<Optional<String>> check : checks) {
+                Optional<String> problem = check.get();
+                if (problem.isPresent()) {
+                    return problem;
+                }
             }
+            return Optional.empty();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof SdkException sdk) {
+                throw AwsFailures.s3(sdk, "read the first line of the objects in s3://" + objects.bucket(), s3);
+            }
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the objects' headers", e);
+            throw new IllegalStateException("interrupted while reading the objects' first lines", e);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static Optional<String> problem(S3Client s3, String bucket, ObjectRef object, CsvOptions csv, boolean gzip, int guess,
+                                            List<String> columns) {
+        String where = "s3://" + bucket + "/" + object.key();
+        if (object.size() == 0) {
+            return Optional.empty();   // no header, no rows
+        }
+        Optional<byte[]> line;
+        try {
+            line = firstLine(s3, bucket, object, gzip, guess);
+            if (line.isEmpty() && guess < object.size()) {
+                line = firstLine(s3, bucket, object, gzip, LONGEST_LINE);
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {   // pinned to the listed ETag
+                return Optional.of(where + " changed since it was listed");
+            }
+            throw e;
+        }
+        if (line.isEmpty()) {
+            return Optional.of(where + " has no line end in its first " + LONGEST_LINE + " bytes");
+        }
+        byte[] bytes = line.get();
+        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
+            return Optional.of(where + " ends its lines with CR LF, which COPY would load into each row's last column");
+        }
+        if (!csv.header()) {
+            return Optional.empty();
+        }
+        List<String> header;
+        try {
+            header = csv.reader(new ByteArrayInputStream(bytes)).iterator().next().fields();
+        } catch (RuntimeException e) {
+            return Optional.of(where + "'s header cannot be read: " + e.getMessage());
+        }
+        return header.equals(columns) ? Optional.empty()
+                : Optional.of(where + "'s header " + header + " differs from the first object's " + columns);
+    }
+
+    /**
+     * The object's first line without its LF, read from its first {@code bytes} bytes (pinned to
+     * the listed ETag); empty when they hold no LF.
+     */
+    private static Optional<byte[]> firstLine(S3Client s3, String bucket, ObjectRef object, boolean gzip, int bytes) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try (InputStream raw = new BufferedInputStream(new ResumableGet(s3, bucket, object.key(), object.eTag(), 0,
+                Math.min(bytes, object.size())));
+             InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (b == '\n') {
+                    return Optional.of(line.toByteArray());
+                }
+                line.write(b);
+            }
+            return Optional.empty();
+        } catch (EOFException e) {
+            return Optional.empty();   // a gzip stream cut where the bytes asked for end
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the first line of s3://" + bucket + "/" + object.key() + ": " + e.getMessage(), e);
         }
     }
 
