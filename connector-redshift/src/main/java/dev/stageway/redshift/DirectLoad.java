@@ -38,13 +38,21 @@ final class DirectLoad {
             return Direct.refused("COPY reads UTF-8; the source's csv.encoding is " + format.get(CsvOptions.ENCODING.name()));
         }
         for (var option : List.of(CsvOptions.DELIMITER, CsvOptions.QUOTE)) {
-            if (format.get(option.name()).charAt(0) > 0x7e) {
-                return Direct.refused("COPY takes an ASCII " + option.name() + " only");
+            char c = format.get(option.name()).charAt(0);
+            if (c > 0x7e || c == '\\') {
+                return Direct.refused("COPY takes an ASCII " + option.name() + " other than a backslash only");
             }
         }
         if (objects.columns().size() < 2) {
             // A blank line is a null in a one-column object, and no row in a wider one; COPY has no such rule.
             return Direct.refused("the objects have one column, whose blank lines the S3 source reads as nulls");
+        }
+        if (format.get(CsvOptions.NULL_VALUE.name()).isEmpty()) {
+            // Staged files quote every string and mark nulls \N, so they rely on a quoted value never being NULL AS;
+            // with NULL AS '' a quoted "" would rely on it for every empty string, which no Redshift documentation states.
+            return Direct.refused("csv.null-value is empty: whether COPY's NULL AS '' also reads a quoted \"\" as null is not "
+                    + "documented, and the S3 source reads it as an empty string; a csv.null-value that marks nulls (such as NULL) "
+                    + "lets COPY tell them apart");
         }
         boolean header = Boolean.parseBoolean(format.get(CsvOptions.HEADER.name()));
         if (header && objects.columns().stream().anyMatch(c -> c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0)) {
@@ -77,7 +85,7 @@ final class DirectLoad {
         return "FORMAT AS CSV DELIMITER " + RedshiftStatements.literal(format.get(CsvOptions.DELIMITER.name()))
                 + " QUOTE AS " + RedshiftStatements.literal(format.get(CsvOptions.QUOTE.name()))
                 + " NULL AS " + RedshiftStatements.literal(format.get(CsvOptions.NULL_VALUE.name()))
-                + (header ? " IGNOREHEADER 1" : "") + ("gzip".equals(format.get("compression")) ? " GZIP" : "")
+                + (header ? " IGNOREHEADER 1" : "") + (CsvOptions.gzip(format) ? " GZIP" : "")
                 + " IGNOREBLANKLINES";
     }
 

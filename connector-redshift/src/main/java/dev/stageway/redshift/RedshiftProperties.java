@@ -264,9 +264,10 @@ public final class RedshiftProperties {
             .group(LOAD).defaultValue(DirectLoad.AUTO)
             .doc("`auto` loads CSV objects of an S3 source with one COPY straight from them (a manifest of exactly the listed "
                     + "objects; no row through the agent, nothing staged but the manifest) when COPY reads them as the S3 source "
-                    + "would: UTF-8, one ASCII delimiter and quote, more than one column, a header on one line, gzip or plain; the "
-                    + "table exists; and COPY reads them with the temporary credentials of the connection the source shares. "
-                    + "Each object's header is checked and each ETag compared again before the load commits. `on` also takes it "
+                    + "would: UTF-8, one ASCII delimiter and quote, a `csv.null-value` that is not empty, more than one column, "
+                    + "a header on one line, lines ending in LF alone, gzip or plain; the table exists; and COPY reads them with "
+                    + "the temporary credentials of the connection the source shares. Each object's first line is checked when "
+                    + "the path is chosen, and each ETag compared again before the load commits. `on` also takes it "
                     + "with `redshift.copy-auth=iam-role`, whose role must then read the source folder (s3:GetObject; "
                     + "`trust-policy --folder ... --redshift-role` prints it). The run report says `path` and, when the direct "
                     + "load was not taken, `pathReason`. `off` streams every row through the agent and stages it.")

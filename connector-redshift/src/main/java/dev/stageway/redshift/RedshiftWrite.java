@@ -151,9 +151,10 @@ final class RedshiftWrite implements TargetWrite {
         boolean succeeded = false;
         try {
             CommitMessage.checkOneAttemptPerTask(ordered);
-            List<ManifestEntry> files = ordered.stream().flatMap(m -> m.items().stream())
+            List<ManifestEntry> entries = ordered.stream().flatMap(m -> m.items().stream())
                     .map(f -> new ManifestEntry(f.get("url"), Long.parseLong(f.get("bytes")))).toList();
-            Optional<Loaded> loaded = load(new Files(writeManifest(files), RedshiftStatements.STAGED_FORMAT, ordered, false, () -> { }));
+            Optional<Loaded> loaded = load(new LoadInput(writeManifest(entries), RedshiftStatements.STAGED_FORMAT, ordered, false,
+                    () -> { }));
             succeeded = true;
             RunSummary staged = ordered.stream().map(CommitMessage::summary).reduce(RunSummary.EMPTY, RunSummary::plus);
             if (loaded.isEmpty()) {
@@ -191,7 +192,7 @@ final class RedshiftWrite implements TargetWrite {
         if (offer.value().isEmpty()) {
             return offer;
         }
-        try (S3Connection source = sourceConnection(sourceConnection)) {
+        try (S3Connection source = openSource(sourceConnection, FIRST_LINES_AT_ONCE)) {
             return StoredObjectChecks.firstLines(source, objects, FIRST_LINES_AT_ONCE).map(Direct::<String>refused).orElse(offer);
         }
     }
@@ -199,8 +200,8 @@ final class RedshiftWrite implements TargetWrite {
     /** First lines read at once: each is one small GET, so latency, not bandwidth, bounds them. */
     private static final int FIRST_LINES_AT_ONCE = 16;
 
-    private S3Connection sourceConnection(Map<String, String> connection) {
-        return S3Connection.open(context, CsvObjectSource.settings(context, connection, Map.of()), FIRST_LINES_AT_ONCE);
+    private S3Connection openSource(Map<String, String> connection, int concurrency) {
+        return S3Connection.open(context, CsvObjectSource.settings(context, connection, Map.of()), concurrency);
     }
 
     /**
@@ -214,8 +215,8 @@ final class RedshiftWrite implements TargetWrite {
         checkOpen();
         done = true;
         writers.forEach(w -> w.abort(null));
-        try (S3Connection source = sourceConnection(sourceConnection)) {
-            Optional<Loaded> loaded = load(new Files(writeManifest(DirectLoad.entries(objects)), DirectLoad.format(objects.format()),
+        try (S3Connection source = openSource(sourceConnection, 1)) {
+            Optional<Loaded> loaded = load(new LoadInput(writeManifest(DirectLoad.entries(objects)), DirectLoad.format(objects.format()),
                     List.of(), true, () -> checkUnchanged(source, objects)));
             if (loaded.isEmpty()) {
                 return alreadyLoaded();
@@ -307,7 +308,7 @@ final class RedshiftWrite implements TargetWrite {
      * of the tasks that staged them (none for a direct load, which loads a source's own objects and
      * creates no table), and a check run just before COMMIT, whose failure rolls the load back.
      */
-    private record Files(String manifest, String format, List<CommitMessage> messages, boolean direct, Runnable beforeCommit) {
+    private record LoadInput(String manifest, String format, List<CommitMessage> messages, boolean direct, Runnable beforeCommit) {
     }
 
     /** What a load transaction did: the rows COPY loaded, and those it rejected (within redshift.max-rejected-rows). */
@@ -320,13 +321,13 @@ final class RedshiftWrite implements TargetWrite {
      * or whose connection was lost before it committed, runs again from the start with the same
      * staged files and manifest, after a pause.
      */
-    private Optional<Loaded> load(Files files) {
+    private Optional<Loaded> load(LoadInput input) {
         createLoadLog();
         Loaded lostCommit = null;   // what an attempt whose connection was lost during its COMMIT did
         for (int attempt = 1; ; attempt++) {
             logRead = false;
             try {
-                Optional<Loaded> loaded = loadOnce(files);
+                Optional<Loaded> loaded = loadOnce(input);
                 if (loaded.isEmpty() && lostCommit != null) {
                     // Found recorded by this very commit: the lost COMMIT had been carried out.
                     LOG.warn("The connection was lost while the load into {} committed; the load log shows it did", options.table());
@@ -391,8 +392,8 @@ final class RedshiftWrite implements TargetWrite {
         }
     }
 
-    private Optional<Loaded> loadOnce(Files files) {
-        List<CommitMessage> messages = files.messages();
+    private Optional<Loaded> loadOnce(LoadInput input) {
+        List<CommitMessage> messages = input.messages();
         String step = "connect";
         Loaded loaded = null;
         long copyBefore = -1;
@@ -430,7 +431,7 @@ final class RedshiftWrite implements TargetWrite {
                     s.execute(options.preSql().get());
                 }
                 if (!tableExists(c, options.table())) {   // pre-sql may have made or dropped it
-                    if (files.direct()) {
+                    if (input.direct()) {
                         throw new StagewayException(ErrorKind.DATABASE, false, "Cannot load into " + options.table() + ": the table "
                                 + "is gone (dropped by redshift.pre-sql?), and a direct load creates no table: its VARCHAR widths come "
                                 + "from the rows, which it never sees. Set redshift.direct-load=off. Nothing was loaded.", null);
@@ -451,8 +452,8 @@ final class RedshiftWrite implements TargetWrite {
                 }
                 copyBefore = lastCopyId(c);
                 step = "COPY";
-                long copied = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, files.manifest(), cluster.authorization(),
-                        cluster.region(), files.format(), options.maxRejected(), options.truncate()));
+                long copied = s.executeLargeUpdate(RedshiftStatements.copy(into, schema, input.manifest(), cluster.authorization(),
+                        cluster.region(), input.format(), options.maxRejected(), options.truncate()));
                 loaded = new Loaded(copied, List.of());
                 if (options.maxRejected() > 0) {
                     step = "read the rows COPY rejected";
@@ -477,10 +478,8 @@ final class RedshiftWrite implements TargetWrite {
                     step = "write the rejected rows";
                     rejectedFile = Optional.of(writeRejected(options.rejectedPath().get(), loaded.rejected()));
                 }
-                if (files.direct()) {
-                    step = "check the source's objects";
-                    files.beforeCommit().run();
-                }
+                step = "check what was loaded";
+                input.beforeCommit().run();
                 step = "commit";
                 c.commit();
                 return Optional.of(loaded);
@@ -499,7 +498,7 @@ final class RedshiftWrite implements TargetWrite {
                     throw new Retry(step, sql, loaded);
                 }
                 if (step.equals("COPY")) {
-                    throw loadFailure(c, sql, files, copyBefore);
+                    throw loadFailure(c, sql, input, copyBefore);
                 }
                 throw database(step + " of the load into " + options.table() + " (rolled back; the table is unchanged)", sql);
             }
@@ -584,9 +583,9 @@ final class RedshiftWrite implements TargetWrite {
      * The COPY failed: name the first rejected records from its load errors (they survive the
      * rollback, as in Redshift), found by its query id when it got one beyond {@code copyBefore}.
      */
-    private StagewayException loadFailure(Connection c, SQLException e, Files files, long copyBefore) {
+    private StagewayException loadFailure(Connection c, SQLException e, LoadInput input, long copyBefore) {
         String folder = "s3://" + loadFolder().bucket() + "/" + loadFolder().prefix();
-        List<CommitMessage> messages = files.messages();
+        List<CommitMessage> messages = input.messages();
         List<String> details = new ArrayList<>();
         try {
             long copy = lastCopyId(c);
@@ -601,7 +600,7 @@ final class RedshiftWrite implements TargetWrite {
             details.add("the load errors could not be read: " + SqlRedactor.redact(lookup.getMessage()));
         }
         String what = details.isEmpty() ? SqlRedactor.redact(e.getMessage()) : String.join("; ", details);
-        if (files.direct() && details.isEmpty() && what.contains("S3ServiceException")) {
+        if (input.direct() && details.isEmpty() && what.contains("S3ServiceException")) {
             what += " (the COPY of a direct load reads the source's objects where they are, as " + (cluster.copiesWithIamRole()
                     ? "the cluster's role redshift.iam-role, which needs s3:GetObject on them" : "the connection's identity")
                     + "; redshift.direct-load=off stages the rows instead)";
@@ -609,7 +608,7 @@ final class RedshiftWrite implements TargetWrite {
         return new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": Redshift rejected " + what
                 + (options.maxRejected() > 0 && !details.isEmpty() ? " (more than redshift.max-rejected-rows=" + options.maxRejected()
                 + ")" : "")
-                + ". Nothing was loaded; the table is unchanged." + (cluster.keepStagingOnFailure() && !files.direct()
+                + ". Nothing was loaded; the table is unchanged." + (cluster.keepStagingOnFailure() && !input.direct()
                 ? " The staged files are kept in " + folder + "." : ""), null);
     }
 

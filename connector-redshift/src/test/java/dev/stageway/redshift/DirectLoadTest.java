@@ -37,8 +37,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class DirectLoadTest {
     private static final S3ConnectorFactory S3 = new S3ConnectorFactory();
-    /** Quotes, a delimiter and a line break inside values, an empty string against a null, non-ASCII, a blank line. */
-    private static final String HARD = "id,name,note\n1,\"Ann \"\"A\"\", Jr.\",\"two\nlines\"\n2,\"\",\n\n3,Zoë,ünïcode\n";
+    /**
+     * Quotes, a delimiter and a line break inside values, an empty string (quoted and not) against a
+     * null (NULL), a quoted "NULL" that is a string, non-ASCII, a blank line.
+     */
+    private static final String HARD = "id,name,note\n1,\"Ann \"\"A\"\", Jr.\",\"two\nlines\"\n2,\"\",NULL\n\n3,Zoë,ünïcode\n"
+            + "4,,\"NULL\"\n";
     static RedshiftFixture fx;
 
     @BeforeAll
@@ -80,9 +84,11 @@ class DirectLoadTest {
         return AwsProperties.CONNECTION.select(fx.connection());
     }
 
+    /** The S3 source of a folder: NULL marks nulls, unless {@code more} says otherwise (an empty marker is never loaded directly). */
     private static Map<String, String> folder(String folder, String... more) {
         Map<String, String> p = props(more);
         p.put("s3.folder-path", CUSTOMER_BUCKET + "/" + folder);
+        p.putIfAbsent("csv.null-value", "NULL");
         return p;
     }
 
@@ -115,28 +121,30 @@ class DirectLoadTest {
     @Test
     void csvObjectsCopyReadsAsTheyAreLoadAsTheStreamedPathWouldLoadThem() throws Exception {
         put("direct/plain/a.csv", HARD);
-        put("direct/plain/b.csv", "id,name,note\n4,\"d; e\",NULL\n");
-        put("direct/gzip/a.csv.gz", gzip(HARD.replace(',', ';')));
-        put("direct/gzip/b.csv.gz", gzip("id;name;note\n4;\"d, e\";NULL\n"));
+        put("direct/plain/b c+d%20\"e.csv", "id,name,note\n5,\"d; e\",NULL\n");   // a key a manifest must carry as it is
+        put("direct/gzip/a.csv.gz", gzip(HARD.replace(',', '\t')));
+        put("direct/gzip/b.csv.gz", gzip("id\tname\tnote\n5\t\"d, e\"\tNULL\n"));
         for (String table : List.of("direct_plain", "streamed_plain", "direct_gzip", "streamed_gzip")) {
             fx.execute("create table " + table + " (id int, name varchar(20), note varchar(20))");
         }
-        LocalRun.Result direct = run(folder("direct/plain/"), props("redshift.table", "direct_plain"));
+        Map<String, String> plain = folder("direct/plain/");
+        LocalRun.Result direct = run(plain, props("redshift.table", "direct_plain"));
         assertEquals(new LocalRun.PathTaken(DirectLoad.PATH, ""), direct.path());
-        assertEquals(4, direct.written().orElseThrow().rows());
+        assertEquals(5, direct.written().orElseThrow().rows());
         assertEquals(0, direct.read().rows(), "no row went through the agent");
-        LocalRun.Result streamed = run(folder("direct/plain/"), props("redshift.table", "streamed_plain", "redshift.direct-load", "off"));
+        LocalRun.Result streamed = run(plain, props("redshift.table", "streamed_plain", "redshift.direct-load", "off"));
         assertEquals(LocalRun.PathTaken.STREAMED, streamed.path().name());
         assertEquals(rows("streamed_plain"), rows("direct_plain"));
-        assertEquals(Arrays.asList("2", "", null), rows("direct_plain").get(1), "an empty string stays one, a null stays null");
         assertEquals(List.of("1", "Ann \"A\", Jr.", "two\nlines"), rows("direct_plain").get(0));
+        assertEquals(Arrays.asList("2", "", null), rows("direct_plain").get(1), "an empty string stays one, a null stays null");
+        assertEquals(List.of("4", "", "NULL"), rows("direct_plain").get(3), "an unquoted empty field is an empty string, a quoted "
+                + "NULL the string");
 
-        Map<String, String> semicolons = folder("direct/gzip/", "csv.delimiter", ";", "csv.null-value", "NULL");
-        assertEquals(DirectLoad.PATH, run(semicolons, props("redshift.table", "direct_gzip")).path().name());
-        run(semicolons, props("redshift.table", "streamed_gzip", "redshift.direct-load", "off"));
+        Map<String, String> tabs = folder("direct/gzip/", "csv.delimiter", "\\t");
+        assertEquals(DirectLoad.PATH, run(tabs, props("redshift.table", "direct_gzip")).path().name());
+        run(tabs, props("redshift.table", "streamed_gzip", "redshift.direct-load", "off"));
         assertEquals(rows("streamed_gzip"), rows("direct_gzip"));
-        assertNull(rows("direct_gzip").get(3).get(2), "the null marker loads as null");
-        assertEquals("", rows("direct_gzip").get(1).get(2), "an empty field is an empty string when NULL marks nulls");
+        assertEquals(5, rows("direct_gzip").size());
         try (S3Client admin = admin()) {
             assertTrue(admin.listObjectsV2(b -> b.bucket(CUSTOMER_STAGING_BUCKET).prefix("stageway/")).contents().stream()
                     .noneMatch(o -> o.key().endsWith("manifest.json")), "the manifest goes after the load");
@@ -213,12 +221,15 @@ class DirectLoadTest {
         put("direct/no-crlf/b.csv", "id,name,note\r\n2,a,b\r\n");
         assertStreamed(run(folder("direct/no/"), props("redshift.table", "direct_no", "redshift.direct-load", "off")),
                 "redshift.direct-load=off");
+        assertStreamed(run(folder("direct/no/", "csv.null-value", ""), props("redshift.table", "direct_no")),
+                "csv.null-value is empty");
         assertStreamed(run(folder("direct/no/"), props("redshift.table", "direct_new")), "the table does not exist yet");
-        assertStreamed(run(folder("direct/no-one/"), props("redshift.table", "direct_no_one")), "the objects have one column");
+        assertStreamed(run(folder("direct/no-one/", "csv.null-value", ""), props("redshift.table", "direct_no_one")),
+                "the objects have one column");
         assertStreamed(run(folder("direct/no-latin/", "csv.encoding", "ISO-8859-1"), props("redshift.table", "direct_no")),
                 "COPY reads UTF-8");
-        assertStreamed(run(folder("direct/no-crlf/"), props("redshift.table", "direct_no")), "direct/no-crlf/b.csv ends its lines "
-                + "with CR LF");
+        assertStreamed(run(folder("direct/no-crlf/"), props("redshift.table", "direct_no")), "direct/no-crlf/b.csv ends its first "
+                + "line with CR LF");
         assertStreamed(run(folder("direct/no/", "s3.columns", "id bigint, name string, note string"), props("redshift.table",
                 "direct_no")), "s3.columns declares typed");
         Map<String, String> otherIdentity = sourceConnection();

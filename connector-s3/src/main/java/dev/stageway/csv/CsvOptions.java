@@ -114,7 +114,15 @@ public record CsvOptions(char delimiter, char quote, String nullValue, boolean h
      */
     public Map<String, String> storedFormat(boolean gzip) {
         return Map.of(DELIMITER.name(), String.valueOf(delimiter), QUOTE.name(), String.valueOf(quote), NULL_VALUE.name(), nullValue,
-                HEADER.name(), Boolean.toString(header), ENCODING.name(), charset.name(), "compression", gzip ? "gzip" : "none");
+                HEADER.name(), Boolean.toString(header), ENCODING.name(), charset.name(), COMPRESSION, gzip ? "gzip" : "none");
+    }
+
+    /** The key of a {@link #storedFormat} that says whether the objects are gzip ({@code gzip}) or not ({@code none}). */
+    public static final String COMPRESSION = "compression";
+
+    /** Whether a {@link #storedFormat} describes gzip objects. */
+    public static boolean gzip(Map<String, String> storedFormat) {
+        return "gzip".equals(storedFormat.get(COMPRESSION));
     }
 
     /** The options a {@link #storedFormat} describes (its {@code compression} aside); invalid characters fail. */

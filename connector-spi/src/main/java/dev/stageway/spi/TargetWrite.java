@@ -35,7 +35,8 @@ public interface TargetWrite extends AutoCloseable {
     /**
      * The direct path this write can take {@code objects} by, moving no bytes through the host
      * ({@code direct-load}, {@code server-side-copy}), publishing what the streamed path would; or
-     * why it cannot (a property turns it off, the format differs, ...). Asks nothing of the network.
+     * why it cannot (a property turns it off, the format differs, ...). Reads no rows; it may read
+     * a few bytes of each object where what it would take them by skips them unread (a header).
      *
      * @param sourceConnection the source's connection properties, which a host passes only to a
      *                         target of the same plugin: the identity that reads the objects on a

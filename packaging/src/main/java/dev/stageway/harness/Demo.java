@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.LocalRun;
 import dev.stageway.spi.PluginBundle;
 import static dev.stageway.testkit.DefaultSandbox.*;
 
@@ -54,7 +55,9 @@ final class Demo {
                     RunResult r = MappingRun.run(plugin, Mapping.of(c.mapping()), "demo-" + number, 1, Progress.silent());
                     rows = String.format("%,d", r.written().rows());
                     asExpected = !c.expectRefusal() && r.written().rows() == ROWS;
-                    result = asExpected ? "ok" : "UNEXPECTED: " + r.written().rows() + " rows";
+                    String path = r.path().name().equals(LocalRun.PathTaken.STREAMED) ? "" : ", by " + r.path().name()
+                            + ": no row through the agent";
+                    result = asExpected ? "ok" + path : "UNEXPECTED: " + r.written().rows() + " rows";
                 } catch (StagewayException e) {
                     asExpected = c.expectRefusal();
                     result = (asExpected ? "ok, refused as expected (" : "FAILED (") + e.kind() + "): " + e.getMessage();
@@ -117,6 +120,10 @@ final class Demo {
         serverless.keySet().removeAll(List.of("target.redshift.user", "target.redshift.password"));
         iamLogin(sandbox, true).forEach((k, v) -> serverless.put("target." + k, v));
         cases.add(new Case("S3 -> Redshift Serverless, IAM login (cross-account role)", serverless, false));
+        // The table exists now, both sides share the connection, and NULL marks nulls: COPY reads the object where it is.
+        Map<String, String> direct = s3ToRedshift(sandbox, customer, Map.of(), Map.of("redshift.load-mode", "truncate"));
+        direct.put("source.csv.null-value", "NULL");
+        cases.add(new Case("S3 -> Redshift, COPY straight from the source's objects", direct, false));
         Map<String, String> unload = new TreeMap<>();
         side(unload, "source", "redshift", redshift(sandbox, customer));
         unload.put("source.redshift.table", "demo_orders");

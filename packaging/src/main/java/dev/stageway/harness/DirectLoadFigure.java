@@ -87,7 +87,8 @@ final class DirectLoadFigure {
         // Dropped, not emptied: each run loads hundreds of MB the database would otherwise keep as dead rows.
         sandbox.redshift().execute("DROP TABLE IF EXISTS " + TABLE);
         sandbox.redshift().execute("CREATE TABLE " + TABLE + " (id bigint, name varchar(64), note varchar(64))");
-        Map<String, String> source = Map.of("s3.folder-path", CUSTOMER_BUCKET + "/" + PREFIX);
+        // A null marker COPY can tell from an empty string, as the direct load asks.
+        Map<String, String> source = Map.of("s3.folder-path", CUSTOMER_BUCKET + "/" + PREFIX, "csv.null-value", "NULL");
         Map<String, String> target = Map.of("redshift.table", TABLE, "redshift.direct-load", directLoad);
         LocalRun.Result[] result = new LocalRun.Result[1];
         // A run id of its own each time: the load log would find one used before loaded already.

@@ -18,6 +18,7 @@ class DemoTest {
         assertEquals(0, exit, out);
         assertEquals(9, out.split("  ok\\n", -1).length - 1, out);
         assertTrue(out.contains("S3 -> S3 encrypted with the customer's KMS key (SSE-KMS)"), out);
+        assertTrue(out.contains("ok, by direct-load: no row through the agent"), out);
         assertTrue(out.contains("ok, refused as expected (AUTHENTICATION): Cannot assume role"), out);
         assertTrue(out.contains("All cases behaved as expected"), out);
         for (String secret : new String[] {DefaultSandbox.AGENT_SECRET_ACCESS_KEY, DefaultSandbox.REDSHIFT_PASSWORD,

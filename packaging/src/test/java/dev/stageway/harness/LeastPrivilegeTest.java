@@ -324,6 +324,7 @@ class LeastPrivilegeTest {
                 copySource();
                 side(m, "source", "s3", role());
                 m.put("source.s3.folder-path", DATA + "copy/");
+                m.put("source.csv.null-value", "NULL");
                 side(m, "target", "redshift", redshift(path == Path_.DIRECT_LOAD_WITH_IAM_ROLE));
                 m.put("target.redshift.table", "lp_direct");
                 m.put("target.redshift.load-mode", "truncate");

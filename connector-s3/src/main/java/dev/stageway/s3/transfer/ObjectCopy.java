@@ -6,7 +6,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -53,8 +52,7 @@ public final class ObjectCopy {
             }
             return new StagedObject(bucket, key, Optional.of(uploadId), done, size);
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
-            pool.shutdownNow();
-            awaitQuietly(pool);   // every part has ended, so the abort leaves none behind
+            Transfers.stop(pool);   // every part has ended, so the abort leaves none behind
             ObjectUpload.abortUpload(s3, bucket, key, uploadId);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -64,14 +62,6 @@ public final class ObjectCopy {
                     : e instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static void awaitQuietly(ExecutorService pool) {
-        try {
-            pool.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class StoredObjectChecks {
      */
     public static Optional<String> firstLines(S3Connection s3, StoredObjects objects, int concurrency) {
         CsvOptions csv = CsvOptions.ofStoredFormat(objects.format());
-        boolean gzip = "gzip".equals(objects.format().get("compression"));
+        boolean gzip = CsvOptions.gzip(objects.format());
         int guess = 2 * (2 + objects.columns().stream().mapToInt(c -> c.getBytes(csv.charset()).length + 3).sum()) + 1024;
         ExecutorService pool = Transfers.pool("stageway-s3-first-lines", concurrency);
         try {
@@ -71,7 +70,7 @@ public final class StoredObjectChecks {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the objects' first lines", e);
         } finally {
-            pool.shutdownNow();
+            Transfers.stop(pool);
         }
     }
 
@@ -92,13 +91,19 @@ public final class StoredObjectChecks {
                 return Optional.of(where + " changed since it was listed");
             }
             throw e;
+        } catch (IOException e) {
+            return Optional.of(where + " cannot be read as " + (gzip ? "gzip " : "") + "CSV: " + e.getMessage());
         }
         if (line.isEmpty()) {
-            return Optional.of(where + " has no line end in its first " + LONGEST_LINE + " bytes");
+            return Optional.of(where + " has no line end within " + LONGEST_LINE + " bytes");
         }
         byte[] bytes = line.get();
-        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-            return Optional.of(where + " ends its lines with CR LF, which COPY would load into each row's last column");
+        for (byte b : bytes) {
+            if (b == '\r') {
+                // The S3 source ends lines at CR LF or CR too; COPY would keep the CR, as the last column's data.
+                return Optional.of(where + " ends its first line with CR LF or holds a CR in it, which COPY would read otherwise than "
+                        + "the S3 source");
+            }
         }
         if (!csv.header()) {
             return Optional.empty();
@@ -115,14 +120,13 @@ public final class StoredObjectChecks {
 
     /**
      * The object's first line without its LF, read from its first {@code bytes} bytes (pinned to
-     * the listed ETag); empty when they hold no LF.
+     * the listed ETag); empty when they hold no LF within {@link #LONGEST_LINE} bytes.
      */
-    private static Optional<byte[]> firstLine(S3Client s3, String bucket, ObjectRef object, boolean gzip, int bytes) {
+    private static Optional<byte[]> firstLine(S3Client s3, String bucket, ObjectRef object, boolean gzip, int bytes) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        try (InputStream raw = new BufferedInputStream(new ResumableGet(s3, bucket, object.key(), object.eTag(), 0,
-                Math.min(bytes, object.size())));
-             InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
-            for (int b = in.read(); b >= 0; b = in.read()) {
+        try (InputStream raw = new ResumableGet(s3, bucket, object.key(), object.eTag(), 0, Math.min(bytes, object.size()));
+             InputStream in = new BufferedInputStream(gzip ? new GZIPInputStream(raw) : raw)) {
+            for (int b = in.read(); b >= 0 && line.size() <= LONGEST_LINE; b = in.read()) {
                 if (b == '\n') {
                     return Optional.of(line.toByteArray());
                 }
@@ -131,8 +135,6 @@ public final class StoredObjectChecks {
             return Optional.empty();
         } catch (EOFException e) {
             return Optional.empty();   // a gzip stream cut where the bytes asked for end
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the first line of s3://" + bucket + "/" + object.key() + ": " + e.getMessage(), e);
         }
     }
 
