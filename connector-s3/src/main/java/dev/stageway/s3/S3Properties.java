@@ -149,9 +149,11 @@ final class S3Properties {
     public static final PropertyDescriptor<DirectCopy> DIRECT_COPY = PropertyDescriptor.builder("s3.direct-copy",
                     PropertyType.oneOf(DirectCopy.class))
             .group(OUTPUT).defaultValue(DirectCopy.AUTO)
-            .doc("`auto` copies inside S3 (UploadPartCopy, no byte through the agent) when the source is one object whose "
-                    + "format (CSV options, compression) is the target's, no rollover would split it, and source and target "
-                    + "share a connection, whose identity must read the source and write the target; the run report says "
+            .doc("`auto` copies inside S3 (UploadPartCopy, no byte through the agent) when the source is one object, or "
+                    + "headerless uncompressed objects each but the last at least 5 MiB and ending with a line break (put one "
+                    + "after another), whose format (CSV options, compression) is the target's, no rollover would split it, and "
+                    + "source and target share a connection, whose identity must read the source and write the target; the run "
+                    + "report says "
                     + "`path` and, when the copy was not taken, `pathReason`. Such a copy does not check the rows: `off` streams "
                     + "every row through the agent, as other runs do.")
             .build();

@@ -5,6 +5,7 @@ import dev.stageway.aws.AwsSettings;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.StagedObject;
 import dev.stageway.spi.CommitMessage;
+import dev.stageway.s3.transfer.StoredObjectChecks;
 import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
@@ -114,9 +115,14 @@ final class S3Write implements TargetWrite {
                 (long) messages.size(), "sts calls", stsCalls));
     }
 
+    /** A server-side copy where {@link ServerSideCopy#offer} allows one and objects put one after another keep their lines. */
     @Override
     public Direct<String> directPath(StoredObjects objects, Map<String, String> sourceConnection) {
-        return ServerSideCopy.offer(options, connectionProperties, objects, sourceConnection);
+        Direct<String> offer = ServerSideCopy.offer(options, connectionProperties, objects, sourceConnection);
+        if (offer.value().isEmpty() || objects.objects().size() == 1) {
+            return offer;
+        }
+        return StoredObjectChecks.lineEnds(connection, objects, options.concurrency()).map(Direct::<String>refused).orElse(offer);
     }
 
     @Override

@@ -3,10 +3,12 @@ package dev.stageway.s3;
 import dev.stageway.aws.AwsFailures;
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.S3Connection;
+import dev.stageway.csv.CsvOptions;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.s3.transfer.ObjectCopy;
 import dev.stageway.s3.transfer.ObjectRef;
+import dev.stageway.s3.transfer.S3Limits;
 import dev.stageway.s3.transfer.StagedObject;
 import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunSummary;
@@ -14,15 +16,17 @@ import dev.stageway.spi.StoredObjects;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The S3 target's direct path: the source's one object copied inside S3 into the object the
- * streamed path would have written, published at commit as every target object is. Taken only
- * where its rows are the ones the streamed path would write, in the same format; the bytes keep
- * the source's own quoting and line endings, and no row is checked on the way.
+ * The S3 target's direct path: the source's object, or its headerless objects one after another,
+ * copied inside S3 into the object the streamed path would have written, published at commit as
+ * every target object is. Taken only where its rows are the ones the streamed path would write,
+ * in the same format; the bytes keep the source's own quoting and line endings, and no row is
+ * checked on the way.
  */
 final class ServerSideCopy {
     static final String PATH = "server-side-copy";
@@ -36,8 +40,11 @@ final class ServerSideCopy {
         if (!target.directCopy()) {
             return Direct.refused("s3.direct-copy=off");
         }
-        if (objects.objects().size() != 1) {
-            return Direct.refused("the source is " + objects.objects().size() + " objects; a server-side copy takes one");
+        if (objects.objects().size() > 1) {
+            Optional<String> why = notComposable(objects, target.partSize());
+            if (why.isPresent()) {
+                return Direct.refused(why.get());
+            }
         }
         Map<String, String> format = target.csv().storedFormat(target.gzip());
         List<String> differ = new ArrayList<>(new TreeSet<>(format.keySet().stream()
@@ -57,26 +64,53 @@ final class ServerSideCopy {
     }
 
     /**
+     * Why several objects cannot be put one after another as the streamed path would write their
+     * rows, as far as listing tells (whether each ends its last line is read by the write); empty
+     * when they can.
+     */
+    private static Optional<String> notComposable(StoredObjects objects, long partSize) {
+        String many = "the source is " + objects.objects().size() + " objects";
+        if (Boolean.parseBoolean(objects.format().get(CsvOptions.HEADER.name()))) {
+            return Optional.of(many + " with a header each; a server-side copy puts headerless objects one after another only");
+        }
+        if (CsvOptions.gzip(objects.format())) {
+            return Optional.of(many + " of gzip; a server-side copy puts uncompressed objects one after another only");
+        }
+        List<ObjectRef> sources = objects.objects().stream().map(ObjectRef::fromItem).toList();
+        for (ObjectRef o : sources.subList(0, sources.size() - 1)) {
+            if (o.size() < S3Limits.MIN_PART_SIZE) {
+                return Optional.of("s3://" + objects.bucket() + "/" + o.key() + " is smaller than S3's smallest part (5 MiB) and not "
+                        + "the last object, so it cannot be a part of a copy");
+            }
+        }
+        if (ObjectCopy.parts(sources, partSize).size() > S3Limits.MAX_PARTS) {
+            return Optional.of(many + ", which would take more than S3's " + S3Limits.MAX_PARTS + " parts");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Copies and publishes; on failure nothing is published and no upload stays open. An object
      * changed since listing fails the copy, as it fails a streamed read.
      */
     static RunSummary run(S3Connection connection, S3Target target, StoredObjects objects) {
-        ObjectRef source = ObjectRef.fromItem(objects.objects().get(0));
+        List<ObjectRef> sources = objects.objects().stream().map(ObjectRef::fromItem).toList();
         String bucket = target.location().bucket();
         String key = target.location().key(target.names().name(1));
-        String what = "copy s3://" + objects.bucket() + "/" + source.key() + " to s3://" + bucket + "/" + key;
+        String what = "copy s3://" + objects.bucket() + "/" + sources.get(0).key() + (sources.size() > 1 ? " and " + (sources.size() - 1)
+                + " more objects after it" : "") + " to s3://" + bucket + "/" + key;
         if (target.failIfExists() && S3TaskWriter.exists(connection, bucket, key).orElse(false)) {
             throw S3TaskWriter.exists(bucket, key);   // before copying, as the streamed path looks before writing
         }
         try {
             StagedObject staged;
             try {
-                staged = ObjectCopy.stage(connection.client(), objects.bucket(), source, bucket, key, target.objects(),
+                staged = ObjectCopy.stage(connection.client(), objects.bucket(), sources, bucket, key, target.objects(),
                         target.partSize(), target.concurrency());
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) {
-                    throw new StagewayException(ErrorKind.DATA, false, "Cannot " + what + ": the source object changed since it "
-                            + "was listed (it is no longer ETag " + source.eTag() + "); nothing was published", e);
+                    throw new StagewayException(ErrorKind.DATA, false, "Cannot " + what + ": a source object changed since it "
+                            + "was listed (it no longer has the ETag it was listed with); nothing was published", e);
                 }
                 throw e;
             }
@@ -92,6 +126,7 @@ final class ServerSideCopy {
         } catch (SdkException e) {
             throw AwsFailures.s3(e, what, connection);
         }
-        return new RunSummary(0, 0, source.size(), Map.of("objects", 1L, "sts calls", connection.credentials().stsCalls()));
+        return new RunSummary(0, 0, objects.bytes(), Map.of("objects", 1L, "source objects", (long) sources.size(), "sts calls",
+                connection.credentials().stsCalls()));
     }
 }

@@ -3,6 +3,7 @@ package dev.stageway.s3;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.csv.ValueText;
 import dev.stageway.s3.transfer.Glob;
+import dev.stageway.s3.transfer.ObjectCopy;
 import dev.stageway.s3.transfer.ObjectRef;
 import dev.stageway.s3.transfer.S3Limits;
 import java.util.List;
@@ -34,6 +35,17 @@ class S3PureLogicTest {
         }
         // From the 5 MiB minimum, with parts capped at 1 GiB in memory: over 3 TiB in S3's 10,000 parts.
         assertTrue(total > 3L * 1024 * 1024 * 1024 * 1024, "10,000 parts hold " + total + " bytes");
+    }
+
+    @Test
+    void objectsCopiedOneAfterAnotherGiveNoPartBelowTheSmallestButTheLast() {
+        long mib = 1024 * 1024;
+        List<ObjectRef> objects = List.of(new ObjectRef("a", "\"1\"", 12 * mib), new ObjectRef("b", "\"2\"", 6 * mib),
+                new ObjectRef("c", "\"3\"", 3 * mib));
+        List<String> parts = ObjectCopy.parts(objects, 5 * mib).stream()
+                .map(p -> p.source().key() + ":" + p.start() / mib + "-" + p.end() / mib).toList();
+        // A's and b's short last ranges join the range before them; c's may be short, as the last part of all.
+        assertEquals(List.of("a:0-5", "a:5-12", "b:0-6", "c:0-3"), parts);
     }
 
     @Test

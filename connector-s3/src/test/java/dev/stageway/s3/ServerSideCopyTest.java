@@ -103,12 +103,56 @@ class ServerSideCopyTest {
                 "another format than the source's (csv.delimiter)");
         assertStreamed(run(folder("ssc-no/one/"), folder("ssc-no/out2/", "s3.compression", "gzip", "csv.null-value", "NULL")),
                 "another format than the source's (compression, csv.null-value)");
-        assertStreamed(run(folder("ssc-no/two/"), folder("ssc-no/out3/")), "the source is 2 objects");
+        assertStreamed(run(folder("ssc-no/two/"), folder("ssc-no/out3/")), "the source is 2 objects with a header each");
         assertStreamed(run(folder("ssc-no/one/"), folder("ssc-no/out4/", "s3.direct-copy", "off")), "s3.direct-copy=off");
         assertStreamed(run(folder("ssc-no/one/", "s3.columns", "id bigint"), folder("ssc-no/out5/")), "s3.columns declares typed");
         assertStreamed(run(folder("ssc-no/one/"), folder("ssc-no/out6/", "s3.rollover.max-rows", "1")), "s3.rollover");
         assertStreamed(run(fx.customerRoleFromEc2(), folder("ssc-no/one/"), folder("ssc-no/out7/")), "different connections");
         assertStreamed(run(folder("ssc-no/blank/"), folder("ssc-no/out8/")), "names column 2 col2 or leaves it blank");
+    }
+
+    /** {@code bytes} bytes of headerless CSV lines, the last ending with a line break or not. */
+    private static byte[] lines(int bytes, char letter, boolean lineBreakLast) {
+        byte[] body = new byte[bytes];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i % 20 == 19 ? '\n' : i % 20 == 9 ? ',' : letter);
+        }
+        body[body.length - 1] = (byte) (lineBreakLast ? '\n' : letter);
+        return body;
+    }
+
+    @Test
+    void headerlessObjectsAreCopiedOneAfterAnotherIntoOneObject() {
+        byte[][] parts = {lines(6 * MIB, 'a', true), lines(5 * MIB + 20, 'b', true), lines(1000, 'c', false)};
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        try (S3Client admin = fx.admin()) {
+            for (int i = 0; i < parts.length; i++) {
+                byte[] body = parts[i];
+                all.writeBytes(body);
+                admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-many/in/part-" + body[0] + ".csv"), RequestBody.fromBytes(body));
+            }
+            LocalRun.Result r = run(folder("ssc-many/in/", "csv.header", "false"), folder("ssc-many/out/", "csv.header", "false",
+                    "s3.multipart.part-size-bytes", Integer.toString(5 * MIB)));
+            assertEquals(new LocalRun.PathTaken("server-side-copy", ""), r.path());
+            assertArrayEquals(all.toByteArray(), admin.getObjectAsBytes(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-many/out/data.csv"))
+                    .asByteArray(), "the objects one after another, in key order");
+            assertEquals(3, r.written().orElseThrow().details().get("source objects"));
+            assertEquals(0, admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET).prefix("ssc-many/")).uploads().size());
+        }
+    }
+
+    @Test
+    void objectsThatWouldNotKeepTheirLinesOneAfterAnotherAreStreamed() {
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-join/a.csv"), RequestBody.fromBytes(lines(5 * MIB, 'a', false)));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-join/b.csv"), RequestBody.fromBytes(lines(100, 'b', true)));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-small/a.csv"), RequestBody.fromBytes(lines(100, 'a', true)));
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("ssc-small/b.csv"), RequestBody.fromBytes(lines(100, 'b', true)));
+        }
+        assertStreamed(run(folder("ssc-join/", "csv.header", "false"), folder("ssc-join-out/", "csv.header", "false")),
+                "ssc-join/a.csv does not end with a line break");
+        assertStreamed(run(folder("ssc-small/", "csv.header", "false"), folder("ssc-small-out/", "csv.header", "false")),
+                "ssc-small/a.csv is smaller than S3's smallest part");
     }
 
     private static void assertStreamed(LocalRun.Result r, String reason) {

@@ -3,6 +3,8 @@ package dev.stageway.s3.transfer;
 import dev.stageway.aws.AwsFailures;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.csv.CsvOptions;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
 import dev.stageway.spi.StoredObjects;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -10,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -46,16 +50,47 @@ public final class StoredObjectChecks {
         CsvOptions csv = CsvOptions.ofStoredFormat(objects.format());
         boolean gzip = CsvOptions.gzip(objects.format());
         int guess = 2 * (2 + objects.columns().stream().mapToInt(c -> c.getBytes(csv.charset()).length + 3).sum()) + 1024;
-        ExecutorService pool = Transfers.pool("stageway-s3-first-lines", concurrency);
+        return firstProblem(s3, objects, objects.objects().size(), concurrency, "read the first line of",
+                object -> problem(s3.client(), objects.bucket(), object, csv, gzip, guess, objects.columns()));
+    }
+
+    /**
+     * Why objects put one after another would not hold the lines they hold each: the first object,
+     * but the last, that does not end in LF (its last line would run into the next object's first),
+     * or empty when each does. Reads the last byte of each, {@code concurrency} at once.
+     */
+    public static Optional<String> lineEnds(S3Connection s3, StoredObjects objects, int concurrency) {
+        return firstProblem(s3, objects, objects.objects().size() - 1, concurrency, "read the last byte of", object -> {
+            try (InputStream in = new ResumableGet(s3.client(), objects.bucket(), object.key(), object.eTag(), object.size() - 1,
+                    object.size())) {
+                return in.read() == '\n' ? Optional.empty() : Optional.of("s3://" + objects.bucket() + "/" + object.key()
+                        + " does not end with a line break, so its last line would run into the next object's first");
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    return Optional.of("s3://" + objects.bucket() + "/" + object.key() + " changed since it was listed");
+                }
+                throw e;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * {@code check} of the first {@code count} objects, {@code concurrency} at once: the first problem
+     * in key order (the one a streamed read would meet first), or empty.
+     */
+    private static Optional<String> firstProblem(S3Connection s3, StoredObjects objects, int count, int concurrency, String action,
+                                                 Function<ObjectRef, Optional<String>> check) {
+        ExecutorService pool = Transfers.pool("stageway-s3-checks", concurrency);
         try {
             List<Future<Optional<String>>> checks = new ArrayList<>();
-            for (Map<String, String> item : objects.objects()) {
+            for (Map<String, String> item : objects.objects().subList(0, count)) {
                 ObjectRef object = ObjectRef.fromItem(item);
-                checks.add(pool.submit(() -> problem(s3.client(), objects.bucket(), object, csv, gzip, guess, objects.columns())));
+                checks.add(pool.submit(() -> check.apply(object)));
             }
-            // In key order: the problem a streamed read would meet first.
-            for (Future<Optional<String>> check : checks) {
-                Optional<String> problem = check.get();
+            for (Future<Optional<String>> c : checks) {
+                Optional<String> problem = c.get();
                 if (problem.isPresent()) {
                     return problem;
                 }
@@ -63,12 +98,16 @@ public final class StoredObjectChecks {
             return Optional.empty();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SdkException sdk) {
-                throw AwsFailures.s3(sdk, "read the first line of the objects in s3://" + objects.bucket(), s3);
+                throw AwsFailures.s3(sdk, action + " the objects in s3://" + objects.bucket(), s3);
+            }
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw new StagewayException(ErrorKind.STORAGE, true, "Cannot " + action + " the objects in s3://" + objects.bucket()
+                        + ": " + io.getCause().getMessage(), io);
             }
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the objects' first lines", e);
+            throw new IllegalStateException("interrupted while checking the objects", e);
         } finally {
             Transfers.stop(pool);
         }
