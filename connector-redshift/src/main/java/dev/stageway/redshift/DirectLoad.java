@@ -2,7 +2,11 @@ package dev.stageway.redshift;
 
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.AwsRegions;
+import dev.stageway.aws.S3Connection;
 import dev.stageway.csv.CsvOptions;
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
+import dev.stageway.s3.transfer.StoredObjectChecks;
 import dev.stageway.spi.Direct;
 import dev.stageway.spi.StoredObjects;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +17,9 @@ import software.amazon.awssdk.regions.Region;
 /**
  * The Redshift target's direct path: one COPY straight from the source's CSV objects, named in a
  * manifest of exactly the listed ones, inside the load transaction the staged path runs. Taken only
- * where COPY reads the objects as the S3 source would read them; their headers and ETags are
- * checked by the write ({@link RedshiftWrite}), as COPY checks neither.
+ * where COPY reads the objects as the S3 source would read them; each object's first line (when the
+ * path is chosen) and every ETag (before COMMIT) are checked by the write ({@link RedshiftWrite}), as
+ * COPY checks neither.
  */
 final class DirectLoad {
     static final String PATH = "direct-load";
@@ -87,6 +92,17 @@ final class DirectLoad {
                 + " NULL AS " + RedshiftStatements.literal(format.get(CsvOptions.NULL_VALUE.name()))
                 + (header ? " IGNOREHEADER 1" : "") + (CsvOptions.gzip(format) ? " GZIP" : "")
                 + " IGNOREBLANKLINES";
+    }
+
+    /** Fails the load when a source object changed since it was listed: COPY may have read rows that were never listed. */
+    static void checkUnchanged(S3Connection source, StoredObjects objects, String table) {
+        List<String> changed = StoredObjectChecks.changed(source, objects);
+        if (!changed.isEmpty()) {
+            throw new StagewayException(ErrorKind.DATA, false, "Cannot load into " + table + ": " + changed.size() + " of the "
+                    + "source's objects changed or went since they were listed (s3://" + objects.bucket() + "/" + changed.get(0)
+                    + (changed.size() > 1 ? ", ..." : "") + "), so COPY may have read other rows than those listed. Nothing was "
+                    + "loaded; the table is unchanged.", null);
+        }
     }
 
     /** The manifest's files: each listed object, with its size. */

@@ -1,13 +1,13 @@
 package dev.stageway.redshift;
 
 import dev.stageway.aws.AwsFailures;
+import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.RedshiftProperties.LoadMode;
-import dev.stageway.s3.transfer.S3Location;
-import dev.stageway.aws.AwsProperties;
 import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.StoredObjectChecks;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.CommitMessage;
@@ -217,7 +217,7 @@ final class RedshiftWrite implements TargetWrite {
         writers.forEach(w -> w.abort(null));
         try (S3Connection source = openSource(sourceConnection, 1)) {
             Optional<Loaded> loaded = load(new LoadInput(writeManifest(DirectLoad.entries(objects)), DirectLoad.format(objects.format()),
-                    List.of(), true, () -> checkUnchanged(source, objects)));
+                    List.of(), true, () -> DirectLoad.checkUnchanged(source, objects, options.table())));
             if (loaded.isEmpty()) {
                 return alreadyLoaded();
             }
@@ -235,17 +235,6 @@ final class RedshiftWrite implements TargetWrite {
     private RunSummary alreadyLoaded() {
         LOG.info("Run {} was already loaded into {}; nothing was loaded again", runId, options.table());
         return new RunSummary(0, 0, 0, Map.of(RunSummary.ALREADY_COMMITTED, 1L));
-    }
-
-    /** Fails the load when a source object changed since it was listed: COPY may have read rows that were never listed. */
-    private void checkUnchanged(S3Connection source, StoredObjects objects) {
-        List<String> changed = StoredObjectChecks.changed(source, objects);
-        if (!changed.isEmpty()) {
-            throw new StagewayException(ErrorKind.DATA, false, "Cannot load into " + options.table() + ": " + changed.size() + " of the "
-                    + "source's objects changed or went since they were listed (s3://" + objects.bucket() + "/" + changed.get(0)
-                    + (changed.size() > 1 ? ", ..." : "") + "), so COPY may have read other rows than those listed. Nothing was "
-                    + "loaded; the table is unchanged.", null);
-        }
     }
 
     /** A file a manifest names: its URL and size in bytes. */

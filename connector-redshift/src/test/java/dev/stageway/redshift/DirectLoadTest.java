@@ -24,10 +24,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -55,14 +52,8 @@ class DirectLoadTest {
         fx.close();
     }
 
-    private static S3Client admin() {
-        return S3Client.builder().region(Region.of(fx.sandbox.region())).endpointOverride(fx.sandbox.s3Endpoint()).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(CUSTOMER_ADMIN_ACCESS_KEY_ID,
-                        CUSTOMER_ADMIN_SECRET_ACCESS_KEY))).build();
-    }
-
     private static void put(String key, byte[] body) {
-        try (S3Client admin = admin()) {
+        try (S3Client admin = customerAdminS3(fx.sandbox)) {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(key), RequestBody.fromBytes(body));
         }
     }
@@ -145,7 +136,7 @@ class DirectLoadTest {
         run(tabs, props("redshift.table", "streamed_gzip", "redshift.direct-load", "off"));
         assertEquals(rows("streamed_gzip"), rows("direct_gzip"));
         assertEquals(5, rows("direct_gzip").size());
-        try (S3Client admin = admin()) {
+        try (S3Client admin = customerAdminS3(fx.sandbox)) {
             assertTrue(admin.listObjectsV2(b -> b.bucket(CUSTOMER_STAGING_BUCKET).prefix("stageway/")).contents().stream()
                     .noneMatch(o -> o.key().endsWith("manifest.json")), "the manifest goes after the load");
         }

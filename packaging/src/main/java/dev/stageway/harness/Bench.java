@@ -102,7 +102,8 @@ final class Bench {
                     + " MB/s per connection; small objects: " + (quick ? 400 : 2000) + " of " + SmallObjects.OBJECT_BYTES / 1024
                     + " KiB, " + CONCURRENCY + " requests at once; server-side copy: " + (quick ? 128 : 1024)
                     + " MiB, runs against runs with s3.direct-copy=off; direct load: " + directLoadBytes(quick) / MIB + " MiB in "
-                    + DirectLoadFigure.OBJECTS + " objects, runs against runs with redshift.direct-load=off; transfers: " + size / MIB + " MiB, " + rounds + " rounds after a warm-up, "
+                    + DirectLoadFigure.OBJECTS + " objects, runs against runs with redshift.direct-load=off; transfers: " + size / MIB
+                    + " MiB, " + rounds + " rounds after a warm-up, "
                     + PART_SIZE / MIB + " MiB parts x " + CONCURRENCY
                     + ", baseline the SDK's S3 Transfer Manager in the same JVM; staging: " + StagingBaseline.ROWS + " rows, "
                     + stagingRounds + " rounds after " + StagingBaseline.WARMUPS + " warm-ups; ratios are medians of each round's "
