@@ -245,6 +245,23 @@ class DirectLoadTest {
         assertEquals("[[1, a, b]]", rows("direct_role").toString(), "the streamed load, and nothing of the failed one");
     }
 
+    @Test
+    void aDirectLoadIntoServerlessAsTheRolesOwnUserReportsRejectedRowsFromItsSysViews() throws Exception {
+        fx.execute("create table direct_serverless (id int, name varchar(5), note varchar(20))");
+        fx.execute("grant all on direct_serverless to public");
+        put("direct/serverless/a.csv", "id,name,note\n1,a,b\ntwo,b,c\n3,toolong,d\n4,d,e\n");
+        Map<String, String> workgroup = fx.iamLogin(IamLoginTest.keysToCustomerRole(), true);
+        LocalRun.Result r = run(AwsProperties.CONNECTION.select(workgroup), folder("direct/serverless/"), workgroup,
+                props("redshift.table", "direct_serverless", "redshift.load-log-table", "direct_serverless_log",
+                        "redshift.max-rejected-rows", "2"));
+        assertEquals(DirectLoad.PATH, r.path().name(), r.path().reason());
+        assertEquals("[[1, a, b], [4, d, e]]", rows("direct_serverless").toString());
+        assertEquals(2, r.written().orElseThrow().rejected());
+        List<RejectedRow> rejected = r.written().orElseThrow().samples();
+        assertEquals(List.of(3L, 4L), rejected.stream().map(RejectedRow::line).toList());
+        assertNull(rejected.get(0).rawLine(), "Serverless keeps no raw line");
+    }
+
     private static void assertStreamed(LocalRun.Result r, String reason) {
         assertEquals(LocalRun.PathTaken.STREAMED, r.path().name());
         assertTrue(r.path().reason().contains(reason), r.path().reason());
