@@ -4,8 +4,6 @@ import dev.stageway.aws.AwsFailures;
 import dev.stageway.aws.AwsProperties;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.csv.CsvOptions;
-import dev.stageway.error.ErrorKind;
-import dev.stageway.error.StagewayException;
 import dev.stageway.s3.transfer.ObjectCopy;
 import dev.stageway.s3.transfer.ObjectRef;
 import dev.stageway.s3.transfer.S3Limits;
@@ -103,17 +101,8 @@ final class ServerSideCopy {
             throw S3TaskWriter.exists(bucket, key);   // before copying, as the streamed path looks before writing
         }
         try {
-            StagedObject staged;
-            try {
-                staged = ObjectCopy.stage(connection.client(), objects.bucket(), sources, bucket, key, target.objects(),
-                        target.partSize(), target.concurrency());
-            } catch (S3Exception e) {
-                if (e.statusCode() == 412) {
-                    throw new StagewayException(ErrorKind.DATA, false, "Cannot " + what + ": a source object changed since it "
-                            + "was listed (it no longer has the ETag it was listed with); nothing was published", e);
-                }
-                throw e;
-            }
+            StagedObject staged = ObjectCopy.stage(connection.client(), objects.bucket(), sources, bucket, key, target.objects(),
+                    target.partSize(), target.concurrency());
             try {
                 staged.complete(connection.client(), target.objects());
             } catch (RuntimeException e) {

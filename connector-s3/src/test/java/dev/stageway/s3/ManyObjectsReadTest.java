@@ -139,9 +139,34 @@ class ManyObjectsReadTest {
                             batch.get().rows().forEach(r -> seen.add(r[0]));
                         }
                     });
-                    assertTrue(e.getMessage().contains("s3://" + CUSTOMER_BUCKET + "/replaced/07.csv"), e.getMessage());
+                    assertTrue(e.getMessage().contains("s3://" + CUSTOMER_BUCKET + "/replaced/07.csv changed since it was listed"),
+                            e.getMessage());
                     assertFalse(seen.contains("seven"), "no row of the new version");
                 }
+            }
+        }
+    }
+
+    @Test
+    void anObjectReplacedWhileItsRangesAreReadFailsSayingSo() {
+        StringBuilder csv = new StringBuilder("n\n");
+        while (csv.length() < 40 * MIB) {   // twice what the first ranges in flight hold (5 MiB parts x 4)
+            csv.append("0123456789\n");
+        }
+        try (S3Client admin = fx.admin()) {
+            admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("replaced-large/a.csv"), RequestBody.fromString(csv.toString()));
+            Map<String, String> source = source("replaced-large/");
+            try (SourcePlan plan = fx.connector.planSource(fx.context(), fx.customerRole(), source);
+                 SourceReader reader = fx.connector.openReader(fx.context(), fx.customerRole(), source, plan.splits().get(0))) {
+                reader.next();   // the first ranges are fetched; later ones are asked for as the reader goes on
+                admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("replaced-large/a.csv"), RequestBody.fromString("n\nnew\n"));
+                StagewayException e = assertThrows(StagewayException.class, () -> {
+                    for (var batch = reader.next(); batch.isPresent(); batch = reader.next()) {
+                        assertNotEquals("new", batch.get().rows().get(0)[0]);
+                    }
+                });
+                assertTrue(e.getMessage().contains("s3://" + CUSTOMER_BUCKET + "/replaced-large/a.csv changed since it was listed"),
+                        e.getMessage());
             }
         }
     }

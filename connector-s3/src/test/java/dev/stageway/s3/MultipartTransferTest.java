@@ -2,6 +2,7 @@ package dev.stageway.s3;
 
 import dev.stageway.s3.transfer.ObjectOptions;
 import dev.stageway.s3.transfer.ObjectUpload;
+import dev.stageway.s3.transfer.ChangedSinceListed;
 import dev.stageway.s3.transfer.RangedDownload;
 import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.s3.transfer.UploadMemory;
@@ -186,7 +187,9 @@ class MultipartTransferTest {
             try (InputStream in = new RangedDownload(admin, CUSTOMER_BUCKET, "bin/changing.bin", eTag, original.length, 5 * MIB, 1, pool)) {
                 in.readNBytes(5 * MIB + 1);
                 admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("bin/changing.bin"), RequestBody.fromBytes(new byte[12 * MIB + 1]));
-                S3Exception e = assertThrows(S3Exception.class, in::readAllBytes);
+                ChangedSinceListed changed = assertThrows(ChangedSinceListed.class, in::readAllBytes);
+                assertTrue(changed.getMessage().contains("bin/changing.bin changed since it was listed"), changed.getMessage());
+                S3Exception e = (S3Exception) changed.getCause();
                 assertEquals(412, e.statusCode());
                 assertEquals("PreconditionFailed", e.awsErrorDetails().errorCode());
             } finally {

@@ -33,7 +33,6 @@ import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -186,7 +185,7 @@ public final class CsvObjectReader implements SourceReader {
         if (objects != null) {
             objects.close();
         }
-        executor.shutdownNow();
+        Transfers.stop(executor);   // fetches ahead end before the connection they use closes
         connection.close();
     }
 
@@ -205,12 +204,6 @@ public final class CsvObjectReader implements SourceReader {
             parser = options.csv().reader(stream, replaced);
             records = new Records(parser.iterator());
             return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412) {   // every read is pinned to the listed ETag
-                throw new StagewayException(ErrorKind.DATA, false, "Cannot read " + where() + ": it changed since it was listed (it is "
-                        + "no longer ETag " + object.eTag() + "); nothing of the run was written. Run again to read it as it is now.", e);
-            }
-            throw AwsFailures.s3(e, "read " + where(), connection);
         } catch (SdkException e) {
             throw AwsFailures.s3(e, "read " + where(), connection);
         } catch (IOException e) {
@@ -382,6 +375,11 @@ public final class CsvObjectReader implements SourceReader {
         }
 
         private boolean malformed(RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ChangedSinceListed changed) {
+                    throw changed;   // not the CSV's fault, and never a row to skip: the parser only passed it on
+                }
+            }
             Throwable root = root(e);
             String problem = root instanceof InvalidCharactersException invalid
                     ? "Invalid characters in " + where() + ", line " + invalid.line() + ": " + root.getMessage()

@@ -10,6 +10,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Objects copied inside S3 one after another into an open multipart upload, part by part in
@@ -54,6 +55,18 @@ public final class ObjectCopy {
         return parts;
     }
 
+    /** One part copied, pinned to its source's listed ETag; its ETag in the upload. */
+    private static String copyPart(S3Client s3, String sourceBucket, Part p, String range, String bucket, String key, String uploadId,
+                                   int number) {
+        try {
+            return s3.uploadPartCopy(b -> b.sourceBucket(sourceBucket).sourceKey(p.source().key()).copySourceIfMatch(p.source().eTag())
+                    .copySourceRange(range).destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(number))
+                    .copyPartResult().eTag();
+        } catch (S3Exception e) {
+            throw ChangedSinceListed.of(e, sourceBucket, p.source().key(), p.source().eTag());
+        }
+    }
+
     /**
      * Copies {@code sources} (in {@code sourceBucket}), one after another, to bucket/key as an open
      * upload, {@code concurrency} parts at once; on any failure (a changed source: S3's 412
@@ -76,9 +89,7 @@ public final class ObjectCopy {
                 int number = parts.size() + 1;
                 String range = "bytes=" + p.start() + "-" + (p.end() - 1);
                 parts.add(CompletableFuture.supplyAsync(() -> CompletedPart.builder().partNumber(number).eTag(
-                        s3.uploadPartCopy(b -> b.sourceBucket(sourceBucket).sourceKey(p.source().key())
-                                .copySourceIfMatch(p.source().eTag()).copySourceRange(range).destinationBucket(bucket)
-                                .destinationKey(key).uploadId(uploadId).partNumber(number)).copyPartResult().eTag()).build(), pool));
+                        copyPart(s3, sourceBucket, p, range, bucket, key, uploadId, number)).build(), pool));
             }
             List<CompletedPart> done = new ArrayList<>();
             for (CompletableFuture<CompletedPart> p : parts) {

@@ -63,7 +63,7 @@ public final class RangedDownload extends InputStream {
         byte[] data = new byte[(int) (end - start + 1)];
         for (int attempt = 1; ; attempt++) {
             IOException failure;
-            try (var in = s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + start + "-" + end).ifMatch(eTag))) {
+            try (var in = ChangedSinceListed.get(s3, bucket, key, eTag, "bytes=" + start + "-" + end)) {
                 int n = in.readNBytes(data, 0, data.length);
                 if (n == data.length) {
                     return data;

@@ -43,7 +43,7 @@ final class ResumableGet extends InputStream {
         this.eTag = eTag;
         this.size = to;
         this.position = from;
-        this.in = s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(eTag).range(range));
+        this.in = ChangedSinceListed.get(s3, bucket, key, eTag, range);
     }
 
     @Override
@@ -78,7 +78,7 @@ final class ResumableGet extends InputStream {
                 attempt++;
                 in.abort();
                 long from = position;
-                in = s3.getObject(r -> r.bucket(bucket).key(key).ifMatch(eTag).range("bytes=" + from + "-" + (size - 1)));
+                in = ChangedSinceListed.get(s3, bucket, key, eTag, "bytes=" + from + "-" + (size - 1));
             }
         }
     }

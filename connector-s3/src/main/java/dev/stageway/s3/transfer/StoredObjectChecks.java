@@ -25,7 +25,6 @@ import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -65,11 +64,8 @@ public final class StoredObjectChecks {
                     object.size())) {
                 return in.read() == '\n' ? Optional.empty() : Optional.of("s3://" + objects.bucket() + "/" + object.key()
                         + " does not end with a line break, so its last line would run into the next object's first");
-            } catch (S3Exception e) {
-                if (e.statusCode() == 412) {
-                    return Optional.of("s3://" + objects.bucket() + "/" + object.key() + " changed since it was listed");
-                }
-                throw e;
+            } catch (ChangedSinceListed e) {
+                return Optional.of(e.getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -125,11 +121,8 @@ public final class StoredObjectChecks {
             if (line.isEmpty() && guess < object.size()) {
                 line = firstLine(s3, bucket, object, gzip, LONGEST_LINE);
             }
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412) {   // pinned to the listed ETag
-                return Optional.of(where + " changed since it was listed");
-            }
-            throw e;
+        } catch (ChangedSinceListed e) {
+            return Optional.of(e.getMessage());
         } catch (IOException e) {
             return Optional.of(where + " cannot be read as " + (gzip ? "gzip " : "") + "CSV: " + e.getMessage());
         }
