@@ -9,6 +9,7 @@ import dev.stageway.config.Secret;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -169,6 +170,14 @@ public final class AwsProperties {
             ACCESS_KEY, SECRET_KEY, ROLE_ARN_PROPERTY, EXTERNAL_ID_PROPERTY, USE_EC2_ROLE, DURATION,
             SESSION_NAME_PROPERTY, SESSION_POLICY, REGION, STS_ENDPOINT, S3_ENDPOINT, S3_PATH_STYLE, IMDS_ENDPOINT, CA_BUNDLE),
             List.of(STRATEGY_RULE));
+
+    /**
+     * Whether two sides' connection properties name the same AWS connection (one identity, one
+     * region, the same endpoints), whatever else of theirs differs.
+     */
+    public static boolean sameConnection(Map<String, String> one, Map<String, String> other) {
+        return CONNECTION.select(one).equals(CONNECTION.select(other));
+    }
 
     /** Settings of the plugin's runtime (shared by all runs of a host), given when the host makes it. */
     public static final PropertyTable RUNTIME = PropertyTable.of("AWS runtime", List.of(SESSION_IDLE_SECONDS), List.of());

@@ -70,7 +70,7 @@ final class DirectLoad {
             return Direct.refused("with redshift.copy-auth=iam-role COPY would read the objects as the cluster's role, which may not "
                     + "read the source folder; redshift.direct-load=on loads them directly once it does");
         }
-        if (!iamRole && !AwsProperties.CONNECTION.select(sourceConnection).equals(AwsProperties.CONNECTION.select(targetConnection))) {
+        if (!iamRole && !AwsProperties.sameConnection(sourceConnection, targetConnection)) {
             return Direct.refused("the source and the target have different connections; COPY reads the manifest and the objects "
                     + "with one identity's temporary credentials");
         }

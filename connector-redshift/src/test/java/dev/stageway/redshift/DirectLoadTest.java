@@ -94,15 +94,7 @@ class DirectLoadTest {
     private static LocalRun.Result run(Map<String, String> sourceConnection, Map<String, String> source,
                                        Map<String, String> targetConnection, Map<String, String> target) {
         return LocalRun.run(fx.context(), new LocalRun.Side(S3, sourceConnection, source), new LocalRun.Side(fx.connector, targetConnection,
-                target), 2, new LocalRun.Progress() {
-                    @Override
-                    public void update(long rows, long bytes) {
-                    }
-
-                    @Override
-                    public void committing() {
-                    }
-                });
+                target), 2, (rows, bytes) -> { });
     }
 
     private static List<List<String>> rows(String table) throws Exception {

@@ -54,7 +54,7 @@ final class ServerSideCopy {
             // The streamed path counts what it writes, not what the source holds.
             return Direct.refused("s3.rollover may split what the streamed path writes into several objects");
         }
-        if (!AwsProperties.CONNECTION.select(sourceConnection).equals(AwsProperties.CONNECTION.select(targetConnection))) {
+        if (!AwsProperties.sameConnection(sourceConnection, targetConnection)) {
             return Direct.refused("the source and the target have different connections; a server-side copy runs as one "
                     + "identity, which reads the source and writes the target");
         }

@@ -42,15 +42,7 @@ class ServerSideCopyTest {
 
     private static LocalRun.Result run(Map<String, String> targetConnection, Map<String, String> source, Map<String, String> target) {
         return LocalRun.run(fx.context(), new LocalRun.Side(fx.connector, fx.customerRole(), source),
-                new LocalRun.Side(fx.connector, targetConnection, target), 2, new LocalRun.Progress() {
-                    @Override
-                    public void update(long rows, long bytes) {
-                    }
-
-                    @Override
-                    public void committing() {
-                    }
-                });
+                new LocalRun.Side(fx.connector, targetConnection, target), 2, (rows, bytes) -> { });
     }
 
     private static Map<String, String> folder(String folder, String... more) {
