@@ -8,7 +8,11 @@ import dev.stageway.spi.PluginBundle;
 import dev.stageway.spi.bench.StagingBench;
 import dev.stageway.spi.bench.TransferBench;
 import dev.stageway.testkit.Sandbox;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +23,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -153,6 +159,32 @@ final class Bench {
         } finally {
             sandbox.s3Shaping().latency(LATENCY);
             sandbox.s3Shaping().bandwidth(BANDWIDTH);
+        }
+    }
+
+    /**
+     * Puts {@code keys} in the customer's bucket, each about {@code bytes} of CSV with a header and
+     * rows numbered on from one object to the next, written with shaping off since only the runs
+     * are measured; returns the rows written.
+     */
+    static long putCsv(Sandbox sandbox, List<String> keys, long bytes) throws IOException {
+        Path file = Files.createTempFile("stageway-bench", ".csv");
+        try (S3Client admin = customerAdminS3(sandbox)) {
+            long row = 1;
+            for (String key : keys) {
+                try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    out.write("id,name,note\n");
+                    for (long written = 0; written < bytes; row++) {
+                        String line = row + ",name " + row + ",\"a note, quoted\"\n";
+                        out.write(line);
+                        written += line.length();
+                    }
+                }
+                unshaped(sandbox, () -> admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(key), RequestBody.fromFile(file)));
+            }
+            return row - 1;
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.stageway.harness;
 import static dev.stageway.harness.BenchStatistics.figure;
 import static dev.stageway.harness.BenchStatistics.rounds;
 import static dev.stageway.testkit.DefaultSandbox.CUSTOMER_BUCKET;
-import static dev.stageway.testkit.DefaultSandbox.customerAdminS3;
 
 import dev.stageway.harness.BenchStatistics.Figure;
 import dev.stageway.spi.ConnectorFactory;
@@ -12,17 +11,11 @@ import dev.stageway.spi.LocalRun;
 import dev.stageway.spi.PluginBundle;
 import dev.stageway.spi.RunContext;
 import dev.stageway.testkit.Sandbox;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
+import java.util.stream.IntStream;
 
 /**
  * The direct-load figure: S3 to Redshift of CSV objects by one COPY straight from them, against the
@@ -46,8 +39,9 @@ final class DirectLoadFigure {
         Map<String, String> cluster = new HashMap<>(connection);
         Demo.redshift(sandbox, Map.of()).forEach((k, v) -> cluster.putIfAbsent(k, v));
         // A runtime of its own: the role session it caches is not the one the sts-calls figure counts.
-        try (S3Client admin = customerAdminS3(sandbox); ConnectorRuntime runtime = s3.newRuntime()) {
-            long rows = put(sandbox, admin, size);
+        try (ConnectorRuntime runtime = s3.newRuntime()) {
+            long rows = Bench.putCsv(sandbox, IntStream.range(0, OBJECTS).mapToObj(i -> PREFIX + String.format("part-%02d.csv", i))
+                    .toList(), size / OBJECTS);
             long[] agentBytes = {0};
             Callable<Double> direct = () -> {
                 long before = sandbox.s3Shaping().bodyBytes();
@@ -96,31 +90,5 @@ final class DirectLoadFigure {
         seconds[0] = BenchStatistics.seconds(() -> result[0] = LocalRun.run(new RunContext(runId, runtime),
                 new LocalRun.Side(s3, connection, source), new LocalRun.Side(redshift, cluster, target), 2, (rows, bytes) -> { }));
         return result[0];
-    }
-
-    /**
-     * {@value #OBJECTS} CSV objects of about {@code size} bytes in all, written with shaping off since
-     * only the runs are measured; returns their rows.
-     */
-    private static long put(Sandbox sandbox, S3Client admin, long size) throws IOException {
-        Path file = Files.createTempFile("stageway-bench-direct", ".csv");
-        try {
-            long row = 1;
-            for (int i = 0; i < OBJECTS; i++) {
-                try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                    out.write("id,name,note\n");
-                    for (long written = 0; written < size / OBJECTS; row++) {
-                        String line = row + ",name " + row + ",\"a note, quoted\"\n";
-                        out.write(line);
-                        written += line.length();
-                    }
-                }
-                String key = PREFIX + String.format("part-%02d.csv", i);
-                Bench.unshaped(sandbox, () -> admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(key), RequestBody.fromFile(file)));
-            }
-            return row - 1;
-        } finally {
-            Files.deleteIfExists(file);
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.stageway.harness;
 import static dev.stageway.harness.BenchStatistics.figure;
 import static dev.stageway.harness.BenchStatistics.rounds;
 import static dev.stageway.testkit.DefaultSandbox.CUSTOMER_BUCKET;
-import static dev.stageway.testkit.DefaultSandbox.customerAdminS3;
 
 import dev.stageway.harness.BenchStatistics.Figure;
 import dev.stageway.spi.ConnectorFactory;
@@ -12,15 +11,9 @@ import dev.stageway.spi.LocalRun;
 import dev.stageway.spi.PluginBundle;
 import dev.stageway.spi.RunContext;
 import dev.stageway.testkit.Sandbox;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The server-side-copy figure: S3 to S3 of one CSV object without a change of format, by the copy
@@ -37,8 +30,8 @@ final class ServerSideCopyFigure {
             throws Exception {
         ConnectorFactory s3 = plugin.connector("connector", "s3");
         // A runtime of its own: the role session it caches is not the one the sts-calls figure counts.
-        try (S3Client admin = customerAdminS3(sandbox); ConnectorRuntime runtime = s3.newRuntime()) {
-            put(sandbox, admin, size);
+        try (ConnectorRuntime runtime = s3.newRuntime()) {
+            Bench.putCsv(sandbox, List.of(PREFIX + "in/rows.csv"), size);
             long[] agentBytes = {0};
             Callable<Double> copy = () -> {
                 long before = sandbox.s3Shaping().bodyBytes();
@@ -73,24 +66,5 @@ final class ServerSideCopyFigure {
         seconds[0] = BenchStatistics.seconds(() -> result[0] = LocalRun.run(new RunContext("bench-" + out.replace("/", ""), runtime),
                 new LocalRun.Side(s3, connection, source), new LocalRun.Side(s3, connection, target), 1, (rows, bytes) -> { }));
         return result[0];
-    }
-
-    /** One CSV object of about {@code size} bytes, written with shaping off since only the runs are measured. */
-    private static void put(Sandbox sandbox, S3Client admin, long size) throws IOException {
-        Path file = Files.createTempFile("stageway-bench-copy", ".csv");
-        try {
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                out.write("id,name,note\n");
-                for (long row = 1, written = 0; written < size; row++) {
-                    String line = row + ",name " + row + ",\"a note, quoted\"\n";
-                    out.write(line);
-                    written += line.length();
-                }
-            }
-            Bench.unshaped(sandbox, () -> admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key(PREFIX + "in/rows.csv"),
-                    RequestBody.fromFile(file)));
-        } finally {
-            Files.deleteIfExists(file);
-        }
     }
 }
