@@ -41,9 +41,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The gzip CSV files one task stages for COPY: as many as the target says (by default one per
- * slice), filled round-robin so their sizes are even (AWS's COPY guidance), uploaded while records
- * arrive. Row r of the task is line r / files + 1 of file r % files, so a COPY error's file and line
- * name the record.
+ * slice), filled round-robin in blocks of {@link #BLOCK} rows so their sizes are even (AWS's COPY
+ * guidance), uploaded while records arrive. Which file and line a row goes to is a function of its
+ * number alone ({@link #record} inverts it), so a COPY error's file and line name the record.
  */
 final class StagingFiles {
     private static final Logger LOG = LoggerFactory.getLogger(StagingFiles.class);
@@ -60,6 +60,13 @@ final class StagingFiles {
      * nothing: 38.3 vs 39.7 MB/s.)
      */
     static final int GZIP_LEVEL = 1;
+    /**
+     * Consecutive rows that go to one file. Blocks, not single rows, so an encoder walks the
+     * batch's rows in memory order: striding one row in every {@code files} defeats the CPU's
+     * prefetching, and {@code stageway bench --only staging} measured 0.69 row by row against 0.80
+     * with each file's rows contiguous.
+     */
+    static final int BLOCK = 128;
 
     private final S3Connection s3;
     private final S3Location folder;
@@ -145,7 +152,7 @@ final class StagingFiles {
     }
 
     /**
-     * Queues a batch for staging and returns: each file's share (row r goes to file r % files) is
+     * Queues a batch for staging and returns: each file's share (its blocks of rows) is
      * encoded and compressed on that file's turn in the encoder pool, in batch order, so staging
      * uses every core and overlaps with the caller producing the next batch. At most
      * {@link #BATCHES_IN_FLIGHT} batches wait or run (the rows stay referenced until then); a failed
@@ -189,34 +196,41 @@ final class StagingFiles {
      */
     private void encodeShare(int file, List<Object[]> batchRows, long before) {
         int files = printers.size();
-        // The first row of the batch that goes to this file.
-        int first = (int) Math.floorMod(file - before, (long) files);
         String[] text = new String[schema.size()];
         int[] utf8Bytes = new int[text.length];
-        int[] longest = maxStringBytes[file];
-        CsvRowWriter printer = printers.get(file);
+        long end = before + batchRows.size();
         try {
-            for (int i = first; i < batchRows.size(); i += files) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return;   // the load is being aborted
+            // Rows are numbered from 0 across the task; block b of them goes to file b % files.
+            for (long block = before / BLOCK; block * BLOCK < end; block++) {
+                if (block % files != file) {
+                    continue;
                 }
-                Object[] row = batchRows.get(i);
-                long number = before + i + 1;
-                for (int c = 0; c < text.length; c++) {
-                    text[c] = ValueText.format(row[c], schema.column(c), number);
-                }
-                printer.write(text, utf8Bytes);
-                for (int c = 0; c < text.length; c++) {
-                    if (stringColumn[c]) {
-                        longest[c] = Math.max(longest[c], utf8Bytes[c]);
-                        if (utf8Bytes[c] > widths.bytes()[c]) {
-                            tooLong(number, c, utf8Bytes[c], file);
-                        }
+                for (long r = Math.max(before, block * BLOCK); r < Math.min(end, (block + 1) * BLOCK); r++) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;   // the load is being aborted
                     }
+                    encodeRow(file, batchRows.get((int) (r - before)), r + 1, text, utf8Bytes);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes record {@code number} to {@code file}, noting its strings' lengths; {@code text} and {@code utf8Bytes} are scratch. */
+    private void encodeRow(int file, Object[] row, long number, String[] text, int[] utf8Bytes) throws IOException {
+        for (int c = 0; c < text.length; c++) {
+            text[c] = ValueText.format(row[c], schema.column(c), number);
+        }
+        printers.get(file).write(text, utf8Bytes);
+        int[] longest = maxStringBytes[file];
+        for (int c = 0; c < text.length; c++) {
+            if (stringColumn[c]) {
+                longest[c] = Math.max(longest[c], utf8Bytes[c]);
+                if (utf8Bytes[c] > widths.bytes()[c]) {
+                    tooLong(number, c, utf8Bytes[c], file);
+                }
+            }
         }
     }
 
@@ -353,6 +367,7 @@ final class StagingFiles {
 
     /** Which record (from 1) of a task that staged {@code files} files is at {@code line} (from 1) of file {@code fileIndex} (from 0). */
     static long record(int files, int fileIndex, long line) {
-        return (line - 1) * files + fileIndex + 1;
+        long blockOfFile = (line - 1) / BLOCK;
+        return (blockOfFile * files + fileIndex) * BLOCK + (line - 1) % BLOCK + 1;
     }
 }

@@ -133,9 +133,34 @@ class RedshiftLoadTest {
                 props("redshift.table", "strict_orders", "redshift.load-mode", "truncate"), loose, rows));
         assertEquals(ErrorKind.DATA, e.kind());
         assertTrue(e.getMessage().matches("Cannot load into strict_orders: Redshift rejected record 6 \\(s3://customer-staging/"
-                + "stageway/run-\\d+/load/[0-9a-f]{8}/t00000-a0/part-00002\\.csv\\.gz, line 2\\), column total: invalid input syntax for type numeric: "
+                + "stageway/run-\\d+/load/[0-9a-f]{8}/t00000-a0/part-00001\\.csv\\.gz, line 6\\), column total: invalid input syntax for type numeric: "
                 + "\"seven\" \\(value 'seven'\\)\\. Nothing was loaded; the table is unchanged\\."), e.getMessage());
         assertEquals(List.of("1:kept:1.00"), table("strict_orders"));
+        assertStagingEmpty();
+    }
+
+    @Test
+    void aBadValueFarIntoSeveralFilesIsNamedByItsRecordAcrossBatchesOfAnySize() throws Exception {
+        fx.execute("create table block_orders (id int, total decimal(10,2))");
+        Schema loose = Schema.of(Column.of("id", ColumnType.string()), Column.of("total", ColumnType.string()));
+        StagewayException e = assertThrows(StagewayException.class, () -> {
+            try (var w = SingleTaskWriter.open(fx.connector, fx.context(), fx.connection(),
+                    props("redshift.table", "block_orders", "redshift.staging.files", "3"), loose)) {
+                // Batches of 100 rows end inside the 128-row blocks that go to one file together.
+                for (int from = 1; from <= 1000; from += 100) {
+                    List<Object[]> batch = new ArrayList<>();
+                    for (int i = from; i < from + 100; i++) {
+                        batch.add(new Object[] {String.valueOf(i), i == 777 ? "bad" : i + ".00"});
+                    }
+                    w.write(new RecordBatch(loose, batch));
+                }
+                w.commit();
+            }
+        });
+        // Record 777 is row 776 from 0: block 6 (rows 768-895), the third block of file 1 (blocks 0, 3, 6), its 9th row.
+        assertTrue(e.getMessage().contains("rejected record 777 (s3://customer-staging/"), e.getMessage());
+        assertTrue(e.getMessage().contains("/part-00001.csv.gz, line 265), column total"), e.getMessage());
+        assertEquals(List.of(List.of("0")), fx.query("select count(*) from block_orders"));
         assertStagingEmpty();
     }
 
