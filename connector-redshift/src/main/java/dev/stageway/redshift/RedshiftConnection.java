@@ -184,6 +184,11 @@ final class RedshiftConnection implements AutoCloseable {
 
     /** How everything written under the staging path is encrypted (redshift.staging.sse). */
     ObjectOptions stagingObjects() {
+        return stagingObjects(properties);
+    }
+
+    /** How everything written under the staging path of a connection with {@code properties} is encrypted. */
+    static ObjectOptions stagingObjects(ParsedProperties properties) {
         return new ObjectOptions(properties.get(RedshiftProperties.STAGING_SSE), properties.find(RedshiftProperties.STAGING_KMS_KEY), false);
     }
 
@@ -199,6 +204,11 @@ final class RedshiftConnection implements AutoCloseable {
 
     /** A folder of the staging path for one run's files ({@link StagingLayout}: {@code purpose} ends in '/'). */
     S3Location stagingFolder(String runId, String purpose) {
+        return stagingFolder(staging, runId, purpose);
+    }
+
+    /** A folder of {@code staging} for one run's files. */
+    static S3Location stagingFolder(S3Location staging, String runId, String purpose) {
         return staging.child(StagingLayout.runFolder(runId) + purpose);
     }
 

@@ -20,6 +20,7 @@ import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.Split;
 import dev.stageway.spi.TargetWrite;
+import dev.stageway.spi.TaskWriter;
 import dev.stageway.aws.AwsConnectorFactory;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.Leftovers;
@@ -143,5 +144,13 @@ public final class RedshiftConnectorFactory implements AwsConnectorFactory {
         RedshiftTarget options = RedshiftProperties.target(RedshiftProperties.TARGET.parse(target));
         return new RedshiftWrite(RedshiftConnection.open(context, connection, target, RedshiftWrite.CONCURRENCY), connection, options, schema,
                 context);
+    }
+
+    /** A task writer of a load coordinated elsewhere: it stages only, into the folder the coordinator's plan names. */
+    @Override
+    public TaskWriter openTaskWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema,
+                                     Map<String, String> taskPlan, int task, int attempt) {
+        ConfigurationException.throwIfAny(validateTarget(connection, target));
+        return RedshiftWrite.taskWriter(context, connection, target, schema, taskPlan, task, attempt);
     }
 }

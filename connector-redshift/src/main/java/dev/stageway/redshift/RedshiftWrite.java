@@ -6,6 +6,9 @@ import dev.stageway.aws.S3Connection;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.RedshiftProperties.LoadMode;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import dev.stageway.config.ParsedProperties;
 import dev.stageway.s3.transfer.CsvObjectSource;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.StoredObjectChecks;
@@ -60,6 +63,11 @@ final class RedshiftWrite implements TargetWrite {
     /** Default staged files at most: one per slice, but each filling file may hold a part (8 MiB) of memory. */
     static final int DEFAULT_FILES_CAP = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Keys of {@link #taskPlan()}. */
+    private static final String PLAN_WRITE_ID = "write-id";
+    private static final String PLAN_FILES = "files";
+    private static final String PLAN_TRUNCATE = "truncate";
+    private static final String PLAN_WIDTHS = "widths";
 
     private final RedshiftConnection cluster;
     private final RedshiftTarget options;
@@ -139,6 +147,32 @@ final class RedshiftWrite implements TargetWrite {
                 attempt);
         writers.add(writer);
         return writer;
+    }
+
+    /** This write's folder, how many files each task stages, and how wide each string column may be. */
+    @Override
+    public Map<String, String> taskPlan() {
+        return Map.of(PLAN_WRITE_ID, writeId, PLAN_FILES, Integer.toString(files), PLAN_TRUNCATE, Boolean.toString(widths.truncate()),
+                PLAN_WIDTHS, Arrays.stream(widths.bytes()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+    }
+
+    /**
+     * A task attempt's writer in a process other than its coordinator's, from the coordinator's
+     * {@link #taskPlan()}: it stages through an S3 connection of its own into the coordinator's folder.
+     */
+    static TaskWriter taskWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema,
+                                 Map<String, String> plan, int task, int attempt) {
+        ParsedProperties p = RedshiftProperties.CONNECTION.parse(connection);
+        S3Location staging = S3Location.parse(p.get(RedshiftProperties.STAGING_PATH));
+        S3Location folder = RedshiftConnection.stagingFolder(staging, context.runId(), StagingLayout.loadFolder(plan.get(PLAN_WRITE_ID)))
+                .child(StagingLayout.taskFolder(task, attempt));
+        int[] widths = Arrays.stream(plan.get(PLAN_WIDTHS).split(",")).mapToInt(Integer::parseInt).toArray();
+        if (widths.length != schema.size()) {
+            throw new IllegalArgumentException("Cannot stage " + schema.size() + " columns with a plan for " + widths.length);
+        }
+        return new RedshiftTaskWriter(S3Connection.open(context, CsvObjectSource.settings(context, connection, target), CONCURRENCY),
+                folder, schema, new StagingFiles.Widths(widths, Boolean.parseBoolean(plan.get(PLAN_TRUNCATE))),
+                RedshiftConnection.stagingObjects(p), Integer.parseInt(plan.get(PLAN_FILES)), task, attempt);
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.Split;
 import dev.stageway.spi.TargetWrite;
+import dev.stageway.spi.TaskWriter;
 import dev.stageway.s3.transfer.Leftovers;
 import dev.stageway.spi.Leftover;
 import java.time.Instant;
@@ -107,6 +108,15 @@ public final class S3ConnectorFactory implements AwsConnectorFactory {
         ConfigurationException.throwIfAny(validateTarget(connection, target));
         return new S3Write(context, CsvObjectSource.settings(context, connection, target), connection,
                 S3Properties.target(S3Properties.TARGET.parse(target)), schema);
+    }
+
+    /** A task writer of an S3 write coordinated elsewhere; the coordinator hears of its message through the host. */
+    @Override
+    public TaskWriter openTaskWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema,
+                                     Map<String, String> taskPlan, int task, int attempt) {
+        ConfigurationException.throwIfAny(validateTarget(connection, target));
+        return S3Write.taskWriter(context, CsvObjectSource.settings(context, connection, target),
+                S3Properties.target(S3Properties.TARGET.parse(target)), schema, task, attempt, message -> { });
     }
 
     /** A target's uploads left open: those of its object names that Stageway started as this connection. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -52,11 +53,23 @@ final class S3Write implements TargetWrite {
     @Override
     public synchronized TaskWriter writerFor(int task, int attempt) {
         checkOpen();
-        ObjectNames names = context.tasks() > 1 ? options.names().forTask(task) : options.names();
-        TaskWriter writer = new S3TaskWriter(S3Connection.open(context, settings, options.concurrency()), options, names, schema,
-                task, attempt, this::prepared);
+        TaskWriter writer = taskWriter(context, settings, options, schema, task, attempt, this::prepared);
         writers.add(writer);
         return writer;
+    }
+
+    /** A task attempt's writer, here or in another process; {@code prepared} hears of its message. */
+    static TaskWriter taskWriter(RunContext context, AwsSettings settings, S3Target options, Schema schema, int task, int attempt,
+                                 Consumer<CommitMessage> prepared) {
+        ObjectNames names = context.tasks() > 1 ? options.names().forTask(task) : options.names();
+        return new S3TaskWriter(S3Connection.open(context, settings, options.concurrency()), options, names, schema, task, attempt,
+                prepared);
+    }
+
+    /** Nothing: a task's object names follow from the target's properties and the run's task count. */
+    @Override
+    public Map<String, String> taskPlan() {
+        return Map.of();
     }
 
     /** A task's message: kept for an abort; one prepared after the write ended is not published, so its objects go now. */
@@ -151,6 +164,14 @@ final class S3Write implements TargetWrite {
         writers.forEach(w -> w.abort(cause));
         abortLosers(List.of());
         connection.close();
+    }
+
+    @Override
+    public void abort(Throwable cause, List<CommitMessage> prepared) {
+        synchronized (this) {
+            this.prepared.addAll(prepared);
+        }
+        abort(cause);
     }
 
     @Override

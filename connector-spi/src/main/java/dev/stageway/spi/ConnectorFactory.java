@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A connector, as a host finds it: through {@link java.util.ServiceLoader} (a
@@ -54,6 +55,24 @@ public interface ConnectorFactory {
         return newRuntime();
     }
 
+    /** Of one flat map of a side's properties (as a mapping file gives them), those of the connection. */
+    default Map<String, String> connectionOf(Map<String, String> properties) {
+        return connectionProperties().select(properties);
+    }
+    /**
+     * Of one flat map of a side's properties, the source's ({@code asSource}) or target's own:
+     * everything the connection table does not hold, and what both hold.
+     */
+    default Map<String, String> sideOf(Map<String, String> properties, boolean asSource) {
+        PropertyTable own = asSource ? sourceProperties() : targetProperties();
+        Map<String, String> out = new TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (!connectionProperties().contains(k) || own.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
     /**
      * Tests a connection for a source ({@code asSource}) or a target: each step passed or failed
      * with a hint, never throwing for a failed step.
@@ -94,6 +113,19 @@ public interface ConnectorFactory {
      */
     TargetWrite openWrite(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema);
 
+    /**
+     * Opens the writer of one task attempt of a write whose coordinator runs in another process
+     * (a Spark executor's task, say): {@code taskPlan} is the coordinator's
+     * {@link TargetWrite#taskPlan()}, the properties and schema are the coordinator's, and
+     * {@code context} has the run's id and task count. Its message goes to the coordinator's
+     * {@link TargetWrite#commit}.
+     *
+     * @throws UnsupportedOperationException when the connector's task writers run only in the coordinator's process
+     */
+    default TaskWriter openTaskWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema,
+                                      Map<String, String> taskPlan, int task, int attempt) {
+        throw new UnsupportedOperationException("the " + name() + " connector's task writers run only in the coordinator's process");
+    }
     /**
      * Finds what runs of this connector left behind under a source's ({@code asSource}) or a
      * target's locations when their process died (a run that fails or is stopped removes its own),

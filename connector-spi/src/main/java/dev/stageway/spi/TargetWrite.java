@@ -54,8 +54,26 @@ public interface TargetWrite extends AutoCloseable {
         throw new UnsupportedOperationException("this target offers no direct path");
     }
 
+    /**
+     * What a task writer in another process needs of this write to stage for it, through
+     * {@link ConnectorFactory#openTaskWriter}: JDK types only, so a host can ship it with its
+     * tasks. Holds no secret: the task's side has the connection's properties of its own.
+     *
+     * @throws UnsupportedOperationException when the target's tasks must run in the coordinator's process
+     */
+    default Map<String, String> taskPlan() {
+        throw new UnsupportedOperationException("this target's task writers run only in the coordinator's process");
+    }
     /** Gives up: nothing becomes visible, and everything any attempt staged is removed. */
     void abort(Throwable cause);
+    /**
+     * Gives up as {@link #abort(Throwable)} does, also removing what {@code prepared} describes:
+     * messages of task writers opened in other processes ({@link ConnectorFactory#openTaskWriter}),
+     * which this coordinator never saw.
+     */
+    default void abort(Throwable cause, List<CommitMessage> prepared) {
+        abort(cause);
+    }
 
     /** Gives up without a cause to keep: {@link #abort(Throwable)} with none. */
     default void abort() {

@@ -27,19 +27,12 @@ record Mapping(Optional<Side> source, Optional<Side> target) {
 
         /** The properties the connector's connection table holds. */
         Map<String, String> connection(ConnectorFactory f) {
-            return f.connectionProperties().select(properties);
+            return f.connectionOf(properties);
         }
 
-        /** The source's or target's own properties: everything the connection table does not hold, and what both hold. */
+        /** The source's or target's own properties. */
         Map<String, String> own(ConnectorFactory f, boolean asSource) {
-            Map<String, String> out = new TreeMap<>();
-            var table = asSource ? f.sourceProperties() : f.targetProperties();
-            properties.forEach((k, v) -> {
-                if (!f.connectionProperties().contains(k) || table.contains(k)) {
-                    out.put(k, v);
-                }
-            });
-            return out;
+            return f.sideOf(properties, asSource);
         }
     }
 

@@ -1,0 +1,88 @@
+package dev.stageway.spark;
+
+import dev.stageway.spi.CommitMessage;
+import dev.stageway.spi.RunContext;
+import dev.stageway.spi.RunSummary;
+import dev.stageway.spi.TargetWrite;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.connector.write.BatchWrite;
+import org.apache.spark.sql.connector.write.DataWriterFactory;
+import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
+import org.apache.spark.sql.connector.write.Write;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's side of a write: opens the connector's two-phase write with one task per Spark
+ * partition, and commits exactly the messages of the attempts Spark's commit coordinator let
+ * commit, once (the connector records the run id, so a driver retried with the same
+ * {@code run-id} loads nothing twice). A failed job aborts it: the target is unchanged, and what
+ * the tasks staged is removed.
+ */
+final class StagewayWrite implements Write, BatchWrite {
+    private static final Logger LOG = LoggerFactory.getLogger(StagewayWrite.class);
+    private final StagewayOptions options;
+    private final StructType struct;
+    private final String runId;
+    private TargetWrite target;
+
+    StagewayWrite(StagewayOptions options, StructType struct, String runId) {
+        this.options = options;
+        this.struct = struct;
+        this.runId = runId;
+    }
+
+    @Override
+    public String description() {
+        return "stageway " + options.connector() + " target, run " + runId;
+    }
+
+    @Override
+    public String toString() {
+        return description();
+    }
+
+    @Override
+    public BatchWrite toBatch() {
+        return this;
+    }
+
+    @Override
+    public synchronized DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
+        RunContext context = new RunContext(runId, PluginHost.runtime(), info.numPartitions());
+        target = options.factory().openWrite(context, options.connection(), options.side(false), SparkTypes.schema(struct));
+        try {
+            return new StagewayWriterFactory(options, struct, runId, info.numPartitions(), target.taskPlan());
+        } catch (RuntimeException e) {
+            target.abort(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void commit(WriterCommitMessage[] messages) {
+        try {
+            RunSummary summary = target.commit(messages(messages));
+            LOG.info("Stageway run {} committed: {} rows to the {} target", runId, summary.rows(), options.connector());
+        } finally {
+            target.close();
+        }
+    }
+
+    @Override
+    public synchronized void abort(WriterCommitMessage[] messages) {
+        if (target != null) {
+            target.abort(null, messages(messages));
+            target.close();
+        }
+    }
+
+    /** The connector's messages of the tasks that committed (Spark leaves a null for each that did not). */
+    private static List<CommitMessage> messages(WriterCommitMessage[] messages) {
+        return Arrays.stream(messages).filter(Objects::nonNull).map(m -> ((StagewayDataWriter.Committed) m).message()).toList();
+    }
+}

@@ -1,0 +1,221 @@
+package dev.stageway.spark;
+
+import static org.apache.spark.sql.functions.call_udf;
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/** The plugin as a Spark data source, in local[2,2] (two threads; a failed task is tried once more). */
+class SparkDataSourceTest {
+    private static final String LONG = "x".repeat(20_000);
+    private static SparkSandbox sandbox;
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = SparkSandbox.start();
+        spark = SparkSession.builder().master("local[2,2]").appName("stageway-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "localhost").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.plugins", StagewaySparkPlugin.class.getName())
+                .config(PluginHost.SETTING, Path.of("target", "stageway-plugin.zip").toAbsolutePath().toString())
+                .getOrCreate();
+        // Fails the first attempt of partition 0 after its first rows are written; Spark tries it again.
+        spark.udf().register("failFirstAttemptOfPartition0", (UDF1<Long, Long>) id -> {
+            TaskContext task = TaskContext.get();
+            if (task.partitionId() == 0 && task.attemptNumber() == 0 && id % 3 == 2) {
+                throw new IllegalStateException("injected failure of the first attempt");
+            }
+            return id;
+        }, DataTypes.LongType);
+        spark.udf().register("failPartition1", (UDF1<Long, Long>) id -> {
+            if (TaskContext.get().partitionId() == 1) {
+                throw new IllegalStateException("injected failure of every attempt");
+            }
+            return id;
+        }, DataTypes.LongType);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (spark != null) {
+            spark.stop();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private static final StructType TYPED = new StructType()
+            .add("id", DataTypes.LongType, false).add("note", DataTypes.StringType).add("small", DataTypes.ShortType)
+            .add("n", DataTypes.IntegerType).add("amount", DataTypes.createDecimalType(12, 3)).add("score", DataTypes.DoubleType)
+            .add("flag", DataTypes.BooleanType).add("day", DataTypes.DateType).add("at", DataTypes.TimestampNTZType)
+            .add("at_utc", DataTypes.TimestampType);
+
+    private static final String[] NOTES = {"say \"hi\", then go", "two\nlines", "", null, "Zürich – 東京 🚀", LONG};
+
+    private static Dataset<Row> typedRows(int count) {
+        List<Row> rows = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            rows.add(RowFactory.create(i, NOTES[(int) (i % NOTES.length)], (short) (i % 300 - 150), (int) i * 7,
+                    new BigDecimal(i + ".125").negate(), i / 8.0, i % 2 == 0, LocalDate.of(2026, 1, 1).plusDays(i),
+                    LocalDateTime.of(2026, 1, 1, 0, 0).plusSeconds(i * 61).plusNanos(123_456_000L),
+                    Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)));
+        }
+        return spark.createDataFrame(rows, TYPED);
+    }
+
+    @Test
+    void typedRowsLoadIntoRedshiftOnceAcrossPartitionsWithOneTaskRetried() throws Exception {
+        Dataset<Row> rows = typedRows(600).repartition(3).withColumn("id", call_udf("failFirstAttemptOfPartition0", col("id")));
+        rows.write().format("stageway").option("connector", "redshift").options(sandbox.redshift("spark_typed", "spark-a/"))
+                .mode("append").save();
+
+        assertEquals("600", one("select count(*) from spark_typed"));
+        assertEquals("600", one("select count(distinct id) from spark_typed"));
+        assertEquals("say \"hi\", then go|two\nlines||null|Zürich – 東京 🚀|" + LONG.length(),
+                one("select string_agg(coalesce(case when length(note) > 100 then length(note)::text else note end, 'null'), '|' "
+                        + "order by id) from spark_typed where id < 6"));
+        assertEquals("49|-7.125|0.875|false|2026-01-08|2026-01-01 00:07:07.123456", one(
+                "select n || '|' || amount || '|' || score || '|' || flag || '|' || day || '|' || at from spark_typed where id = 7"));
+        assertEquals("-143", one("select small from spark_typed where id = 7"));
+        assertTrue(stagingEmpty("spark-a/"));
+    }
+
+    @Test
+    void aJobThatFailsMidWriteLeavesTheTableUnchangedAndNothingStaged() throws Exception {
+        sql("create table spark_kept (id bigint, note varchar(100))");
+        sql("insert into spark_kept values (1, 'kept')");
+        Dataset<Row> rows = spark.range(0, 3000).repartition(2).withColumn("id", call_udf("failPartition1", col("id")))
+                .withColumn("note", col("id").cast("string"));
+        Exception e = assertThrows(Exception.class, () -> rows.write().format("stageway").option("connector", "redshift")
+                .options(sandbox.redshift("spark_kept", "spark-b/")).mode("overwrite").save());
+        assertTrue(String.valueOf(e.getMessage()).contains("injected failure"), e.getMessage());
+        assertEquals("1:kept", one("select id || ':' || note from spark_kept"));
+        assertTrue(stagingEmpty("spark-b/"));
+    }
+
+    @Test
+    void csvObjectsWrittenToS3ReadBackAsPartitionsAndOverwriteATable() throws Exception {
+        Map<String, String> target = sandbox.customer();
+        target.put("s3.folder-path", sandbox.get("customer.bucket") + "/spark-csv/");
+        typedRows(60).repartition(2).write().format("stageway").option("connector", "s3").options(target).mode("append").save();
+
+        Map<String, String> source = sandbox.customer();
+        source.put("s3.folder-path", sandbox.get("customer.bucket") + "/spark-csv/");
+        Dataset<Row> back = spark.read().format("stageway").option("connector", "s3").options(source).load();
+        List<Row> sorted = back.orderBy(col("id").cast("long")).collectAsList();
+        assertEquals(60, sorted.size());
+        for (int i = 0; i < NOTES.length; i++) {
+            assertEquals(NOTES[i], sorted.get(i).getAs("note"), "note of row " + i);
+        }
+
+        sql("create table spark_replaced (id varchar(20), note varchar(20000))");
+        sql("insert into spark_replaced values ('old', 'gone')");
+        back.select("id", "note").write().format("stageway").option("connector", "redshift")
+                .options(sandbox.redshift("spark_replaced", "spark-c/")).mode("overwrite").save();
+        assertEquals("60", one("select count(*) from spark_replaced"));
+        assertEquals("0", one("select count(*) from spark_replaced where id = 'old'"));
+        assertEquals("[]", one("select '[' || note || ']' from spark_replaced where id = '2'"));
+        assertEquals("null", one("select coalesce(note, 'null') from spark_replaced where id = '3'"));
+    }
+
+    @Test
+    void explainShowsNoSecret() {
+        Map<String, String> source = sandbox.customer();
+        source.put("s3.folder-path", sandbox.get("customer.bucket") + "/spark-csv-explain/");
+        typedRows(3).write().format("stageway").option("connector", "s3").options(withFolder("spark-csv-explain/")).mode("append").save();
+        Dataset<Row> read = spark.read().format("stageway").option("connector", "s3").options(source).load();
+        String plan = explained(read);
+        assertTrue(plan.contains("stageway s3"), plan);
+        assertFalse(plan.contains(sandbox.get("agent.secret-access-key")), plan);
+        assertFalse(plan.contains(sandbox.get("redshift.password")), plan);
+    }
+
+    private static Map<String, String> withFolder(String folder) {
+        Map<String, String> m = sandbox.customer();
+        m.put("s3.folder-path", sandbox.get("customer.bucket") + "/" + folder);
+        return m;
+    }
+
+    private static String explained(Dataset<Row> ds) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            ds.explain("extended");
+        } finally {
+            System.setOut(out);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String one(String query) throws Exception {
+        try (Connection c = cluster(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            assertTrue(r.next(), query);
+            return r.getString(1);
+        }
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = cluster(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static Connection cluster() throws Exception {
+        return DriverManager.getConnection(sandbox.get("redshift.jdbc-url"), sandbox.get("redshift.user"), sandbox.get("redshift.password"));
+    }
+
+    /** Nothing below the staging folder: no staged file, no manifest. */
+    private static boolean stagingEmpty(String folder) {
+        Region region = Region.of(sandbox.get("aws.region"));
+        StaticCredentialsProvider agent = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                sandbox.get("agent.access-key-id"), sandbox.get("agent.secret-access-key")));
+        try (StsClient sts = StsClient.builder().endpointOverride(URI.create(sandbox.get("aws.sts.endpoint"))).region(region)
+                .credentialsProvider(agent).build();
+             StsAssumeRoleCredentialsProvider role = StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                     .refreshRequest(b -> b.roleArn(sandbox.get("customer.role-arn")).externalId(sandbox.get("customer.external-id"))
+                             .roleSessionName("spark-test")).build();
+             S3Client s3 = S3Client.builder().endpointOverride(URI.create(sandbox.get("aws.s3.endpoint"))).region(region)
+                     .forcePathStyle(true).credentialsProvider(role).build()) {
+            return s3.listObjectsV2(b -> b.bucket(sandbox.get("staging.bucket")).prefix(folder)).contents().isEmpty();
+        }
+    }
+}
