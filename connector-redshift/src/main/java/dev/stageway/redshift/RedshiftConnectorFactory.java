@@ -113,11 +113,30 @@ public final class RedshiftConnectorFactory implements AwsConnectorFactory {
     @Override
     public SourcePlan planSource(RunContext context, Map<String, String> connection, Map<String, String> source) {
         ConfigurationException.throwIfAny(validateSource(connection, source));
+        return RedshiftSource.plan(RedshiftConnection.open(context, connection, source, 1), context, query(source));
+    }
+
+    /** Planning UNLOADs the query to the staging path. */
+    @Override
+    public boolean planningCreates() {
+        return true;
+    }
+
+    /** The query's columns, from the database's description of it: no UNLOAD. */
+    @Override
+    public Schema describeSource(RunContext context, Map<String, String> connection, Map<String, String> source) {
+        ConfigurationException.throwIfAny(validateSource(connection, source));
+        try (RedshiftConnection cluster = RedshiftConnection.open(context, connection, source, 1)) {
+            return RedshiftSource.describe(cluster, query(source));
+        }
+    }
+
+    /** The source's query: {@code redshift.query}, or all of {@code redshift.table}. */
+    private static String query(Map<String, String> source) {
         ParsedProperties p = RedshiftProperties.SOURCE.parse(source);
         // A trailing ';' is natural to type but not allowed inside UNLOAD ('...').
-        String query = p.find(RedshiftProperties.QUERY).map(q -> q.strip().replaceAll(";+\\s*$", ""))
+        return p.find(RedshiftProperties.QUERY).map(q -> q.strip().replaceAll(";+\\s*$", ""))
                 .orElseGet(() -> "SELECT * FROM " + p.get(RedshiftProperties.TABLE));
-        return RedshiftSource.plan(RedshiftConnection.open(context, connection, source, 1), context, query);
     }
 
     @Override

@@ -12,6 +12,12 @@ import dev.stageway.spi.RunContext;
 import dev.stageway.spi.SourcePlan;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.Schema;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.util.ArrayList;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -36,6 +42,25 @@ final class RedshiftSource {
                 Compression.GZIP, PART_SIZE, CONCURRENCY, DOWNLOAD_THRESHOLD, false, "UNLOAD wrote a row the reader cannot read",
                 new CsvOptions(',', '"', RedshiftStatements.NULL_MARKER, true, StandardCharsets.UTF_8), List.of()),
                 "the source's files are an UNLOAD's, read as records");
+    }
+
+    /**
+     * The columns UNLOAD would write for {@code query} (in its header, each read as a string), as
+     * the database describes the query without running it.
+     */
+    static Schema describe(RedshiftConnection cluster, String query) {
+        try (Connection c = cluster.jdbc(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT * FROM (" + query + ") AS described LIMIT 0")) {
+            ResultSetMetaData m = r.getMetaData();
+            List<Column> columns = new ArrayList<>();
+            for (int i = 1; i <= m.getColumnCount(); i++) {
+                columns.add(Column.of(m.getColumnLabel(i), ColumnType.string()));
+            }
+            return new Schema(columns);
+        } catch (SQLException e) {
+            throw new StagewayException(ErrorKind.DATABASE, false, "Cannot describe " + SqlRedactor.redact(query) + ": "
+                    + SqlRedactor.redact(e.getMessage()), null);
+        }
     }
 
     /** UNLOADs {@code query} and plans its files; {@code cluster} is closed when the plan is. */

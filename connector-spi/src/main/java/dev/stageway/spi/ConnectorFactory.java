@@ -102,6 +102,26 @@ public interface ConnectorFactory {
      */
     SourcePlan planSource(RunContext context, Map<String, String> connection, Map<String, String> source);
 
+    /**
+     * Whether planning a source creates what its splits read, which closing the plan removes (the
+     * Redshift source UNLOADs): a host that plans a query only to show it (Spark's
+     * {@code explain()}) must not plan such a source, and plans it once per run.
+     */
+    default boolean planningCreates() {
+        return false;
+    }
+    /**
+     * The schema {@link #planSource} would give, without planning where planning creates anything
+     * ({@link #planningCreates()}).
+     *
+     * @throws dev.stageway.config.ConfigurationException with every problem, before any network call
+     * @throws dev.stageway.error.StagewayException       when the source cannot be reached or read
+     */
+    default Schema describeSource(RunContext context, Map<String, String> connection, Map<String, String> source) {
+        try (SourcePlan plan = planSource(context, connection, source)) {
+            return plan.schema();
+        }
+    }
     /** Opens a reader of one split of a plan made with the same properties. */
     SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source, Split split);
 

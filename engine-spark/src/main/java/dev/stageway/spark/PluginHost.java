@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.api.plugin.PluginContext;
 
 /**
  * The plugin bundle and its one runtime in this JVM (the driver's, or an executor's): opened on
@@ -21,6 +22,8 @@ final class PluginHost {
     /** The Spark setting that names the plugin bundle. */
     static final String SETTING = "spark.stageway.plugin";
     private static PluginBundle bundle;
+    /** How this executor reaches the driver's side of {@link StagewaySparkPlugin}; null where it is not set. */
+    private static PluginContext driver;
 
     private PluginHost() {
     }
@@ -66,6 +69,23 @@ final class PluginHost {
         }
         throw new ConfigurationException(Problem.of(SETTING, "names " + given + ", which is neither here nor among the files "
                 + "Spark shipped with --files or --archives"));
+    }
+
+    static synchronized void connectedToDriver(PluginContext context) {
+        driver = context;
+    }
+
+    /** Asks the driver's side of {@link StagewaySparkPlugin}. */
+    static Object askDriver(Object message) throws Exception {
+        PluginContext context;
+        synchronized (PluginHost.class) {
+            context = driver;
+        }
+        if (context == null) {
+            throw new ConfigurationException(Problem.of("spark.plugins", "does not name " + StagewaySparkPlugin.class.getName()
+                    + ", which a read whose planning creates objects (a Redshift source's UNLOAD) needs: add it"));
+        }
+        return context.ask(message);
     }
 
     /** Closes the bundle and its runtime; the next use opens them again. */

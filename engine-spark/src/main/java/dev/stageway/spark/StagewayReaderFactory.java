@@ -1,10 +1,15 @@
 package dev.stageway.spark;
 
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
+import dev.stageway.spi.Split;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -14,6 +19,9 @@ import org.apache.spark.sql.types.StructType;
 /** Opens, in a task, the connector's reader of one split. */
 final class StagewayReaderFactory implements PartitionReaderFactory {
     private static final long serialVersionUID = 1L;
+    /** The local property Spark sets on a task of a SQL execution. */
+    private static final String EXECUTION_ID = "spark.sql.execution.id";
+    private static final long ASK_AGAIN_MILLIS = 500;
     private final StagewayOptions options;
     private final StructType struct;
 
@@ -24,33 +32,68 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
 
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
-        SourceReader reader = options.factory().openReader(StagewayScan.context(options), options.connection(), options.side(true),
-                ((StagewayScan.SplitPartition) partition).split());
-        return new Rows(reader, SparkTypes.schema(struct));
+        List<Split> splits = partition instanceof StagewayScan.DeferredPartition deferred
+                ? deferred.of(plannedOnDriver(deferred.readId()))
+                : List.of(((StagewayScan.SplitPartition) partition).split());
+        return new Rows(options, splits, SparkTypes.schema(struct));
     }
 
-    /** The split's records, batch by batch, as Spark rows. */
+    /** The splits of a read the driver plans for this task's SQL execution; asks again while it plans. */
+    private static List<Split> plannedOnDriver(String readId) {
+        TaskContext task = TaskContext.get();
+        ReadPlans.Request request = new ReadPlans.Request(readId, task == null ? null : task.getLocalProperty(EXECUTION_ID));
+        try {
+            while (true) {
+                ReadPlans.Reply reply = (ReadPlans.Reply) PluginHost.askDriver(request);
+                if (reply.failure() != null) {
+                    throw new StagewayException(ErrorKind.valueOf(reply.failureKind()), false, "Cannot plan the read: " + reply.failure(), null);
+                }
+                if (reply.splits() != null) {
+                    return reply.splits();
+                }
+                Thread.sleep(ASK_AGAIN_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the driver planned the read", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot ask the driver for the read's splits: " + e.getMessage(), e);
+        }
+    }
+
+    /** The records of a run of splits, one after another, batch by batch, as Spark rows. */
     private static final class Rows implements PartitionReader<InternalRow> {
-        private final SourceReader reader;
+        private final StagewayOptions options;
+        private final Iterator<Split> splits;
         private final Schema schema;
+        private SourceReader reader;
         private List<Object[]> batch = List.of();
         private int next;
         private InternalRow current;
 
-        Rows(SourceReader reader, Schema schema) {
-            this.reader = reader;
+        Rows(StagewayOptions options, List<Split> splits, Schema schema) {
+            this.options = options;
+            this.splits = splits.iterator();
             this.schema = schema;
         }
 
         @Override
         public boolean next() {
             while (next == batch.size()) {
-                Optional<RecordBatch> more = reader.next();
-                if (more.isEmpty()) {
+                Optional<RecordBatch> more = reader == null ? Optional.empty() : reader.next();
+                if (more.isPresent()) {
+                    batch = more.get().rows();
+                    next = 0;
+                    continue;
+                }
+                close();
+                if (!splits.hasNext()) {
                     return false;
                 }
-                batch = more.get().rows();
-                next = 0;
+                reader = options.factory().openReader(StagewayScan.context(options), options.connection(), options.side(true),
+                        splits.next());
             }
             current = SparkTypes.row(batch.get(next++), schema);
             return true;
@@ -63,7 +106,10 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
 
         @Override
         public void close() {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
         }
     }
 }

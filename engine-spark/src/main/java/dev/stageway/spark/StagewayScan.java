@@ -1,12 +1,12 @@
 package dev.stageway.spark;
 
-import dev.stageway.config.ConfigurationException;
-import dev.stageway.config.Problem;
-import dev.stageway.spi.ConnectorFactory;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.Split;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -15,11 +15,12 @@ import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A read of a connector's source: planned on the driver, one input partition per split. Only
- * sources whose plan creates nothing are read this way: the S3 source lists and reads a header.
- * (A Redshift source UNLOADs at planning, and Spark plans a scan again for {@code explain()} and
- * each new query of a DataFrame, so it would UNLOAD each time; it is refused until its UNLOAD can
- * run once per action.)
+ * A read of a connector's source. Where planning creates nothing (the S3 source lists and reads a
+ * header) the driver plans when Spark asks for partitions, one per split. Where it creates what the
+ * splits read (the Redshift source UNLOADs), Spark asking is not a run: it asks again for each
+ * {@code explain()} and each new query of a DataFrame. Such a source is planned by
+ * {@link ReadPlans} when the first task of an execution asks, and its splits are shared out among
+ * as many partitions as Spark runs tasks at once, each a run of consecutive splits.
  */
 final class StagewayScan implements ScanBuilder, Scan, Batch {
     private final StagewayOptions options;
@@ -30,20 +31,13 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
         this.schema = schema;
     }
 
-    /** The source's schema, from a plan made and closed at once. */
+    /** The source's schema, as the connector describes it without creating anything. */
     static StructType schema(StagewayOptions options) {
-        try (SourcePlan plan = plan(options)) {
-            return SparkTypes.struct(plan.schema());
-        }
+        return SparkTypes.struct(options.factory().describeSource(context(options), options.connection(), options.side(true)));
     }
 
     private static SourcePlan plan(StagewayOptions options) {
-        if (!"s3".equals(options.connector())) {
-            throw new ConfigurationException(Problem.of(StagewayOptions.CONNECTOR, "is " + options.connector() + ": on Spark, Stageway "
-                    + "reads only the s3 connector's sources for now; read other sources with stageway run"));
-        }
-        ConnectorFactory factory = options.factory();
-        return factory.planSource(context(options), options.connection(), options.side(true));
+        return options.factory().planSource(context(options), options.connection(), options.side(true));
     }
 
     static RunContext context(StagewayOptions options) {
@@ -72,6 +66,11 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
 
     @Override
     public InputPartition[] planInputPartitions() {
+        if (options.factory().planningCreates()) {
+            String readId = ReadPlans.register(options);
+            int slots = Math.max(1, SparkContext.getOrCreate().defaultParallelism());
+            return IntStream.range(0, slots).mapToObj(slot -> new DeferredPartition(readId, slot, slots)).toArray(InputPartition[]::new);
+        }
         try (SourcePlan plan = plan(options)) {
             if (!SparkTypes.struct(plan.schema()).equals(schema)) {
                 throw new IllegalStateException("The source's schema changed since the DataFrame was made: it is now "
@@ -89,5 +88,15 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
     /** One split of the plan. */
     record SplitPartition(Split split) implements InputPartition {
         private static final long serialVersionUID = 1L;
+    }
+
+    /** Slot {@code slot} of {@code slots} of a read the driver plans when a task first asks. */
+    record DeferredPartition(String readId, int slot, int slots) implements InputPartition {
+        private static final long serialVersionUID = 1L;
+
+        /** This slot's run of consecutive splits. */
+        List<Split> of(List<Split> splits) {
+            return splits.subList(slot * splits.size() / slots, (slot + 1) * splits.size() / slots);
+        }
     }
 }

@@ -4,11 +4,10 @@ import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +27,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.execution.ExplainMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -157,6 +157,30 @@ class SparkDataSourceTest {
     }
 
     @Test
+    void aRedshiftSourceUnloadsForAnActionNotForExplainAndRemovesItsFilesAfter() throws Exception {
+        sql("create table spark_source (id int, note varchar(20000))");
+        sql("insert into spark_source select g, case when g % 4 = 0 then null when g % 4 = 1 then '' "
+                + "else 'row \"' || g || '\", ok' end from generate_series(1, 500) g");
+        Map<String, String> source = sandbox.redshift("spark_source", "spark-r/");
+        source.remove("redshift.table");
+        source.put("redshift.query", "select id, note from spark_source where id <= 400");
+        Dataset<Row> read = spark.read().format("stageway").option("connector", "redshift").options(source).load();
+        assertEquals("struct<id:string,note:string>", read.schema().simpleString());
+
+        String plan = explained(read);
+        assertTrue(plan.contains("stageway redshift source"), plan);
+        assertTrue(stagingEmpty("spark-r/"), "explain() unloaded");
+
+        List<Row> rows = read.orderBy(col("id").cast("int")).collectAsList();
+        assertEquals(400, rows.size());
+        assertEquals("", rows.get(0).getAs("note"));
+        assertEquals("row \"2\", ok", rows.get(1).getAs("note"));
+        assertNull(rows.get(3).getAs("note"));
+        assertEquals(400L, read.count());
+        assertTrue(eventually(() -> stagingEmpty("spark-r/")), "the unloaded files were not removed after the actions");
+    }
+
+    @Test
     void explainShowsNoSecret() {
         Map<String, String> source = sandbox.customer();
         source.put("s3.folder-path", sandbox.get("customer.bucket") + "/spark-csv-explain/");
@@ -168,22 +192,25 @@ class SparkDataSourceTest {
         assertFalse(plan.contains(sandbox.get("redshift.password")), plan);
     }
 
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
     private static Map<String, String> withFolder(String folder) {
         Map<String, String> m = sandbox.customer();
         m.put("s3.folder-path", sandbox.get("customer.bucket") + "/" + folder);
         return m;
     }
 
+    /** What {@code explain("extended")} prints (it prints to Scala's console, which System.setOut does not reach). */
     private static String explained(Dataset<Row> ds) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            ds.explain("extended");
-        } finally {
-            System.setOut(out);
-        }
-        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return ds.queryExecution().explainString(ExplainMode.fromString("extended"));
     }
 
     private static String one(String query) throws Exception {
