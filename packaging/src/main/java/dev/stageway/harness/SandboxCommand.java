@@ -104,6 +104,9 @@ final class SandboxCommand {
         env.put("customer.secure-bucket", DefaultSandbox.CUSTOMER_SECURE_BUCKET + "/" + DefaultSandbox.CUSTOMER_SECURE_PREFIX);
         env.put("customer.kms-key-arn", DefaultSandbox.customerKeyArn());
         env.put("staging.bucket", DefaultSandbox.CUSTOMER_STAGING_BUCKET);
+        env.put("tenant-b.role-arn", DefaultSandbox.roleArn(DefaultSandbox.TENANT_B_ACCOUNT, DefaultSandbox.TENANT_B_ROLE));
+        env.put("tenant-b.external-id", DefaultSandbox.TENANT_B_EXTERNAL_ID);
+        env.put("tenant-b.bucket", DefaultSandbox.TENANT_B_BUCKET);
         env.put("redshift.jdbc-url", sandbox.redshift().jdbcUrl());
         env.put("redshift.user", sandbox.redshift().user());
         env.put("redshift.password", sandbox.redshift().password());

@@ -57,7 +57,8 @@ class CommandsTest {
                 "aws.redshift-serverless.endpoint", "aws.redshift.endpoint", "aws.region", "aws.s3.endpoint",
                 "aws.s3.tls-endpoint", "aws.sts.endpoint", "customer.bucket", "customer.external-id", "customer.kms-key-arn",
                 "customer.role-arn", "customer.secure-bucket", "redshift.cluster-id", "redshift.iam-role", "redshift.jdbc-url",
-                "redshift.password", "redshift.serverless-jdbc-url", "redshift.user", "redshift.workgroup", "staging.bucket"),
+                "redshift.password", "redshift.serverless-jdbc-url", "redshift.user", "redshift.workgroup", "staging.bucket",
+                "tenant-b.bucket", "tenant-b.external-id", "tenant-b.role-arn"),
                 List.copyOf(env.keySet()));
         try (S3Client admin = customerAdminS3(sandbox)) {
             admin.putObject(b -> b.bucket(CUSTOMER_BUCKET).key("cli/in/a.csv"), RequestBody.fromString("id,name\n1,a\n2,b\n3,\"c, d\"\n"));
