@@ -3,6 +3,7 @@ package dev.stageway.spark;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.RecordBatch;
+import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourceReader;
 import dev.stageway.spi.Split;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -72,6 +74,8 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
         private List<Object[]> batch = List.of();
         private int next;
         private InternalRow current;
+        /** What the splits read before this one did. */
+        private RunSummary before = RunSummary.EMPTY;
 
         Rows(StagewayOptions options, List<Split> splits, Schema schema) {
             this.options = options;
@@ -105,8 +109,14 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
         }
 
         @Override
+        public CustomTaskMetric[] currentMetricsValues() {
+            return StagewayMetrics.of(reader == null ? before : before.plus(reader.summary()));
+        }
+
+        @Override
         public void close() {
             if (reader != null) {
+                before = before.plus(reader.summary());
                 reader.close();
                 reader = null;
             }

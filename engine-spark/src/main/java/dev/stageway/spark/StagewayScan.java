@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkContext;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -57,6 +58,11 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
     @Override
     public String description() {
         return "stageway " + options.connector() + " source";
+    }
+
+    @Override
+    public CustomMetric[] supportedCustomMetrics() {
+        return StagewayMetrics.supported();
     }
 
     @Override

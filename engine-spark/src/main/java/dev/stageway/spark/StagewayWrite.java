@@ -7,6 +7,8 @@ import dev.stageway.spi.TargetWrite;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
@@ -29,6 +31,7 @@ final class StagewayWrite implements Write, BatchWrite {
     private final StructType struct;
     private final String runId;
     private TargetWrite target;
+    private RunSummary committed = RunSummary.EMPTY;
 
     StagewayWrite(StagewayOptions options, StructType struct, String runId) {
         this.options = options;
@@ -44,6 +47,17 @@ final class StagewayWrite implements Write, BatchWrite {
     @Override
     public String toString() {
         return description();
+    }
+
+    @Override
+    public CustomMetric[] supportedCustomMetrics() {
+        return StagewayMetrics.supported();
+    }
+
+    /** The commit's rows and STS calls (the tasks' and the driver's). */
+    @Override
+    public synchronized CustomTaskMetric[] reportDriverMetrics() {
+        return StagewayMetrics.of(committed);
     }
 
     @Override
@@ -66,8 +80,9 @@ final class StagewayWrite implements Write, BatchWrite {
     @Override
     public synchronized void commit(WriterCommitMessage[] messages) {
         try {
-            RunSummary summary = target.commit(messages(messages));
-            LOG.info("Stageway run {} committed: {} rows to the {} target", runId, summary.rows(), options.connector());
+            committed = target.commit(messages(messages));
+            LOG.info("Stageway run {} committed: {} rows to the {} target ({})", runId, committed.rows(), options.connector(),
+                    committed.details());
         } finally {
             target.close();
         }

@@ -107,8 +107,17 @@ class SparkDataSourceTest {
     void typedRowsLoadIntoRedshiftOnceAcrossPartitionsWithOneTaskRetried() throws Exception {
         // Without the binary column: the sandbox's Redshift has no VARBYTE.
         Dataset<Row> rows = typedRows(600).drop("bytes").repartition(3).withColumn("id", call_udf("failFirstAttemptOfPartition0", col("id")));
-        rows.write().format("stageway").option("connector", "redshift").options(sandbox.redshift("spark_typed", "spark-a/"))
-                .mode("append").save();
+        List<QueryExecution> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        QueryExecutionListener listener = listener(writes);
+        spark.listenerManager().register(listener);
+        try {
+            rows.write().format("stageway").option("connector", "redshift").options(sandbox.redshift("spark_typed", "spark-a/"))
+                    .mode("append").save();
+            assertTrue(eventually(() -> writes.size() == 1));
+        } finally {
+            spark.listenerManager().unregister(listener);
+        }
+        assertEquals(600, SparkPlans.metric(writes.get(0).executedPlan(), StagewayMetrics.ROWS, false), "the write's rows metric");
 
         assertEquals("600", one("select count(*) from spark_typed"));
         assertEquals("600", one("select count(distinct id) from spark_typed"));
@@ -185,30 +194,20 @@ class SparkDataSourceTest {
 
     @Test
     void plansOfReadsAndWritesShowNoSecret() throws Exception {
-        List<String> writePlans = new java.util.concurrent.CopyOnWriteArrayList<>();
-        QueryExecutionListener listener = new QueryExecutionListener() {
-            @Override
-            public void onSuccess(String action, QueryExecution qe, long nanos) {
-                writePlans.add(qe.toString());
-            }
-
-            @Override
-            public void onFailure(String action, QueryExecution qe, Exception e) {
-                writePlans.add(qe.toString());
-            }
-        };
+        List<QueryExecution> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        QueryExecutionListener listener = listener(writes);
         spark.listenerManager().register(listener);
         try {
             typedRows(3).write().format("stageway").option("connector", "s3").options(withFolder("spark-csv-explain/")).mode("append")
                     .save();
             typedRows(3).drop("bytes").write().format("stageway").option("connector", "redshift")
                     .options(sandbox.redshift("spark_explained", "spark-e/")).mode("append").save();
-            assertTrue(eventually(() -> writePlans.size() == 2), writePlans.toString());
+            assertTrue(eventually(() -> writes.size() == 2), writes.toString());
         } finally {
             spark.listenerManager().unregister(listener);
         }
         Dataset<Row> read = spark.read().format("stageway").option("connector", "s3").options(withFolder("spark-csv-explain/")).load();
-        String plans = explained(read) + String.join("\n", writePlans);
+        String plans = explained(read) + writes.stream().map(QueryExecution::toString).collect(java.util.stream.Collectors.joining("\n"));
         assertTrue(plans.contains("stageway s3 source"), plans);
         assertTrue(plans.contains("stageway redshift"), plans);
         for (String secret : List.of(sandbox.get("agent.secret-access-key"), sandbox.get("redshift.password"))) {
@@ -270,6 +269,21 @@ class SparkDataSourceTest {
         m.put("aws.external-id", sandbox.get("tenant-b.external-id"));
         m.put("s3.folder-path", sandbox.get("tenant-b.bucket") + "/" + folder);
         return m;
+    }
+
+    /** Keeps each query Spark ran to its end. */
+    private static QueryExecutionListener listener(List<QueryExecution> ran) {
+        return new QueryExecutionListener() {
+            @Override
+            public void onSuccess(String action, QueryExecution qe, long nanos) {
+                ran.add(qe);
+            }
+
+            @Override
+            public void onFailure(String action, QueryExecution qe, Exception e) {
+                ran.add(qe);
+            }
+        };
     }
 
     private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -1,0 +1,36 @@
+package dev.stageway.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.execution.CommandResultExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+
+/** Reading an executed query's SQL metrics. */
+final class SparkPlans {
+    private SparkPlans() {
+    }
+
+    /** A metric of the plan's scans ({@code scans}) or of its other nodes (the write). */
+    static long metric(SparkPlan plan, String name, boolean scans) {
+        List<SparkPlan> nodes = new ArrayList<>(List.of(plan));
+        long sum = 0;
+        while (!nodes.isEmpty()) {
+            SparkPlan node = nodes.remove(nodes.size() - 1);
+            scala.Option<SQLMetric> m = node.metrics().get(name);
+            if (m.isDefined() && node instanceof BatchScanExec == scans) {
+                sum += m.get().value();
+            }
+            if (node instanceof AdaptiveSparkPlanExec adaptive) {
+                nodes.add(adaptive.executedPlan());
+            }
+            if (node instanceof CommandResultExec command) {
+                nodes.add(command.commandPhysicalPlan());
+            }
+            nodes.addAll(scala.jdk.javaapi.CollectionConverters.asJava(node.children()));
+        }
+        return sum;
+    }
+}
