@@ -172,4 +172,10 @@ public final class RedshiftConnectorFactory implements AwsConnectorFactory {
         ConfigurationException.throwIfAny(validateTarget(connection, target));
         return RedshiftWrite.taskWriter(context, connection, target, schema, taskPlan, task, attempt);
     }
+
+    /** The table's rows replaced in the load transaction: {@code redshift.load-mode=truncate}, unless another mode is asked for. */
+    @Override
+    public Map<String, String> replacing(Map<String, String> target) {
+        return RedshiftProperties.replacing(target);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.stageway.redshift;
 
 import dev.stageway.aws.AwsProperties;
+import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.ParsedProperties;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyDescriptor;
@@ -13,7 +14,9 @@ import dev.stageway.s3.transfer.S3Location;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Properties of the Redshift connector; AWS credentials come from {@link AwsProperties#CONNECTION}. */
@@ -373,5 +376,18 @@ public final class RedshiftProperties {
     static List<String> keyColumns(ParsedProperties p) {
         return p.find(KEY_COLUMNS).map(k -> List.of(k.split(","))).orElse(List.of()).stream().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** {@code target} with {@link #LOAD_MODE} {@code truncate}; a mode other than append or truncate contradicts replacing. */
+    static Map<String, String> replacing(Map<String, String> target) {
+        String given = target.get(LOAD_MODE.name());
+        if (given != null && !given.equalsIgnoreCase("append") && !given.equalsIgnoreCase("truncate")) {
+            throw new ConfigurationException(Problem.of(LOAD_MODE.name(), "is " + given + ", which replacing the table's rows "
+                    + "contradicts (that is redshift.load-mode=truncate): add to the table with " + LOAD_MODE.name() + "=" + given
+                    + " instead"));
+        }
+        Map<String, String> replaced = new TreeMap<>(target);
+        replaced.put(LOAD_MODE.name(), "truncate");
+        return replaced;
     }
 }

@@ -8,18 +8,18 @@ import dev.stageway.s3.transfer.CsvObjectReader;
 import dev.stageway.s3.transfer.CsvObjectSource;
 import dev.stageway.s3.transfer.Glob;
 import dev.stageway.s3.transfer.S3Location;
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RunContext;
+import dev.stageway.spi.Schema;
 import dev.stageway.spi.SourcePlan;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import dev.stageway.spi.Column;
-import dev.stageway.spi.ColumnType;
-import dev.stageway.spi.Schema;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
-import java.util.ArrayList;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**

@@ -2,44 +2,46 @@ package dev.stageway.redshift;
 
 import dev.stageway.aws.AwsFailures;
 import dev.stageway.aws.AwsProperties;
+import dev.stageway.aws.AwsSettings;
+import dev.stageway.aws.Backoff;
 import dev.stageway.aws.S3Connection;
+import dev.stageway.config.ParsedProperties;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.redshift.RedshiftProperties.LoadMode;
-import java.util.Arrays;
-import java.util.stream.Collectors;
-import dev.stageway.config.ParsedProperties;
 import dev.stageway.s3.transfer.CsvObjectSource;
+import dev.stageway.s3.transfer.ObjectOptions;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.StoredObjectChecks;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.CommitMessage;
 import dev.stageway.spi.Direct;
-import dev.stageway.spi.StoredObjects;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
+import dev.stageway.spi.StoredObjects;
 import dev.stageway.spi.TargetWrite;
 import dev.stageway.spi.TaskWriter;
-import dev.stageway.aws.Backoff;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -141,12 +143,16 @@ final class RedshiftWrite implements TargetWrite {
     @Override
     public synchronized TaskWriter writerFor(int task, int attempt) {
         checkOpen();
-        S3Location folder = loadFolder().child(StagingLayout.taskFolder(task, attempt));
-        TaskWriter writer = new RedshiftTaskWriter(S3Connection.open(context, cluster.aws(), CONCURRENCY), folder, schema, widths,
-                cluster.stagingObjects(), files, task,
-                attempt);
+        TaskWriter writer = taskWriter(context, cluster.aws(), loadFolder(), cluster.stagingObjects(), schema, widths, files, task, attempt);
         writers.add(writer);
         return writer;
+    }
+
+    /** A task attempt's writer, staging into its own folder below the write's {@code loadFolder}. */
+    private static TaskWriter taskWriter(RunContext context, AwsSettings aws, S3Location loadFolder, ObjectOptions objects, Schema schema,
+                                         StagingFiles.Widths widths, int files, int task, int attempt) {
+        return new RedshiftTaskWriter(S3Connection.open(context, aws, CONCURRENCY), loadFolder.child(StagingLayout.taskFolder(task, attempt)),
+                schema, widths, objects, files, task, attempt);
     }
 
     /** This write's folder, how many files each task stages, and how wide each string column may be. */
@@ -162,17 +168,22 @@ final class RedshiftWrite implements TargetWrite {
      */
     static TaskWriter taskWriter(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema,
                                  Map<String, String> plan, int task, int attempt) {
-        ParsedProperties p = RedshiftProperties.CONNECTION.parse(connection);
-        S3Location staging = S3Location.parse(p.get(RedshiftProperties.STAGING_PATH));
-        S3Location folder = RedshiftConnection.stagingFolder(staging, context.runId(), StagingLayout.loadFolder(plan.get(PLAN_WRITE_ID)))
-                .child(StagingLayout.taskFolder(task, attempt));
-        int[] widths = Arrays.stream(plan.get(PLAN_WIDTHS).split(",")).mapToInt(Integer::parseInt).toArray();
-        if (widths.length != schema.size()) {
-            throw new IllegalArgumentException("Cannot stage " + schema.size() + " columns with a plan for " + widths.length);
+        for (String key : List.of(PLAN_WRITE_ID, PLAN_FILES, PLAN_TRUNCATE, PLAN_WIDTHS)) {
+            if (plan.get(key) == null) {
+                throw new IllegalArgumentException("Cannot stage with a task plan without " + key + ": give the coordinator's taskPlan()");
+            }
         }
-        return new RedshiftTaskWriter(S3Connection.open(context, CsvObjectSource.settings(context, connection, target), CONCURRENCY),
-                folder, schema, new StagingFiles.Widths(widths, Boolean.parseBoolean(plan.get(PLAN_TRUNCATE))),
-                RedshiftConnection.stagingObjects(p), Integer.parseInt(plan.get(PLAN_FILES)), task, attempt);
+        int[] widths = plan.get(PLAN_WIDTHS).isEmpty() ? new int[0]
+                : Arrays.stream(plan.get(PLAN_WIDTHS).split(",")).mapToInt(Integer::parseInt).toArray();
+        if (widths.length != schema.size()) {
+            throw new IllegalArgumentException("Cannot stage " + schema.size() + " columns with a task plan for " + widths.length);
+        }
+        ParsedProperties p = RedshiftProperties.CONNECTION.parse(connection);
+        S3Location loadFolder = RedshiftConnection.stagingFolder(S3Location.parse(p.get(RedshiftProperties.STAGING_PATH)), context.runId(),
+                StagingLayout.loadFolder(plan.get(PLAN_WRITE_ID)));
+        return taskWriter(context, CsvObjectSource.settings(context, connection, target), loadFolder, RedshiftConnection.stagingObjects(p),
+                schema, new StagingFiles.Widths(widths, Boolean.parseBoolean(plan.get(PLAN_TRUNCATE))), Integer.parseInt(plan.get(PLAN_FILES)),
+                task, attempt);
     }
 
     @Override
@@ -671,13 +682,19 @@ final class RedshiftWrite implements TargetWrite {
     }
 
     @Override
-    public synchronized void abort(Throwable cause) {
+    public void abort(Throwable cause) {
+        abort(cause, List.of());
+    }
+
+    /** Removes the files {@code prepared} names, then whatever else is in the write's folder. */
+    @Override
+    public synchronized void abort(Throwable cause, List<CommitMessage> prepared) {
         if (done) {
             return;
         }
         done = true;
         writers.forEach(w -> w.abort(cause));
-        removeStaged(List.of());
+        removeStaged(prepared);
         cluster.close();
     }
 

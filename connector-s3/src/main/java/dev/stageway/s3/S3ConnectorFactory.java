@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /** The S3 connector: CSV objects under a folder, read and written with multipart transfers. */
@@ -153,4 +154,20 @@ public final class S3ConnectorFactory implements AwsConnectorFactory {
         return Optional.empty();
     }
 
+
+    /**
+     * Objects of the target's names replaced ({@code s3.write-mode=overwrite}); {@code fail-if-exists}
+     * contradicts it. Objects of other names in the folder stay.
+     */
+    @Override
+    public Map<String, String> replacing(Map<String, String> target) {
+        String given = target.get(S3Properties.WRITE_MODE.name());
+        if (given != null && !given.equalsIgnoreCase("overwrite")) {
+            throw new ConfigurationException(Problem.of(S3Properties.WRITE_MODE.name(), "is " + given
+                    + ", which replacing objects contradicts: add objects with it instead"));
+        }
+        Map<String, String> replaced = new TreeMap<>(target);
+        replaced.put(S3Properties.WRITE_MODE.name(), "overwrite");
+        return replaced;
+    }
 }

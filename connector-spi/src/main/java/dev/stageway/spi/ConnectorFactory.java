@@ -1,5 +1,6 @@
 package dev.stageway.spi;
 
+import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.Problem;
 import dev.stageway.config.PropertyTable;
 import java.time.Instant;
@@ -133,6 +134,17 @@ public interface ConnectorFactory {
      */
     TargetWrite openWrite(RunContext context, Map<String, String> connection, Map<String, String> target, Schema schema);
 
+    /**
+     * {@code target} changed so that a write replaces what the target holds rather than adding to
+     * it (Spark's {@code Overwrite} mode); entries that are not the target's are kept as they are.
+     *
+     * @throws dev.stageway.config.ConfigurationException naming the property that contradicts
+     *         replacing, or when this connector's targets cannot be replaced
+     */
+    default Map<String, String> replacing(Map<String, String> target) {
+        throw new ConfigurationException(Problem.of("mode", "the " + name()
+                + " connector cannot replace what a target holds: add to it instead"));
+    }
     /**
      * Opens the writer of one task attempt of a write whose coordinator runs in another process
      * (a Spark executor's task, say): {@code taskPlan} is the coordinator's

@@ -22,6 +22,7 @@ final class PluginHost {
     /** The Spark setting that names the plugin bundle. */
     static final String SETTING = "spark.stageway.plugin";
     private static PluginBundle bundle;
+    private static boolean closesAtExit;
     /** How this executor reaches the driver's side of {@link StagewaySparkPlugin}; null where it is not set. */
     private static PluginContext driver;
 
@@ -41,6 +42,11 @@ final class PluginHost {
     static synchronized PluginBundle bundle() {
         if (bundle == null) {
             bundle = PluginBundle.open(locate(SparkEnv.get().conf()), PluginHost.class.getClassLoader());
+            if (!closesAtExit) {
+                // Where spark.plugins does not name StagewaySparkPlugin, nothing else would close it.
+                Runtime.getRuntime().addShutdownHook(new Thread(PluginHost::close, "stageway-plugin-close"));
+                closesAtExit = true;
+            }
         }
         return bundle;
     }

@@ -9,27 +9,30 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * On the driver: the plans of sources whose planning creates what their splits read (a Redshift
- * source's UNLOAD), made once per SQL execution when its first task asks (so an {@code explain()}
- * or a planning Spark repeats makes none) and closed when that execution ends, which removes what
- * they created. Tasks ask through {@link StagewaySparkPlugin}; a plan that takes long is made on a
- * thread of its own while they ask again.
+ * source's UNLOAD), made once per read and SQL execution when its first task asks (so an
+ * {@code explain()} or a planning Spark repeats makes none) and closed when that execution ends,
+ * which removes what they created. Tasks ask through {@link StagewaySparkPlugin}; a plan that
+ * takes long is made on a thread of its own while they ask again.
  */
 final class ReadPlans {
     private static final Logger LOG = LoggerFactory.getLogger(ReadPlans.class);
-    private static final Map<String, StagewayOptions> READS = new HashMap<>();
-    private static final Map<Request, CompletableFuture<SourcePlan>> PLANS = new HashMap<>();
+    /** Executions ended lately: a task of one asking late (a speculative copy) must not plan it again. */
+    private static final int ENDED_KEPT = 10_000;
+    private static final Map<Key, CompletableFuture<SourcePlan>> PLANS = new HashMap<>();
+    private static final Set<String> ENDED = new LinkedHashSet<>();
     private static final ExecutorService PLANNING = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "stageway-read-planning");
         t.setDaemon(true);
@@ -39,41 +42,55 @@ final class ReadPlans {
     private ReadPlans() {
     }
 
-    /** A task's question: the splits of read {@code readId} in SQL execution {@code executionId} (null outside one). */
-    record Request(String readId, String executionId) implements Serializable {
+    /**
+     * A task's question: the splits of read {@code readId} (one scan of a query) in SQL execution
+     * {@code executionId}, whose records must be of the schema {@code expected}.
+     */
+    record Request(String readId, String executionId, StagewayOptions options, StructType expected) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
     /** The driver's answer: the splits, or why there are none (and the {@code ErrorKind} of that), or neither while planning runs. */
     record Reply(ArrayList<Split> splits, String failureKind, String failure) implements Serializable {
         private static final long serialVersionUID = 1L;
-    }
 
-    /** Registers a read, planned later; returns its id. */
-    static synchronized String register(StagewayOptions options) {
-        String id = UUID.randomUUID().toString();
-        READS.put(id, options);
-        return id;
-    }
-
-    /** Answers a task: starts the plan on the first question of its execution. */
-    static synchronized Reply reply(Request request) {
-        StagewayOptions options = READS.get(request.readId());
-        if (options == null) {
-            return new Reply(null, ErrorKind.INTERNAL.name(), "the read " + request.readId() + " is not known to this driver");
+        static Reply failed(ErrorKind kind, String why) {
+            return new Reply(null, kind.name(), why);
         }
-        CompletableFuture<SourcePlan> plan = PLANS.computeIfAbsent(request, r -> CompletableFuture.supplyAsync(() ->
-                options.factory().planSource(StagewayScan.context(options), options.connection(), options.side(true)), PLANNING));
+    }
+
+    private record Key(String readId, String executionId) {
+    }
+
+    /** Answers a task: starts the plan on the first question of its read in its execution. */
+    static synchronized Reply reply(Request request) {
+        if (request.executionId() == null) {
+            return Reply.failed(ErrorKind.CONFIGURATION, "a " + request.options().connector() + " source is read on Spark only "
+                    + "by DataFrame actions (collect, count, write, ...), which end and so remove what the read created; "
+                    + "not through .rdd()");
+        }
+        if (ENDED.contains(request.executionId())) {
+            return Reply.failed(ErrorKind.INTERNAL, "the query this task belongs to has ended");
+        }
+        StagewayOptions options = request.options();
+        CompletableFuture<SourcePlan> plan = PLANS.computeIfAbsent(new Key(request.readId(), request.executionId()),
+                k -> CompletableFuture.supplyAsync(() -> options.factory().planSource(StagewayScan.context(), options.connection(),
+                        options.side(true)), PLANNING));
         if (!plan.isDone()) {
             return new Reply(null, null, null);
         }
         try {
-            return new Reply(new ArrayList<>(plan.join().splits()), null, null);
+            SourcePlan planned = plan.join();
+            StructType found = SparkTypes.struct(planned.schema());
+            if (!found.equals(request.expected())) {
+                return Reply.failed(ErrorKind.DATA, StagewayScan.schemaDiffers(found, request.expected()));
+            }
+            return new Reply(new ArrayList<>(planned.splits()), null, null);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             ErrorKind kind = cause instanceof StagewayException se ? se.kind()
                     : cause instanceof ConfigurationException ? ErrorKind.CONFIGURATION : ErrorKind.INTERNAL;
-            return new Reply(null, kind.name(), String.valueOf(cause.getMessage()));
+            return Reply.failed(kind, String.valueOf(cause.getMessage()));
         }
     }
 
@@ -81,9 +98,13 @@ final class ReadPlans {
     static void executionEnded(String executionId) {
         List<CompletableFuture<SourcePlan>> ended = new ArrayList<>();
         synchronized (ReadPlans.class) {
-            for (Iterator<Map.Entry<Request, CompletableFuture<SourcePlan>>> i = PLANS.entrySet().iterator(); i.hasNext(); ) {
-                Map.Entry<Request, CompletableFuture<SourcePlan>> e = i.next();
-                if (Objects.equals(e.getKey().executionId(), executionId)) {
+            ENDED.add(executionId);
+            if (ENDED.size() > ENDED_KEPT) {
+                ENDED.remove(ENDED.iterator().next());
+            }
+            for (Iterator<Map.Entry<Key, CompletableFuture<SourcePlan>>> i = PLANS.entrySet().iterator(); i.hasNext(); ) {
+                Map.Entry<Key, CompletableFuture<SourcePlan>> e = i.next();
+                if (e.getKey().executionId().equals(executionId)) {
                     ended.add(e.getValue());
                     i.remove();
                 }
@@ -92,15 +113,21 @@ final class ReadPlans {
         ended.forEach(ReadPlans::close);
     }
 
-    /** Closes every plan: the driver is shutting down. */
+    /** Closes every plan, waiting for those still being made: the driver is shutting down. */
     static void closeAll() {
         List<CompletableFuture<SourcePlan>> all;
         synchronized (ReadPlans.class) {
             all = new ArrayList<>(PLANS.values());
             PLANS.clear();
-            READS.clear();
         }
-        all.forEach(ReadPlans::close);
+        all.forEach(plan -> {
+            try {
+                plan.join();
+            } catch (RuntimeException ignored) {
+                // A plan that failed created nothing to remove.
+            }
+            close(plan);
+        });
     }
 
     private static void close(CompletableFuture<SourcePlan> plan) {

@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -41,7 +42,13 @@ final class SparkTypes {
         List<Column> columns = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         for (StructField f : struct.fields()) {
-            ColumnType type = columnType(f.dataType());
+            ColumnType type;
+            try {
+                type = columnType(f.dataType());
+            } catch (IllegalArgumentException e) {
+                problems.add(Problem.of(f.name(), "is " + f.dataType().simpleString() + ", which Stageway cannot carry: " + e.getMessage()));
+                continue;
+            }
             if (type == null) {
                 problems.add(Problem.of(f.name(), "is of Spark type " + f.dataType().simpleString() + ", which Stageway does not carry: "
                         + "cast it to a string, number, decimal, boolean, date, timestamp or binary column"));
@@ -54,7 +61,8 @@ final class SparkTypes {
     }
 
     private static ColumnType columnType(DataType t) {
-        if (t.equals(DataTypes.StringType)) {
+        // Any collation, CHAR(n) and VARCHAR(n) too: n counts characters, and a column's width counts bytes.
+        if (t instanceof StringType) {
             return ColumnType.string();
         } else if (t.equals(DataTypes.ByteType) || t.equals(DataTypes.ShortType)) {
             return ColumnType.of(ColumnType.Kind.SMALLINT);

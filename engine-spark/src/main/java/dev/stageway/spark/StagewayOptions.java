@@ -59,13 +59,6 @@ record StagewayOptions(String connector, String givenRunId, Map<String, String> 
         return factory().sideOf(properties, asSource);
     }
 
-    /** The same options with {@code key} set to {@code value}. */
-    StagewayOptions with(String key, String value) {
-        Map<String, String> changed = new TreeMap<>(properties);
-        changed.put(key, value);
-        return new StagewayOptions(connector, givenRunId, changed);
-    }
-
     @Override
     public String toString() {
         return connector + " " + properties.keySet();

@@ -35,25 +35,33 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
         List<Split> splits = partition instanceof StagewayScan.DeferredPartition deferred
-                ? deferred.of(plannedOnDriver(deferred.readId()))
+                ? deferred.of(plannedOnDriver(new ReadPlans.Request(deferred.readId(), executionId(), options, struct)))
                 : List.of(((StagewayScan.SplitPartition) partition).split());
         return new Rows(options, splits, SparkTypes.schema(struct));
     }
 
-    /** The splits of a read the driver plans for this task's SQL execution; asks again while it plans. */
-    private static List<Split> plannedOnDriver(String readId) {
+    private static String executionId() {
         TaskContext task = TaskContext.get();
-        ReadPlans.Request request = new ReadPlans.Request(readId, task == null ? null : task.getLocalProperty(EXECUTION_ID));
+        return task == null ? null : task.getLocalProperty(EXECUTION_ID);
+    }
+
+    /** The splits of a read the driver plans for this task's SQL execution; asks again while it plans, unless the task is killed. */
+    private static List<Split> plannedOnDriver(ReadPlans.Request request) {
         try {
             while (true) {
                 ReadPlans.Reply reply = (ReadPlans.Reply) PluginHost.askDriver(request);
                 if (reply.failure() != null) {
-                    throw new StagewayException(ErrorKind.valueOf(reply.failureKind()), false, "Cannot plan the read: " + reply.failure(), null);
+                    throw new StagewayException(ErrorKind.valueOf(reply.failureKind()), false, "Cannot plan the read: " + reply.failure(),
+                            null);
                 }
                 if (reply.splits() != null) {
                     return reply.splits();
                 }
                 Thread.sleep(ASK_AGAIN_MILLIS);
+                TaskContext task = TaskContext.get();
+                if (task != null) {
+                    task.killTaskIfInterrupted();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,7 +104,7 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
                 if (!splits.hasNext()) {
                     return false;
                 }
-                reader = options.factory().openReader(StagewayScan.context(options), options.connection(), options.side(true),
+                reader = options.factory().openReader(StagewayScan.context(), options.connection(), options.side(true),
                         splits.next());
             }
             current = SparkTypes.row(batch.get(next++), schema);

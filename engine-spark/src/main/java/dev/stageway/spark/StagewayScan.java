@@ -1,5 +1,7 @@
 package dev.stageway.spark;
 
+import dev.stageway.error.ErrorKind;
+import dev.stageway.error.StagewayException;
 import dev.stageway.spi.RunContext;
 import dev.stageway.spi.SourcePlan;
 import dev.stageway.spi.Split;
@@ -34,15 +36,19 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
 
     /** The source's schema, as the connector describes it without creating anything. */
     static StructType schema(StagewayOptions options) {
-        return SparkTypes.struct(options.factory().describeSource(context(options), options.connection(), options.side(true)));
+        return SparkTypes.struct(options.factory().describeSource(context(), options.connection(), options.side(true)));
     }
 
     private static SourcePlan plan(StagewayOptions options) {
-        return options.factory().planSource(context(options), options.connection(), options.side(true));
+        return options.factory().planSource(context(), options.connection(), options.side(true));
     }
 
-    static RunContext context(StagewayOptions options) {
-        return new RunContext(options.runId().orElseGet(() -> "spark-" + UUID.randomUUID()), PluginHost.runtime());
+    /**
+     * A read's own run: a new id each time, as what a run id makes happen once (a load) does not
+     * apply to reading, and two plans must never share what they create (an UNLOAD's folder).
+     */
+    static RunContext context() {
+        return new RunContext("spark-" + UUID.randomUUID(), PluginHost.runtime());
     }
 
     @Override
@@ -73,17 +79,24 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
     @Override
     public InputPartition[] planInputPartitions() {
         if (options.factory().planningCreates()) {
-            String readId = ReadPlans.register(options);
+            String readId = UUID.randomUUID().toString();
             int slots = Math.max(1, SparkContext.getOrCreate().defaultParallelism());
             return IntStream.range(0, slots).mapToObj(slot -> new DeferredPartition(readId, slot, slots)).toArray(InputPartition[]::new);
         }
         try (SourcePlan plan = plan(options)) {
-            if (!SparkTypes.struct(plan.schema()).equals(schema)) {
-                throw new IllegalStateException("The source's schema changed since the DataFrame was made: it is now "
-                        + SparkTypes.struct(plan.schema()).simpleString() + "; read it again");
+            StructType found = SparkTypes.struct(plan.schema());
+            if (!found.equals(schema)) {
+                throw new StagewayException(ErrorKind.DATA, schemaDiffers(found, schema));
             }
             return plan.splits().stream().map(SplitPartition::new).toArray(InputPartition[]::new);
         }
+    }
+
+    /** Why a read cannot go on: its source's records are not of the schema the DataFrame has. */
+    static String schemaDiffers(StructType found, StructType expected) {
+        return "The source's records are " + found.simpleString() + ", and the DataFrame expects " + expected.simpleString()
+                + ": a read takes its schema from the source (give no .schema(...)), and the source changed since the DataFrame "
+                + "was made if it gave none; read it again";
     }
 
     @Override

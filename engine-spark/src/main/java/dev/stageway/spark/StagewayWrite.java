@@ -67,6 +67,9 @@ final class StagewayWrite implements Write, BatchWrite {
 
     @Override
     public synchronized DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
+        if (target != null) {
+            throw new IllegalStateException("the Stageway write of run " + runId + " was already started");
+        }
         RunContext context = new RunContext(runId, PluginHost.runtime(), info.numPartitions());
         target = options.factory().openWrite(context, options.connection(), options.side(false), SparkTypes.schema(struct));
         try {
@@ -91,8 +94,11 @@ final class StagewayWrite implements Write, BatchWrite {
     @Override
     public synchronized void abort(WriterCommitMessage[] messages) {
         if (target != null) {
-            target.abort(null, messages(messages));
-            target.close();
+            try {
+                target.abort(null, messages(messages));
+            } finally {
+                target.close();
+            }
         }
     }
 

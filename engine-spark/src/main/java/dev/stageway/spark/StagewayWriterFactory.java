@@ -28,8 +28,10 @@ final class StagewayWriterFactory implements DataWriterFactory {
 
     @Override
     public DataWriter<InternalRow> createWriter(int partitionId, long taskId) {
+        // Spark's task attempt id, unique in the application: a task's attempt number starts again at 0
+        // when a stage is retried, and two attempts must never stage under one name.
         TaskContext task = TaskContext.get();
-        int attempt = task == null ? 0 : task.attemptNumber();
+        int attempt = task == null ? 0 : (int) (task.taskAttemptId() % Integer.MAX_VALUE);
         RunContext context = new RunContext(runId, PluginHost.runtime(), tasks);
         var schema = SparkTypes.schema(struct);
         TaskWriter writer = options.factory().openTaskWriter(context, options.connection(), options.side(false), schema, taskPlan,

@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 /** The plugin as a Spark data source, in local[2,2] (two threads; a failed task is tried once more). */
 class SparkDataSourceTest {
     private static final String LONG = "x".repeat(20_000);
+    /** Failures the functions above injected, in this JVM (local mode runs tasks here). */
+    private static final java.util.concurrent.atomic.AtomicInteger INJECTED = new java.util.concurrent.atomic.AtomicInteger();
     private static SparkSandbox sandbox;
     private static SparkSession spark;
 
@@ -58,16 +60,20 @@ class SparkDataSourceTest {
                 .config("spark.plugins", StagewaySparkPlugin.class.getName())
                 .config(PluginHost.SETTING, Path.of("target", "stageway-plugin.zip").toAbsolutePath().toString())
                 .getOrCreate();
-        // Fails the first attempt of partition 0 after its first rows are written; Spark tries it again.
+        // Fails the first attempt of partition 0 after its first rows went to its writer; Spark tries it again.
         spark.udf().register("failFirstAttemptOfPartition0", (UDF1<Long, Long>) id -> {
             TaskContext task = TaskContext.get();
             if (task.partitionId() == 0 && task.attemptNumber() == 0 && id % 3 == 2) {
+                INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure of the first attempt");
             }
             return id;
         }, DataTypes.LongType);
-        spark.udf().register("failPartition1", (UDF1<Long, Long>) id -> {
+        // Fails every attempt of partition 1, late enough for partition 0 to have committed its attempt.
+        spark.udf().register("failPartition1Late", (UDF1<Long, Long>) id -> {
             if (TaskContext.get().partitionId() == 1) {
+                Thread.sleep(1500);
+                INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure of every attempt");
             }
             return id;
@@ -110,9 +116,11 @@ class SparkDataSourceTest {
         List<QueryExecution> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
         QueryExecutionListener listener = listener(writes);
         spark.listenerManager().register(listener);
+        int injected = INJECTED.get();
         try {
             rows.write().format("stageway").option("connector", "redshift").options(sandbox.redshift("spark_typed", "spark-a/"))
                     .mode("append").save();
+            assertEquals(injected + 1, INJECTED.get(), "one attempt failed, and was tried again");
             assertTrue(eventually(() -> writes.size() == 1));
         } finally {
             spark.listenerManager().unregister(listener);
@@ -127,6 +135,7 @@ class SparkDataSourceTest {
         assertEquals("49|-7.125|0.875|false|2026-01-08|2026-01-01 00:07:07.123456", one(
                 "select n || '|' || amount || '|' || score || '|' || flag || '|' || day || '|' || at from spark_typed where id = 7"));
         assertEquals("-143", one("select small from spark_typed where id = 7"));
+        assertEquals("2026-01-01 00:00:07+00", one("select at_utc from spark_typed where id = 7"));
         assertTrue(stagingEmpty("spark-a/"));
     }
 
@@ -134,13 +143,22 @@ class SparkDataSourceTest {
     void aJobThatFailsMidWriteLeavesTheTableUnchangedAndNothingStaged() throws Exception {
         sql("create table spark_kept (id bigint, note varchar(100))");
         sql("insert into spark_kept values (1, 'kept')");
-        Dataset<Row> rows = spark.range(0, 3000).repartition(2).withColumn("id", call_udf("failPartition1", col("id")))
+        Dataset<Row> rows = spark.range(0, 3000).repartition(2).withColumn("id", call_udf("failPartition1Late", col("id")))
                 .withColumn("note", col("id").cast("string"));
         Exception e = assertThrows(Exception.class, () -> rows.write().format("stageway").option("connector", "redshift")
                 .options(sandbox.redshift("spark_kept", "spark-b/")).mode("overwrite").save());
         assertTrue(String.valueOf(e.getMessage()).contains("injected failure"), e.getMessage());
         assertEquals("1:kept", one("select id || ':' || note from spark_kept"));
         assertTrue(stagingEmpty("spark-b/"));
+    }
+
+    @Test
+    void aJobThatFailsMidWriteToS3LeavesNoObjectAndNoOpenUpload() throws Exception {
+        Dataset<Row> rows = spark.range(0, 3000).repartition(2).withColumn("id", call_udf("failPartition1Late", col("id")));
+        Exception e = assertThrows(Exception.class, () -> rows.write().format("stageway").option("connector", "s3")
+                .options(withFolder("spark-failed/")).mode("append").save());
+        assertTrue(String.valueOf(e.getMessage()).contains("injected failure"), e.getMessage());
+        assertTrue(nothingUnder(sandbox.get("customer.bucket"), "spark-failed/"));
     }
 
     @Test
@@ -157,6 +175,13 @@ class SparkDataSourceTest {
         for (int i = 0; i < NOTES.length; i++) {
             assertEquals(NOTES[i], sorted.get(i).getAs("note"), "note of row " + i);
         }
+        Row seven = sorted.get(7);
+        assertEquals("-143|49|-7.125|0.875|false|2026-01-08|2026-01-01 00:07:07.123456|2026-01-01 00:00:07+00:00|0700ff",
+                String.join("|", seven.<String>getAs("small"), seven.getAs("n"), seven.getAs("amount"), seven.getAs("score"),
+                        seven.getAs("flag"), seven.getAs("day"), seven.getAs("at"), seven.getAs("at_utc"), seven.getAs("bytes")));
+        boolean noUpload = asCustomer(s3 -> s3.listMultipartUploads(b -> b.bucket(sandbox.get("customer.bucket")).prefix("spark-csv/"))
+                .uploads().isEmpty());
+        assertTrue(noUpload, "an upload was left open");
 
         sql("create table spark_replaced (id varchar(20), note varchar(20000))");
         sql("insert into spark_replaced values ('old', 'gone')");
@@ -207,9 +232,12 @@ class SparkDataSourceTest {
             spark.listenerManager().unregister(listener);
         }
         Dataset<Row> read = spark.read().format("stageway").option("connector", "s3").options(withFolder("spark-csv-explain/")).load();
-        String plans = explained(read) + writes.stream().map(QueryExecution::toString).collect(java.util.stream.Collectors.joining("\n"));
+        Dataset<Row> fromRedshift = spark.read().format("stageway").option("connector", "redshift")
+                .options(sandbox.redshift("spark_explained", "spark-e/")).load();
+        String plans = explained(read) + explained(fromRedshift) + writes.stream().map(QueryExecution::toString).collect(java.util.stream.Collectors.joining("\n"));
         assertTrue(plans.contains("stageway s3 source"), plans);
-        assertTrue(plans.contains("stageway redshift"), plans);
+        assertTrue(plans.contains("stageway redshift source"), plans);
+        assertTrue(plans.contains("stageway redshift target"), plans);
         for (String secret : List.of(sandbox.get("agent.secret-access-key"), sandbox.get("redshift.password"))) {
             assertFalse(plans.contains(secret), plans);
         }
@@ -324,8 +352,18 @@ class SparkDataSourceTest {
         return DriverManager.getConnection(sandbox.get("redshift.jdbc-url"), sandbox.get("redshift.user"), sandbox.get("redshift.password"));
     }
 
-    /** Nothing below the staging folder: no staged file, no manifest. */
+    /** Nothing below the staging folder: no staged file, no manifest, no upload open. */
     private static boolean stagingEmpty(String folder) {
+        return nothingUnder(sandbox.get("staging.bucket"), folder);
+    }
+
+    /** No object and no open multipart upload under {@code prefix}, as the customer's role sees them. */
+    private static boolean nothingUnder(String bucket, String prefix) {
+        return asCustomer(s3 -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)).contents().isEmpty()
+                && s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)).uploads().isEmpty());
+    }
+
+    private static <T> T asCustomer(java.util.function.Function<S3Client, T> call) {
         Region region = Region.of(sandbox.get("aws.region"));
         StaticCredentialsProvider agent = StaticCredentialsProvider.create(AwsBasicCredentials.create(
                 sandbox.get("agent.access-key-id"), sandbox.get("agent.secret-access-key")));
@@ -336,7 +374,7 @@ class SparkDataSourceTest {
                              .roleSessionName("spark-test")).build();
              S3Client s3 = S3Client.builder().endpointOverride(URI.create(sandbox.get("aws.s3.endpoint"))).region(region)
                      .forcePathStyle(true).credentialsProvider(role).build()) {
-            return s3.listObjectsV2(b -> b.bucket(sandbox.get("staging.bucket")).prefix(folder)).contents().isEmpty();
+            return call.apply(s3);
         }
     }
 }
