@@ -279,6 +279,17 @@ class SparkDataSourceTest {
     }
 
     @Test
+    void aJobRunAgainWithTheSameRunIdLoadsNothingTwice() throws Exception {
+        Dataset<Row> rows = spark.range(0, 100).selectExpr("id", "cast(id as string) as note").repartition(2);
+        for (int run = 0; run < 2; run++) {
+            rows.write().format("stageway").option("connector", "redshift").option("run-id", "nightly-2026-11-29")
+                    .options(sandbox.redshift("spark_once", "spark-o/")).mode("append").save();
+        }
+        assertEquals("100", one("select count(*) from spark_once"));
+        assertTrue(stagingEmpty("spark-o/"));
+    }
+
+    @Test
     void aColumnOfATypeStagewayDoesNotCarryIsNamedBeforeAnythingIsStaged() {
         Dataset<Row> tagged = spark.range(3).selectExpr("id", "array(id) as tags");
         Exception e = assertThrows(Exception.class, () -> tagged.write().format("stageway").option("connector", "redshift")
