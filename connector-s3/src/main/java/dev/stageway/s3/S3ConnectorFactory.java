@@ -154,7 +154,6 @@ public final class S3ConnectorFactory implements AwsConnectorFactory {
         return Optional.empty();
     }
 
-
     /**
      * Objects of the target's names replaced ({@code s3.write-mode=overwrite}); {@code fail-if-exists}
      * contradicts it. Objects of other names in the folder stay.

@@ -60,6 +60,7 @@ public interface ConnectorFactory {
     default Map<String, String> connectionOf(Map<String, String> properties) {
         return connectionProperties().select(properties);
     }
+
     /**
      * Of one flat map of a side's properties, the source's ({@code asSource}) or target's own:
      * everything the connection table does not hold, and what both hold.
@@ -74,6 +75,7 @@ public interface ConnectorFactory {
         });
         return out;
     }
+
     /**
      * Tests a connection for a source ({@code asSource}) or a target: each step passed or failed
      * with a hint, never throwing for a failed step.
@@ -111,6 +113,7 @@ public interface ConnectorFactory {
     default boolean planningCreates() {
         return false;
     }
+
     /**
      * The schema {@link #planSource} would give, without planning where planning creates anything
      * ({@link #planningCreates()}).
@@ -123,6 +126,7 @@ public interface ConnectorFactory {
             return plan.schema();
         }
     }
+
     /** Opens a reader of one split of a plan made with the same properties. */
     SourceReader openReader(RunContext context, Map<String, String> connection, Map<String, String> source, Split split);
 
@@ -145,6 +149,7 @@ public interface ConnectorFactory {
         throw new ConfigurationException(Problem.of("mode", "the " + name()
                 + " connector cannot replace what a target holds: add to it instead"));
     }
+
     /**
      * Opens the writer of one task attempt of a write whose coordinator runs in another process
      * (a Spark executor's task, say): {@code taskPlan} is the coordinator's
@@ -158,6 +163,7 @@ public interface ConnectorFactory {
                                       Map<String, String> taskPlan, int task, int attempt) {
         throw new UnsupportedOperationException("the " + name() + " connector's task writers run only in the coordinator's process");
     }
+
     /**
      * Finds what runs of this connector left behind under a source's ({@code asSource}) or a
      * target's locations when their process died (a run that fails or is stopped removes its own),

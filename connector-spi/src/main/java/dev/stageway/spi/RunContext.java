@@ -19,6 +19,14 @@ public record RunContext(String runId, ConnectorRuntime runtime, int tasks) {
         }
     }
 
+    /** What a run id a user gives may be, as a host says it: it names folders, objects and role sessions' requests. */
+    public static final String RUN_ID_RULE = "1 to 64 letters, digits, '.', '_' or '-'";
+
+    /** Whether {@code id} is a run id a user may give ({@link #RUN_ID_RULE}). */
+    public static boolean isValidRunId(String id) {
+        return id.matches("[A-Za-z0-9._-]{1,64}");
+    }
+
     /** A run whose target is written by one task. */
     public RunContext(String runId, ConnectorRuntime runtime) {
         this(runId, runtime, 1);

@@ -64,8 +64,10 @@ public interface TargetWrite extends AutoCloseable {
     default Map<String, String> taskPlan() {
         throw new UnsupportedOperationException("this target's task writers run only in the coordinator's process");
     }
+
     /** Gives up: nothing becomes visible, and everything any attempt staged is removed. */
     void abort(Throwable cause);
+
     /**
      * Gives up as {@link #abort(Throwable)} does, also removing what {@code prepared} describes:
      * messages of task writers opened in other processes ({@link ConnectorFactory#openTaskWriter}),

@@ -3,17 +3,18 @@ package dev.stageway.spark;
 import dev.stageway.config.ConfigurationException;
 import dev.stageway.config.Problem;
 import dev.stageway.spi.ConnectorFactory;
+import dev.stageway.spi.RunContext;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The options of a {@code format("stageway")} read or write: {@code connector}, an optional
- * {@code run-id}, and the connector's properties under the names a mapping file gives them
- * without the {@code source.} or {@code target.} prefix ({@code givenRunId} is null when none was
- * given). Serialisable, for tasks; its
- * {@code toString} names keys only, as values may be secrets.
+ * {@code run-id} ({@code givenRunId}, null when none was given), and the connector's properties
+ * under the names a mapping file gives them, without the {@code source.} or {@code target.}
+ * prefix. Serialisable, for tasks; its {@code toString} names keys only, as values may be secrets.
  */
 record StagewayOptions(String connector, String givenRunId, Map<String, String> properties) implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -26,18 +27,16 @@ record StagewayOptions(String connector, String givenRunId, Map<String, String> 
 
     static StagewayOptions of(Map<String, String> options) {
         Map<String, String> properties = new TreeMap<>();
-        options.forEach((k, v) -> properties.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        options.forEach((k, v) -> properties.put(k.toLowerCase(Locale.ROOT), v));
         String connector = properties.remove(CONNECTOR);
         if (connector == null || connector.isBlank()) {
             throw new ConfigurationException(Problem.of(CONNECTOR, "is not set: give .option(\"connector\", \"s3\") or \"redshift\""));
         }
-        Optional<String> runId = Optional.ofNullable(properties.remove(RUN_ID));
-        runId.ifPresent(id -> {
-            if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new ConfigurationException(Problem.of(RUN_ID, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
-            }
-        });
-        return new StagewayOptions(connector, runId.orElse(null), properties);
+        String runId = properties.remove(RUN_ID);
+        if (runId != null && !RunContext.isValidRunId(runId)) {
+            throw new ConfigurationException(Problem.of(RUN_ID, "must be " + RunContext.RUN_ID_RULE));
+        }
+        return new StagewayOptions(connector, runId, properties);
     }
 
     /** The run id the options give, if any. */

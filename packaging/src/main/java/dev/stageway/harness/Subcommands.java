@@ -1,5 +1,6 @@
 package dev.stageway.harness;
 
+import dev.stageway.spi.RunContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +91,8 @@ final class Subcommands {
 
         @Override
         public Integer call() {
-            if (runId != null && !runId.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new ParameterException(spec.commandLine(), "--run-id must be 1 to 64 letters, digits, '.', '_' or '-', was "
-                        + runId);
+            if (runId != null && !RunContext.isValidRunId(runId)) {
+                throw new ParameterException(spec.commandLine(), "--run-id must be " + RunContext.RUN_ID_RULE + ", was " + runId);
             }
             if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
                 throw new ParameterException(spec.commandLine(), "--parallelism must be 1 to " + MAX_PARALLELISM + ", was "
