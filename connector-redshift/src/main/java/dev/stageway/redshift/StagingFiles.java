@@ -11,7 +11,6 @@ import dev.stageway.aws.S3Connection;
 import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.s3.transfer.UploadMemory;
-import dev.stageway.csv.ValueText;
 import dev.stageway.spi.Column;
 import dev.stageway.spi.ColumnType;
 import dev.stageway.spi.RecordBatch;
@@ -196,8 +195,7 @@ final class StagingFiles {
      */
     private void encodeShare(int file, List<Object[]> batchRows, long before) {
         int files = printers.size();
-        String[] text = new String[schema.size()];
-        int[] utf8Bytes = new int[text.length];
+        int[] utf8Bytes = new int[schema.size()];
         long end = before + batchRows.size();
         try {
             // Rows are numbered from 0 across the task; block b of them goes to file b % files.
@@ -209,7 +207,7 @@ final class StagingFiles {
                     if (Thread.currentThread().isInterrupted()) {
                         return;   // the load is being aborted
                     }
-                    encodeRow(file, batchRows.get((int) (r - before)), r + 1, text, utf8Bytes);
+                    encodeRow(file, batchRows.get((int) (r - before)), r + 1, utf8Bytes);
                 }
             }
         } catch (IOException e) {
@@ -217,14 +215,11 @@ final class StagingFiles {
         }
     }
 
-    /** Writes record {@code number} to {@code file}, noting its strings' lengths; {@code text} and {@code utf8Bytes} are scratch. */
-    private void encodeRow(int file, Object[] row, long number, String[] text, int[] utf8Bytes) throws IOException {
-        for (int c = 0; c < text.length; c++) {
-            text[c] = ValueText.format(row[c], schema.column(c), number);
-        }
-        printers.get(file).write(text, utf8Bytes);
+    /** Writes record {@code number} to {@code file}, noting its strings' lengths; {@code utf8Bytes} is scratch. */
+    private void encodeRow(int file, Object[] row, long number, int[] utf8Bytes) throws IOException {
+        printers.get(file).write(row, schema, number, utf8Bytes);
         int[] longest = maxStringBytes[file];
-        for (int c = 0; c < text.length; c++) {
+        for (int c = 0; c < utf8Bytes.length; c++) {
             if (stringColumn[c]) {
                 longest[c] = Math.max(longest[c], utf8Bytes[c]);
                 if (utf8Bytes[c] > widths.bytes()[c]) {

@@ -1,5 +1,7 @@
 package dev.stageway.csv;
 
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.Schema;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,6 +33,8 @@ public final class CsvRowWriter implements Closeable {
     /** Encodings other than UTF-8: lines are built here and written through the JDK's encoder. */
     private final Writer charWriter;
     private final StringBuilder line = new StringBuilder();
+    /** The text of a value that is not a string, built here rather than as a String of its own. */
+    private final StringBuilder scratch = new StringBuilder(64);
     private final byte[] buffer;
     private int filled;
     /** Bytes written out of the buffer so far, so a value's length survives a flush in its middle. */
@@ -68,30 +72,67 @@ public final class CsvRowWriter implements Closeable {
             return;
         }
         for (int i = 0; i < fields.length; i++) {
-            if (i > 0) {
-                putUtf8(delimiter);
-            }
-            String value = fields[i];
-            int length = 0;
-            if (value == null) {
-                for (int k = 0; k < nullMarker.length(); k++) {
-                    putUtf8(nullMarker.charAt(k));
-                }
-            } else {
-                putUtf8(quote);
-                long start = flushed + filled;
-                doubledQuotes = 0;
-                for (int k = 0; k < value.length(); ) {
-                    room(6 * SLICE + 4);
-                    k = quotedUtf8(value, k, Math.min(value.length(), k + SLICE));
-                }
-                length = (int) (flushed + filled - start - doubledQuotes);
-                putUtf8(quote);
-            }
+            int length = field(i, fields[i]);
             if (utf8Bytes != null) {
                 utf8Bytes[i] = length;
             }
         }
+        endLine();
+    }
+
+    /**
+     * Writes one line of a record's values, each as {@link ValueText} writes it, and puts each
+     * value's length in UTF-8 bytes in {@code utf8Bytes} ({@code row}: the record's number, for
+     * errors). In UTF-8, numbers, booleans, dates and timestamps go into the buffer without a
+     * String of their own.
+     */
+    public void write(Object[] values, Schema schema, long row, int[] utf8Bytes) throws IOException {
+        if (charWriter != null) {
+            String[] fields = new String[values.length];
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = ValueText.format(values[i], schema.column(i), row);
+            }
+            write(fields, utf8Bytes);
+            return;
+        }
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            CharSequence text = value instanceof String string && schema.column(i).type().kind() == ColumnType.Kind.STRING ? string
+                    : value == null ? null : ValueText.append(scratch(), value, schema.column(i), row);
+            utf8Bytes[i] = field(i, text);
+        }
+        endLine();
+    }
+
+    private StringBuilder scratch() {
+        scratch.setLength(0);
+        return scratch;
+    }
+
+    /** Writes field {@code index} of a line, quoted, or the null marker; returns its length in UTF-8 (0 for a null). */
+    private int field(int index, CharSequence value) throws IOException {
+        if (index > 0) {
+            putUtf8(delimiter);
+        }
+        if (value == null) {
+            for (int k = 0; k < nullMarker.length(); k++) {
+                putUtf8(nullMarker.charAt(k));
+            }
+            return 0;
+        }
+        putUtf8(quote);
+        long start = flushed + filled;
+        doubledQuotes = 0;
+        for (int k = 0; k < value.length(); ) {
+            room(6 * SLICE + 4);
+            k = quotedUtf8(value, k, Math.min(value.length(), k + SLICE));
+        }
+        int length = (int) (flushed + filled - start - doubledQuotes);
+        putUtf8(quote);
+        return length;
+    }
+
+    private void endLine() throws IOException {
         room(1);
         buffer[filled++] = '\n';
     }
@@ -119,7 +160,7 @@ public final class CsvRowWriter implements Closeable {
      * Encodes {@code value[from, to)} into the buffer, doubling quotes; returns where it stopped
      * ({@code to}, or one past it when a surrogate pair straddles {@code to}).
      */
-    private int quotedUtf8(String value, int from, int to) {
+    private int quotedUtf8(CharSequence value, int from, int to) {
         byte[] b = buffer;
         int p = filled;
         int k = from;

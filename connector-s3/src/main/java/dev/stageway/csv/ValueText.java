@@ -3,6 +3,7 @@ package dev.stageway.csv;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -23,40 +24,69 @@ public final class ValueText {
         if (value == null) {
             return null;
         }
+        if (column.type().kind() == ColumnType.Kind.STRING) {
+            return expect(value, String.class, column, row);
+        }
+        return append(new StringBuilder(32), value, column, row).toString();
+    }
+
+    /**
+     * Appends the text {@link #format} gives a non-null {@code value} to {@code b}, without a String
+     * of its own for numbers, booleans, dates and timestamps: a writer that keeps {@code b} writes
+     * them on with nothing left for the garbage collector.
+     */
+    public static StringBuilder append(StringBuilder b, Object value, Column column, long row) {
         switch (column.type().kind()) {
             case STRING:
-                return expect(value, String.class, column, row);
+                return b.append(expect(value, String.class, column, row));
             case SMALLINT:
-                return expect(value, Short.class, column, row).toString();
+                return b.append(expect(value, Short.class, column, row).shortValue());
             case INTEGER:
-                return expect(value, Integer.class, column, row).toString();
+                return b.append(expect(value, Integer.class, column, row).intValue());
             case BIGINT:
-                return expect(value, Long.class, column, row).toString();
+                return b.append(expect(value, Long.class, column, row).longValue());
             case DOUBLE:
-                return expect(value, Double.class, column, row).toString();
+                // The digits Double.toString gives: both are the JDK's FloatingDecimal.
+                return b.append(expect(value, Double.class, column, row).doubleValue());
             case DECIMAL: {
                 BigDecimal d = expect(value, BigDecimal.class, column, row);
                 if (d.scale() > column.type().scale() || d.precision() - d.scale() > column.type().precision() - column.type().scale()) {
                     throw bad(column, row, "value " + d.toPlainString() + " does not fit " + column.type());
                 }
                 // toString is the same text when it would not use an exponent, and caches it.
-                return d.scale() >= 0 && d.scale() - d.precision() < 6 ? d.toString() : d.toPlainString();
+                return b.append(d.scale() >= 0 && d.scale() - d.precision() < 6 ? d.toString() : d.toPlainString());
             }
             case BOOLEAN:
-                return expect(value, Boolean.class, column, row).toString();
+                return b.append(expect(value, Boolean.class, column, row).booleanValue());
             case DATE:
-                return expect(value, LocalDate.class, column, row).toString();
+                return date(b, expect(value, LocalDate.class, column, row));
             case TIMESTAMP:
-                return timestamp(new StringBuilder(32), expect(value, LocalDateTime.class, column, row)).toString();
+                return timestamp(b, expect(value, LocalDateTime.class, column, row));
             case TIMESTAMP_TZ: {
                 OffsetDateTime t = expect(value, OffsetDateTime.class, column, row);
-                return offset(timestamp(new StringBuilder(38), t.toLocalDateTime()), t.getOffset().getTotalSeconds()).toString();
+                return offset(timestamp(b, t.toLocalDateTime()), t.getOffset().getTotalSeconds());
             }
             case BINARY:
-                return HexFormat.of().formatHex(expect(value, byte[].class, column, row));
+                return b.append(HexFormat.of().formatHex(expect(value, byte[].class, column, row)));
             default:
                 throw new IllegalStateException("unhandled kind " + column.type().kind());
         }
+    }
+
+    /** {@code 2026-01-02}, as {@link LocalDate#toString()} writes it. */
+    static StringBuilder date(StringBuilder b, LocalDate d) {
+        int year = d.getYear();
+        if (year > 9999 || year < -9999) {
+            return b.append(d);   // a sign or a fifth digit: rare enough to leave to the JDK
+        }
+        if (year < 0) {
+            b.append('-');
+            year = -year;
+        }
+        twoDigits(b, year / 100);
+        twoDigits(b, year % 100).append('-');
+        twoDigits(b, d.getMonthValue()).append('-');
+        return twoDigits(b, d.getDayOfMonth());
     }
 
     /**
@@ -65,7 +95,7 @@ public final class ValueText {
      * {@code DateTimeFormatter} costs several times as much per value.
      */
     static StringBuilder timestamp(StringBuilder b, LocalDateTime t) {
-        b.append(t.toLocalDate()).append(' ');
+        date(b, t.toLocalDate()).append(' ');
         twoDigits(b, t.getHour()).append(':');
         twoDigits(b, t.getMinute()).append(':');
         twoDigits(b, t.getSecond());
@@ -77,11 +107,14 @@ public final class ValueText {
                 digits--;
             }
             b.append('.');
-            String fraction = Integer.toString(nano);
-            for (int i = fraction.length(); i < digits; i++) {
+            int length = 1;
+            for (int n = nano; n >= 10; n /= 10) {
+                length++;
+            }
+            for (int i = length; i < digits; i++) {
                 b.append('0');
             }
-            b.append(fraction);
+            b.append(nano);
         }
         return b;
     }

@@ -3,7 +3,6 @@ package dev.stageway.s3;
 import dev.stageway.aws.AwsFailures;
 import dev.stageway.aws.S3Connection;
 import dev.stageway.csv.CsvRowWriter;
-import dev.stageway.csv.ValueText;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.s3.transfer.ObjectUpload;
@@ -77,17 +76,13 @@ final class S3TaskWriter implements TaskWriter {
         if (!batch.schema().equals(schema)) {
             throw new StagewayException(ErrorKind.INTERNAL, "A batch's schema differs from the one the S3 writer was opened with");
         }
-        String[] text = new String[schema.size()];
+        int[] utf8Bytes = new int[schema.size()];
         try {
             for (Object[] row : batch.rows()) {
                 if (printer == null) {
                     openObject();
                 }
-                long rowNumber = rows + 1;
-                for (int c = 0; c < text.length; c++) {
-                    text[c] = ValueText.format(row[c], schema.column(c), rowNumber);
-                }
-                printer.write(text);
+                printer.write(row, schema, rows + 1, utf8Bytes);
                 rows++;
                 rowsInObject++;
                 if (options.rolloverRows() > 0 && rowsInObject >= options.rolloverRows()

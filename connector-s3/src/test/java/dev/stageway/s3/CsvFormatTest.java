@@ -2,6 +2,10 @@ package dev.stageway.s3;
 
 import dev.stageway.csv.CsvOptions;
 import dev.stageway.csv.CsvRowWriter;
+import dev.stageway.csv.ValueText;
+import dev.stageway.spi.Column;
+import dev.stageway.spi.ColumnType;
+import dev.stageway.spi.Schema;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.stageway.config.Problem;
@@ -24,6 +28,55 @@ class CsvFormatTest {
             }
         }
         return out.toString(options.charset());
+    }
+
+    @Test
+    void aRecordsValuesWriteTheSameBytesAsTheirTextInEveryEncoding() throws Exception {
+        Schema schema = Schema.of(Column.of("s", ColumnType.string()), Column.of("i", ColumnType.of(ColumnType.Kind.INTEGER)),
+                Column.of("l", ColumnType.of(ColumnType.Kind.BIGINT)), Column.of("h", ColumnType.of(ColumnType.Kind.SMALLINT)),
+                Column.of("d", ColumnType.of(ColumnType.Kind.DOUBLE)), Column.of("m", ColumnType.decimal(12, 3)),
+                Column.of("b", ColumnType.of(ColumnType.Kind.BOOLEAN)), Column.of("day", ColumnType.of(ColumnType.Kind.DATE)),
+                Column.of("ts", ColumnType.of(ColumnType.Kind.TIMESTAMP)), Column.of("tz", ColumnType.of(ColumnType.Kind.TIMESTAMP_TZ)),
+                Column.of("bin", ColumnType.of(ColumnType.Kind.BINARY)));
+        java.util.Random random = new java.util.Random(7);
+        List<Object[]> records = new ArrayList<>();
+        for (int r = 0; r < 2_000; r++) {
+            java.time.LocalDateTime t = java.time.LocalDateTime.of(random.nextInt(-9999, 10_000), random.nextInt(1, 13),
+                    random.nextInt(1, 29), random.nextInt(24), random.nextInt(60), random.nextInt(60), random.nextInt(1_000_000_000));
+            Object[] values = {"say \"" + r + "\", Zürich 🚀", random.nextInt(), random.nextLong(), (short) random.nextInt(),
+                    random.nextDouble() * Math.pow(10, random.nextInt(-12, 12)), java.math.BigDecimal.valueOf(random.nextLong(1L << 39), 3),
+                    random.nextBoolean(), t.toLocalDate(), t, t.atOffset(java.time.ZoneOffset.ofHours(random.nextInt(-12, 13))),
+                    new byte[] {(byte) r, 0, (byte) 0xff}};
+            records.add(random.nextInt(8) == 0 ? new Object[values.length] : values);
+        }
+        for (CsvOptions options : List.of(new CsvOptions(',', '"', "\\N", false, StandardCharsets.UTF_8),
+                new CsvOptions(';', '\'', "NULL", false, StandardCharsets.UTF_16LE))) {
+            ByteArrayOutputStream asValues = new ByteArrayOutputStream();
+            ByteArrayOutputStream asText = new ByteArrayOutputStream();
+            try (CsvRowWriter values = options.writer(asValues); CsvRowWriter text = options.writer(asText)) {
+                int[] valueLengths = new int[schema.size()];
+                int[] textLengths = new int[schema.size()];
+                for (int r = 0; r < records.size(); r++) {
+                    values.write(records.get(r), schema, r + 1, valueLengths);
+                    String[] fields = new String[schema.size()];
+                    for (int c = 0; c < fields.length; c++) {
+                        fields[c] = ValueText.format(records.get(r)[c], schema.column(c), r + 1);
+                    }
+                    text.write(fields, textLengths);
+                    assertArrayEquals(textLengths, valueLengths, "UTF-8 lengths of record " + r);
+                }
+            }
+            assertArrayEquals(asText.toByteArray(), asValues.toByteArray(), options.charset().name());
+        }
+    }
+
+    @Test
+    void datesAreWrittenAsTheJdkWritesThemInEveryYear() {
+        Column day = Column.of("day", ColumnType.of(ColumnType.Kind.DATE));
+        for (int year : new int[] {-1_000_000, -10_000, -9999, -1000, -999, -1, 0, 1, 9, 99, 999, 1000, 2026, 9999, 10_000, 1_000_000}) {
+            java.time.LocalDate d = java.time.LocalDate.of(year, 2, 3);
+            assertEquals(d.toString(), ValueText.format(d, day, 1));
+        }
     }
 
     private static List<List<String>> read(CsvOptions options, String text) throws Exception {
