@@ -38,13 +38,13 @@ final class StagingLayout {
         return String.format("t%05d-a%d/", task, attempt);
     }
 
-    /** Part file {@code n} (from 1) of a task attempt. */
+    /** Part file {@code n} (from 1) of a task attempt. Task and part numbers have five digits, or more (a Spark job's many partitions). */
     static String partFile(int n) {
         return String.format("part-%05d.csv.gz", n);
     }
 
     /** A staged part file's task and part number, in a file URL or key. */
-    static final Pattern PART = Pattern.compile("/t(\\d{5})-a(\\d+)/part-(\\d{5})\\.csv\\.gz$");
+    static final Pattern PART = Pattern.compile("/t(\\d{5,})-a(\\d+)/part-(\\d{5,})\\.csv\\.gz$");
 
     /**
      * Everything above, relative to the staging path; group 1, 3 or 4 is the folder one run's use
@@ -52,7 +52,7 @@ final class StagingLayout {
      * {@code manifest}.
      */
     private static final Pattern STAGED = Pattern.compile("(" + RUN + LOAD + WRITE_ID + "/)(" + Pattern.quote(MANIFEST)
-            + "|t\\d{5}-a\\d+/part-\\d{5}\\.csv\\.gz)|(" + RUN + UNLOAD + ")(\\d{4}_part_\\d{2}(\\.[a-z0-9]+)*|manifest)|(" + RUN + CHECK
+            + "|t\\d{5,}-a\\d+/part-\\d{5,}\\.csv\\.gz)|(" + RUN + UNLOAD + ")(\\d{4}_part_\\d{2}(\\.[a-z0-9]+)*|manifest)|(" + RUN + CHECK
             + ")(\\.stageway-check-[A-Za-z0-9._-]+|" + Pattern.quote(DRY_RUN_FILE) + "|" + Pattern.quote(DRY_RUN_MANIFEST) + ")");
 
     /** The run's folder a key under the staging path (relative to it) belongs to; empty for a key no run made. */

@@ -14,6 +14,10 @@ class StagingLayoutTest {
         String load = run + StagingLayout.loadFolder("0a1b2c3d");
         assertEquals(Optional.of(load), StagingLayout.folderOf(load + StagingLayout.MANIFEST));
         assertEquals(Optional.of(load), StagingLayout.folderOf(load + StagingLayout.taskFolder(12, 3) + StagingLayout.partFile(7)));
+        // A Spark job's task 123456, attempt id 2147483646.
+        assertEquals(Optional.of(load), StagingLayout.folderOf(load + StagingLayout.taskFolder(123_456, Integer.MAX_VALUE - 1)
+                + StagingLayout.partFile(7)));
+        assertTrue(StagingLayout.PART.matcher("s3://b/" + load + StagingLayout.taskFolder(123_456, 2) + StagingLayout.partFile(7)).find());
         String unload = run + StagingLayout.UNLOAD;
         assertEquals(Optional.of(unload), StagingLayout.folderOf(unload + "0001_part_00.gz"));
         assertEquals(Optional.of(unload), StagingLayout.folderOf(unload + "manifest"));
