@@ -6,6 +6,7 @@ import dev.stageway.aws.S3Connection;
 import dev.stageway.csv.CsvOptions;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.StoredObjectChecks;
 import dev.stageway.spi.Direct;
 import dev.stageway.spi.StoredObjects;
@@ -99,7 +100,7 @@ final class DirectLoad {
         List<String> changed = StoredObjectChecks.changed(source, objects);
         if (!changed.isEmpty()) {
             throw new StagewayException(ErrorKind.DATA, false, "Cannot load into " + table + ": " + changed.size() + " of the "
-                    + "source's objects changed or went since they were listed (s3://" + objects.bucket() + "/" + changed.get(0)
+                    + "source's objects changed or went since they were listed (" + S3Location.url(objects.bucket(), changed.get(0))
                     + (changed.size() > 1 ? ", ..." : "") + "), so COPY may have read other rows than those listed. Nothing was "
                     + "loaded; the table is unchanged.", null);
         }
@@ -107,7 +108,7 @@ final class DirectLoad {
 
     /** The manifest's files: each listed object, with its size. */
     static List<RedshiftWrite.ManifestEntry> entries(StoredObjects objects) {
-        return objects.objects().stream().map(o -> new RedshiftWrite.ManifestEntry("s3://" + objects.bucket() + "/" + o.get("key"),
+        return objects.objects().stream().map(o -> new RedshiftWrite.ManifestEntry(S3Location.url(objects.bucket(), o.get("key")),
                 Long.parseLong(o.get("size")))).toList();
     }
 }

@@ -66,7 +66,7 @@ final class RedshiftSource {
     /** UNLOADs {@code query} and plans its files; {@code cluster} is closed when the plan is. */
     static SourcePlan plan(RedshiftConnection cluster, RunContext context, String query) {
         S3Location folder = cluster.stagingFolder(context.runId(), StagingLayout.UNLOAD);
-        String prefix = "s3://" + folder.bucket() + "/" + folder.prefix();
+        String prefix = folder.toString();
         Runnable cleanup = () -> {
             try {
                 cluster.removeFolder(folder, List.of());

@@ -302,9 +302,9 @@ final class RedshiftWrite implements TargetWrite {
         try {
             cluster.putObject(folder, key, RequestBody.fromString(manifest.toString()));
         } catch (SdkException e) {
-            throw AwsFailures.s3(e, "write the load manifest s3://" + folder.bucket() + "/" + key, cluster.s3());
+            throw AwsFailures.s3(e, "write the load manifest " + S3Location.url(folder.bucket(), key), cluster.s3());
         }
-        return "s3://" + folder.bucket() + "/" + key;
+        return S3Location.url(folder.bucket(), key);
     }
 
     /** {@code text} as a JSON string: a source object's key may hold quotes, backslashes and control characters. */
@@ -598,7 +598,7 @@ final class RedshiftWrite implements TargetWrite {
         try {
             cluster.putObject(folder, key, RequestBody.fromString(LoadErrors.csv(rejected)));
         } catch (SdkException e) {
-            throw AwsFailures.s3(e, "write the rejected rows to s3://" + folder.bucket() + "/" + key
+            throw AwsFailures.s3(e, "write the rejected rows to " + S3Location.url(folder.bucket(), key)
                     + " (redshift.rejected-rows-path; nothing was loaded)", cluster.s3());
         }
         return key;
@@ -618,7 +618,7 @@ final class RedshiftWrite implements TargetWrite {
      * rollback, as in Redshift), found by its query id when it got one beyond {@code copyBefore}.
      */
     private StagewayException loadFailure(Connection c, SQLException e, LoadInput input, long copyBefore) {
-        String folder = "s3://" + loadFolder().bucket() + "/" + loadFolder().prefix();
+        String folder = loadFolder().toString();
         List<CommitMessage> messages = input.messages();
         List<String> details = new ArrayList<>();
         try {
@@ -710,7 +710,7 @@ final class RedshiftWrite implements TargetWrite {
     private void removeStaged(List<CommitMessage> messages) {
         S3Location folder = loadFolder();
         List<String> keys = new ArrayList<>();
-        String bucketUrl = "s3://" + folder.bucket() + "/";
+        String bucketUrl = S3Location.url(folder.bucket(), "");
         messages.forEach(m -> m.items().forEach(file -> keys.add(file.get("url").substring(bucketUrl.length()))));
         keys.add(folder.key(StagingLayout.MANIFEST));
         cluster.removeFolder(folder, keys);

@@ -300,7 +300,7 @@ final class StagingFiles {
         }
         List<StagedFile> files = new ArrayList<>();
         for (PendingObject p : pending) {
-            files.add(new StagedFile("s3://" + folder.bucket() + "/" + p.key(), p.bytes()));
+            files.add(new StagedFile(S3Location.url(folder.bucket(), p.key()), p.bytes()));
             bytes += p.bytes();
         }
         return files;

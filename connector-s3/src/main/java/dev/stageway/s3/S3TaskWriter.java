@@ -6,6 +6,7 @@ import dev.stageway.csv.CsvRowWriter;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.s3.transfer.ObjectUpload;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.StagedObject;
 import dev.stageway.s3.transfer.Transfers;
 import dev.stageway.s3.transfer.UploadMemory;
@@ -184,12 +185,12 @@ final class S3TaskWriter implements TaskWriter {
             if (e.statusCode() == 403) {
                 return Optional.empty();
             }
-            throw AwsFailures.s3(e, "check whether s3://" + bucket + "/" + key + " exists", connection);
+            throw AwsFailures.s3(e, "check whether " + S3Location.url(bucket, key) + " exists", connection);
         }
     }
 
     static StagewayException exists(String bucket, String key) {
-        return new StagewayException(ErrorKind.CONFIGURATION, "Cannot write s3://" + bucket + "/" + key
+        return new StagewayException(ErrorKind.CONFIGURATION, "Cannot write " + S3Location.url(bucket, key)
                 + ": it exists and s3.write-mode is fail-if-exists; remove it or set s3.write-mode=overwrite");
     }
 

@@ -102,29 +102,18 @@ final class S3Write implements TargetWrite {
             connection.close();
             throw e;
         }
-        List<StagedObject> published = new ArrayList<>();
         try {
-            for (StagedObject o : objects) {
-                o.complete(connection.client(), options.objects());
-                published.add(o);
-            }
+            publish(connection, options, objects, "publish objects in " + options.location());
         } catch (RuntimeException e) {
-            objects.stream().filter(o -> !published.contains(o)).forEach(o -> o.abort(connection.client()));
-            published.forEach(o -> deleteQuietly(o.key()));
             abortLosers(messages);
-            // Created meanwhile, or not visible to the writer's early check.
-            RuntimeException failure = e instanceof S3Exception s3 && s3.statusCode() == 412 && options.failIfExists()
-                    ? S3TaskWriter.exists(options.location().bucket(),
-                    objects.stream().filter(o -> !published.contains(o)).findFirst().map(StagedObject::key).orElse(""))
-                    : e instanceof SdkException sdk ? AwsFailures.s3(sdk, "publish objects in " + options.location(), connection) : e;
             connection.close();
-            throw failure;
+            throw e;
         }
         abortLosers(messages);
         RunSummary total = ordered.stream().map(CommitMessage::summary).reduce(RunSummary.EMPTY, RunSummary::plus);
         long stsCalls = total.details().getOrDefault("sts calls", 0L) + connection.credentials().stsCalls();
         connection.close();
-        return new RunSummary(total.rows(), 0, total.bytes(), Map.of("objects", (long) published.size(), "tasks",
+        return new RunSummary(total.rows(), 0, total.bytes(), Map.of("objects", (long) objects.size(), "tasks",
                 (long) messages.size(), "sts calls", stsCalls));
     }
 
@@ -179,9 +168,34 @@ final class S3Write implements TargetWrite {
         abort(null);
     }
 
-    private void deleteQuietly(String key) {
+    /**
+     * Completes the staged objects in order: every target write publishes so, the streamed one and
+     * the server-side copy alike. If one fails, those not yet complete are aborted and those already
+     * published are deleted, so the folder is as it was; a 412 under {@code fail-if-exists} means
+     * the object was created meanwhile (or was not visible to the early check).
+     *
+     * @param what what publishing does, for an AWS error's message
+     */
+    static void publish(S3Connection connection, S3Target target, List<StagedObject> objects, String what) {
+        List<StagedObject> published = new ArrayList<>();
         try {
-            connection.client().deleteObject(b -> b.bucket(options.location().bucket()).key(key));
+            for (StagedObject o : objects) {
+                o.complete(connection.client(), target.objects());
+                published.add(o);
+            }
+        } catch (RuntimeException e) {
+            objects.stream().filter(o -> !published.contains(o)).forEach(o -> o.abort(connection.client()));
+            published.forEach(o -> deleteQuietly(connection, target.location().bucket(), o.key()));
+            throw e instanceof S3Exception s3 && s3.statusCode() == 412 && target.failIfExists()
+                    ? S3TaskWriter.exists(target.location().bucket(),
+                    objects.stream().filter(o -> !published.contains(o)).findFirst().map(StagedObject::key).orElse(""))
+                    : e instanceof SdkException sdk ? AwsFailures.s3(sdk, what, connection) : e;
+        }
+    }
+
+    private static void deleteQuietly(S3Connection connection, String bucket, String key) {
+        try {
+            connection.client().deleteObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException ignored) {
             // Best effort while failing: the commit's own error is what the user must see.
         }

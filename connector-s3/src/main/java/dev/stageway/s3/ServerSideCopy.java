@@ -7,6 +7,7 @@ import dev.stageway.csv.CsvOptions;
 import dev.stageway.s3.transfer.ObjectCopy;
 import dev.stageway.s3.transfer.ObjectRef;
 import dev.stageway.s3.transfer.S3Limits;
+import dev.stageway.s3.transfer.S3Location;
 import dev.stageway.s3.transfer.StagedObject;
 import dev.stageway.spi.Direct;
 import dev.stageway.spi.RunSummary;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The S3 target's direct path: the source's object, or its headerless objects one after another,
@@ -77,7 +77,7 @@ final class ServerSideCopy {
         List<ObjectRef> sources = objects.objects().stream().map(ObjectRef::fromItem).toList();
         for (ObjectRef o : sources.subList(0, sources.size() - 1)) {
             if (o.size() < S3Limits.MIN_PART_SIZE) {
-                return Optional.of("s3://" + objects.bucket() + "/" + o.key() + " is smaller than S3's smallest part (5 MiB) and not "
+                return Optional.of(S3Location.url(objects.bucket(), o.key()) + " is smaller than S3's smallest part (5 MiB) and not "
                         + "the last object, so it cannot be a part of a copy");
             }
         }
@@ -95,26 +95,19 @@ final class ServerSideCopy {
         List<ObjectRef> sources = objects.objects().stream().map(ObjectRef::fromItem).toList();
         String bucket = target.location().bucket();
         String key = target.location().key(target.names().name(1));
-        String what = "copy s3://" + objects.bucket() + "/" + sources.get(0).key() + (sources.size() > 1 ? " and " + (sources.size() - 1)
-                + " more objects after it" : "") + " to s3://" + bucket + "/" + key;
+        String what = "copy " + S3Location.url(objects.bucket(), sources.get(0).key()) + (sources.size() > 1 ? " and " + (sources.size() - 1)
+                + " more objects after it" : "") + " to " + S3Location.url(bucket, key);
         if (target.failIfExists() && S3TaskWriter.exists(connection, bucket, key).orElse(false)) {
             throw S3TaskWriter.exists(bucket, key);   // before copying, as the streamed path looks before writing
         }
+        StagedObject staged;
         try {
-            StagedObject staged = ObjectCopy.stage(connection.client(), objects.bucket(), sources, bucket, key, target.objects(),
-                    target.partSize(), target.concurrency());
-            try {
-                staged.complete(connection.client(), target.objects());
-            } catch (RuntimeException e) {
-                staged.abort(connection.client());
-                if (e instanceof S3Exception s3 && s3.statusCode() == 412 && target.failIfExists()) {
-                    throw S3TaskWriter.exists(bucket, key);
-                }
-                throw e;
-            }
+            staged = ObjectCopy.stage(connection.client(), objects.bucket(), sources, bucket, key, target.objects(), target.partSize(),
+                    target.concurrency());
         } catch (SdkException e) {
             throw AwsFailures.s3(e, what, connection);
         }
+        S3Write.publish(connection, target, List.of(staged), what);
         return new RunSummary(0, 0, objects.bytes(), Map.of("objects", 1L, "source objects", (long) sources.size(), "sts calls",
                 connection.credentials().stsCalls()));
     }

@@ -16,7 +16,7 @@ public final class ChangedSinceListed extends StagewayException {
     private static final long serialVersionUID = 1L;
 
     private ChangedSinceListed(String bucket, String key, String eTag, S3Exception cause) {
-        super(ErrorKind.DATA, false, "s3://" + bucket + "/" + key + " changed since it was listed (it no longer has ETag " + eTag
+        super(ErrorKind.DATA, false, S3Location.url(bucket, key) + " changed since it was listed (it no longer has ETag " + eTag
                 + "); the run publishes nothing of what it read. Run again to take the object as it is now.", cause);
     }
 

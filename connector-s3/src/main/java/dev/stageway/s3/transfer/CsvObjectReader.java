@@ -269,7 +269,7 @@ public final class CsvObjectReader implements SourceReader {
     }
 
     private String where() {
-        return "s3://" + options.bucket() + "/" + object.key();
+        return S3Location.url(options.bucket(), object.key());
     }
 
     private void closeCurrent() {

@@ -39,8 +39,8 @@ public record CsvObjectSource(S3Location location, Pattern files, long splitByte
             List<Split> splits = new ArrayList<>();
             for (List<ObjectRef> group : ObjectRef.group(objects, splitBytes)) {
                 long bytes = group.stream().mapToLong(ObjectRef::size).sum();
-                String what = group.size() == 1 ? "s3://" + location.bucket() + "/" + group.get(0).key()
-                        : group.size() + " objects from s3://" + location.bucket() + "/" + group.get(0).key();
+                String what = group.size() == 1 ? S3Location.url(location.bucket(), group.get(0).key())
+                        : group.size() + " objects from " + S3Location.url(location.bucket(), group.get(0).key());
                 splits.add(new Split(splits.size(), what, bytes, header(schema), group.stream().map(ObjectRef::toItem).toList()));
             }
             // Objects are counted by the readers that read them.

@@ -72,7 +72,7 @@ public final class Leftovers {
                     || !u.initiated().isBefore(before)) {
                 continue;
             }
-            String where = "s3://" + folder.bucket() + "/" + u.key() + " (upload " + u.uploadId() + ")";
+            String where = S3Location.url(folder.bucket(), u.key()) + " (upload " + u.uploadId() + ")";
             found.add(remove(s3, "multipart upload", where, u.initiated(), dryRun, "started by " + initiator, () ->
                     s3.client().abortMultipartUpload(b -> b.bucket(folder.bucket()).key(u.key()).uploadId(u.uploadId()))));
         }

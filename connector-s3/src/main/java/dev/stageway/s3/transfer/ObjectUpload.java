@@ -188,7 +188,7 @@ public final class ObjectUpload extends OutputStream {
             }
         } catch (CompletionException | CancellationException e) {
             abort();
-            throw new IOException("Cannot upload s3://" + bucket + "/" + key + ": " + rootMessage(e), e.getCause() != null ? e.getCause() : e);
+            throw new IOException("Cannot upload " + S3Location.url(bucket, key) + ": " + rootMessage(e), e.getCause() != null ? e.getCause() : e);
         }
         return completed;
     }
@@ -241,7 +241,7 @@ public final class ObjectUpload extends OutputStream {
 
     private void uploadPart() throws IOException {
         if (failure != null) {
-            throw new IOException("Cannot upload s3://" + bucket + "/" + key + ": " + rootMessage(failure), failure);
+            throw new IOException("Cannot upload " + S3Location.url(bucket, key) + ": " + rootMessage(failure), failure);
         }
         if (uploadId == null) {
             // Parts carry CRC32 checksums, so the upload must say so when it is created.
@@ -256,7 +256,7 @@ public final class ObjectUpload extends OutputStream {
             memory.permits().acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while uploading s3://" + bucket + "/" + key);
+            throw new InterruptedIOException("interrupted while uploading " + S3Location.url(bucket, key));
         }
         String id = uploadId;
         CompletableFuture<CompletedPart> part = CompletableFuture.supplyAsync(() -> {
@@ -284,7 +284,7 @@ public final class ObjectUpload extends OutputStream {
 
     private void checkOpen() throws IOException {
         if (finished) {
-            throw new IOException("s3://" + bucket + "/" + key + " is already finished or aborted");
+            throw new IOException(S3Location.url(bucket, key) + " is already finished or aborted");
         }
     }
 

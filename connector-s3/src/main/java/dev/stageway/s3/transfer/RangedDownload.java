@@ -73,7 +73,7 @@ public final class RangedDownload extends InputStream {
                 failure = e;
             }
             if (closed || !Backoff.S3_READ.another(attempt) || !Backoff.S3_READ.pause(attempt)) {
-                throw new java.io.UncheckedIOException("Cannot read s3://" + bucket + "/" + key + " (bytes " + start + "-" + end
+                throw new java.io.UncheckedIOException("Cannot read " + S3Location.url(bucket, key) + " (bytes " + start + "-" + end
                         + ") after " + attempt + " attempts: " + failure.getMessage(), failure);
             }
         }

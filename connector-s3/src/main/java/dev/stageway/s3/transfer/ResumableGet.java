@@ -72,7 +72,7 @@ final class ResumableGet extends InputStream {
                     return -1;   // every byte arrived; only the end of the answer was lost
                 }
                 if (!Backoff.S3_READ.another(attempt) || !Backoff.S3_READ.pause(attempt)) {
-                    throw new IOException("Cannot read s3://" + bucket + "/" + key + " past byte " + position + " after " + attempt
+                    throw new IOException("Cannot read " + S3Location.url(bucket, key) + " past byte " + position + " after " + attempt
                             + " attempts: " + e.getMessage(), e);
                 }
                 attempt++;

@@ -38,7 +38,7 @@ public final class S3Checks {
         }, "the identity needs s3:ListBucket on the bucket (and the bucket policy must allow it across accounts)");
         if (probeWrite) {
             String key = folder.key(".stageway-check-" + runId.replaceAll("[^A-Za-z0-9._-]", "-"));
-            step(steps, "write and delete s3://" + folder.bucket() + "/" + key, () -> {
+            step(steps, "write and delete " + S3Location.url(folder.bucket(), key), () -> {
                 s3.client().putObject(b -> b.bucket(folder.bucket()).key(key), RequestBody.fromString("stageway connection check"));
                 s3.client().deleteObject(b -> b.bucket(folder.bucket()).key(key));
                 return "written and removed";

@@ -44,7 +44,17 @@ public record S3Location(String bucket, String prefix, Optional<Region> region) 
 
     @Override
     public String toString() {
-        return "s3://" + bucket + "/" + prefix;
+        return url(bucket, prefix);
+    }
+
+    /** The {@code s3://} URL of {@code key} in {@code bucket}, as COPY, UNLOAD and messages name objects. */
+    public static String url(String bucket, String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    /** The URL of the object {@code name} in this folder. */
+    public String url(String name) {
+        return url(bucket, prefix + name);
     }
 
     /** What is wrong with {@code text} as a folder path, or empty when it parses; for property validators. */

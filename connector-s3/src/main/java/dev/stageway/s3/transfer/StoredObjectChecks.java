@@ -62,7 +62,7 @@ public final class StoredObjectChecks {
         return firstProblem(s3, objects, objects.objects().size() - 1, concurrency, "read the last byte of", object -> {
             try (InputStream in = new ResumableGet(s3.client(), objects.bucket(), object.key(), object.eTag(), object.size() - 1,
                     object.size())) {
-                return in.read() == '\n' ? Optional.empty() : Optional.of("s3://" + objects.bucket() + "/" + object.key()
+                return in.read() == '\n' ? Optional.empty() : Optional.of(S3Location.url(objects.bucket(), object.key())
                         + " does not end with a line break, so its last line would run into the next object's first");
             } catch (ChangedSinceListed e) {
                 return Optional.of(e.getMessage());
@@ -111,7 +111,7 @@ public final class StoredObjectChecks {
 
     private static Optional<String> problem(S3Client s3, String bucket, ObjectRef object, CsvOptions csv, boolean gzip, int guess,
                                             List<String> columns) {
-        String where = "s3://" + bucket + "/" + object.key();
+        String where = S3Location.url(bucket, object.key());
         if (object.size() == 0) {
             return Optional.empty();   // no header, no rows
         }
@@ -182,7 +182,7 @@ public final class StoredObjectChecks {
                 now.put(o.key(), o.eTag());
             }
         } catch (SdkException e) {
-            throw AwsFailures.s3(e, "list s3://" + objects.bucket() + "/" + prefix + " again to see whether the objects changed", s3);
+            throw AwsFailures.s3(e, "list " + S3Location.url(objects.bucket(), prefix) + " again to see whether the objects changed", s3);
         }
         return objects.objects().stream().filter(o -> !o.get("etag").equals(now.get(o.get("key")))).map(o -> o.get("key")).toList();
     }
