@@ -40,7 +40,7 @@ final class DryRunCopy {
         String manifest = folder.key(StagingLayout.DRY_RUN_MANIFEST);
         try {
             byte[] empty = emptyGzip();
-            String url = S3Location.url(folder.bucket(), file);
+            String url = folder.url(StagingLayout.DRY_RUN_FILE);
             cluster.putObject(folder, file, RequestBody.fromBytes(empty));
             cluster.putObject(folder, manifest, RequestBody.fromString("{\"entries\":[{\"url\":\""
                     + url + "\",\"mandatory\":true,\"meta\":{\"content_length\":" + empty.length + "}}]}"));
@@ -52,7 +52,7 @@ final class DryRunCopy {
                     table = STAND_IN_TABLE;
                     columns = List.of(Column.of("c", ColumnType.string()));
                 }
-                s.executeUpdate(RedshiftStatements.copy(table, new Schema(columns), S3Location.url(folder.bucket(), manifest),
+                s.executeUpdate(RedshiftStatements.copy(table, new Schema(columns), folder.url(StagingLayout.DRY_RUN_MANIFEST),
                         cluster.authorization(), cluster.region(), RedshiftStatements.STAGED_FORMAT, options.maxRejected(), options.truncate())
                         + " NOLOAD");
                 return "COPY " + table + " ... NOLOAD of a staged file passed with " + (cluster.copiesWithIamRole()

@@ -298,13 +298,13 @@ final class RedshiftWrite implements TargetWrite {
         }
         manifest.append("]}");
         S3Location folder = loadFolder();
-        String key = folder.key(StagingLayout.MANIFEST);
+        String url = folder.url(StagingLayout.MANIFEST);
         try {
-            cluster.putObject(folder, key, RequestBody.fromString(manifest.toString()));
+            cluster.putObject(folder, folder.key(StagingLayout.MANIFEST), RequestBody.fromString(manifest.toString()));
         } catch (SdkException e) {
-            throw AwsFailures.s3(e, "write the load manifest " + S3Location.url(folder.bucket(), key), cluster.s3());
+            throw AwsFailures.s3(e, "write the load manifest " + url, cluster.s3());
         }
-        return S3Location.url(folder.bucket(), key);
+        return url;
     }
 
     /** {@code text} as a JSON string: a source object's key may hold quotes, backslashes and control characters. */

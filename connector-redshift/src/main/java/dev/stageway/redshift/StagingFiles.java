@@ -199,10 +199,8 @@ final class StagingFiles {
         long end = before + batchRows.size();
         try {
             // Rows are numbered from 0 across the task; block b of them goes to file b % files.
-            for (long block = before / BLOCK; block * BLOCK < end; block++) {
-                if (block % files != file) {
-                    continue;
-                }
+            long first = before / BLOCK;
+            for (long block = first + Math.floorMod(file - first, (long) files); block * BLOCK < end; block += files) {
                 for (long r = Math.max(before, block * BLOCK); r < Math.min(end, (block + 1) * BLOCK); r++) {
                     if (Thread.currentThread().isInterrupted()) {
                         return;   // the load is being aborted

@@ -82,8 +82,8 @@ public final class CsvRowWriter implements Closeable {
 
     /**
      * Writes one line of a record's values, each as {@link ValueText} writes it, and puts each
-     * value's length in UTF-8 bytes in {@code utf8Bytes} ({@code row}: the record's number, for
-     * errors). In UTF-8, numbers, booleans, dates and timestamps go into the buffer without a
+     * value's length in UTF-8 bytes in {@code utf8Bytes} unless it is null ({@code row}: the
+     * record's number, for errors). In UTF-8, numbers, booleans, dates and timestamps go into the buffer without a
      * String of their own.
      */
     public void write(Object[] values, Schema schema, long row, int[] utf8Bytes) throws IOException {
@@ -99,7 +99,10 @@ public final class CsvRowWriter implements Closeable {
             Object value = values[i];
             CharSequence text = value instanceof String string && schema.column(i).type().kind() == ColumnType.Kind.STRING ? string
                     : value == null ? null : ValueText.append(scratch(), value, schema.column(i), row);
-            utf8Bytes[i] = field(i, text);
+            int length = field(i, text);
+            if (utf8Bytes != null) {
+                utf8Bytes[i] = length;
+            }
         }
         endLine();
     }

@@ -77,13 +77,12 @@ final class S3TaskWriter implements TaskWriter {
         if (!batch.schema().equals(schema)) {
             throw new StagewayException(ErrorKind.INTERNAL, "A batch's schema differs from the one the S3 writer was opened with");
         }
-        int[] utf8Bytes = new int[schema.size()];
         try {
             for (Object[] row : batch.rows()) {
                 if (printer == null) {
                     openObject();
                 }
-                printer.write(row, schema, rows + 1, utf8Bytes);
+                printer.write(row, schema, rows + 1, null);
                 rows++;
                 rowsInObject++;
                 if (options.rolloverRows() > 0 && rowsInObject >= options.rolloverRows()

@@ -94,10 +94,10 @@ public final class StoredObjectChecks {
             return Optional.empty();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SdkException sdk) {
-                throw AwsFailures.s3(sdk, action + " the objects in s3://" + objects.bucket(), s3);
+                throw AwsFailures.s3(sdk, action + " the objects in " + S3Location.url(objects.bucket(), ""), s3);
             }
             if (e.getCause() instanceof UncheckedIOException io) {
-                throw new StagewayException(ErrorKind.STORAGE, true, "Cannot " + action + " the objects in s3://" + objects.bucket()
+                throw new StagewayException(ErrorKind.STORAGE, true, "Cannot " + action + " the objects in " + S3Location.url(objects.bucket(), "")
                         + ": " + io.getCause().getMessage(), io);
             }
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
