@@ -39,7 +39,7 @@ final class PluginHost {
         return bundle().runtime();
     }
 
-    static synchronized PluginBundle bundle() {
+    private static synchronized PluginBundle bundle() {
         if (bundle == null) {
             bundle = PluginBundle.open(locate(SparkEnv.get().conf()), PluginHost.class.getClassLoader());
             if (!closesAtExit) {

@@ -1,6 +1,5 @@
 package dev.stageway.spark;
 
-import dev.stageway.config.ConfigurationException;
 import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.SourcePlan;
@@ -33,7 +32,7 @@ final class ReadPlans {
     private static final int ENDED_KEPT = 10_000;
     private static final Map<Key, CompletableFuture<SourcePlan>> PLANS = new HashMap<>();
     private static final Set<String> ENDED = new LinkedHashSet<>();
-    private static final ExecutorService PLANNING = Executors.newCachedThreadPool(r -> {
+    private static final ExecutorService PLANNERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "stageway-read-planning");
         t.setDaemon(true);
         return t;
@@ -51,11 +50,12 @@ final class ReadPlans {
     }
 
     /** The driver's answer: the splits, or why there are none (and the {@code ErrorKind} of that), or neither while planning runs. */
-    record Reply(ArrayList<Split> splits, String failureKind, String failure) implements Serializable {
+    record Reply(ArrayList<Split> splits, ErrorKind failureKind, String failure) implements Serializable {
         private static final long serialVersionUID = 1L;
+        static final Reply PLANNING = new Reply(null, null, null);
 
         static Reply failed(ErrorKind kind, String why) {
-            return new Reply(null, kind.name(), why);
+            return new Reply(null, kind, why);
         }
     }
 
@@ -74,23 +74,17 @@ final class ReadPlans {
         }
         StagewayOptions options = request.options();
         CompletableFuture<SourcePlan> plan = PLANS.computeIfAbsent(new Key(request.readId(), request.executionId()),
-                k -> CompletableFuture.supplyAsync(() -> options.factory().planSource(StagewayScan.context(), options.connection(),
-                        options.side(true)), PLANNING));
+                k -> CompletableFuture.supplyAsync(() -> StagewayScan.plan(options), PLANNERS));
         if (!plan.isDone()) {
-            return new Reply(null, null, null);
+            return Reply.PLANNING;
         }
         try {
             SourcePlan planned = plan.join();
-            StructType found = SparkTypes.struct(planned.schema());
-            if (!found.equals(request.expected())) {
-                return Reply.failed(ErrorKind.DATA, StagewayScan.schemaDiffers(found, request.expected()));
-            }
+            StagewayScan.checkSchema(planned, request.expected());
             return new Reply(new ArrayList<>(planned.splits()), null, null);
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            ErrorKind kind = cause instanceof StagewayException se ? se.kind()
-                    : cause instanceof ConfigurationException ? ErrorKind.CONFIGURATION : ErrorKind.INTERNAL;
-            return Reply.failed(kind, String.valueOf(cause.getMessage()));
+            Throwable cause = e.getCause() != null && !(e instanceof StagewayException) ? e.getCause() : e;
+            return Reply.failed(cause instanceof StagewayException se ? se.kind() : ErrorKind.INTERNAL, String.valueOf(cause.getMessage()));
         }
     }
 

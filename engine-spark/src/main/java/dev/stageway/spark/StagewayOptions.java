@@ -7,7 +7,6 @@ import dev.stageway.spi.RunContext;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -39,9 +38,9 @@ record StagewayOptions(String connector, String givenRunId, Map<String, String> 
         return new StagewayOptions(connector, runId, properties);
     }
 
-    /** The run id the options give, if any. */
-    Optional<String> runId() {
-        return Optional.ofNullable(givenRunId);
+    /** The same options for a write that replaces what its target holds, as the connector says that is done. */
+    StagewayOptions replacing() {
+        return new StagewayOptions(connector, givenRunId, factory().replacing(properties));
     }
 
     ConnectorFactory factory() {

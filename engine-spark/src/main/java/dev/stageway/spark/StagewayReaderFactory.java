@@ -1,6 +1,5 @@
 package dev.stageway.spark;
 
-import dev.stageway.error.ErrorKind;
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.RecordBatch;
 import dev.stageway.spi.RunSummary;
@@ -51,8 +50,7 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
             while (true) {
                 ReadPlans.Reply reply = (ReadPlans.Reply) PluginHost.askDriver(request);
                 if (reply.failure() != null) {
-                    throw new StagewayException(ErrorKind.valueOf(reply.failureKind()), false, "Cannot plan the read: " + reply.failure(),
-                            null);
+                    throw new StagewayException(reply.failureKind(), false, "Cannot plan the read: " + reply.failure(), null);
                 }
                 if (reply.splits() != null) {
                     return reply.splits();

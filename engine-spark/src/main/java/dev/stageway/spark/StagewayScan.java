@@ -39,7 +39,7 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
         return SparkTypes.struct(options.factory().describeSource(context(), options.connection(), options.side(true)));
     }
 
-    private static SourcePlan plan(StagewayOptions options) {
+    static SourcePlan plan(StagewayOptions options) {
         return options.factory().planSource(context(), options.connection(), options.side(true));
     }
 
@@ -84,19 +84,19 @@ final class StagewayScan implements ScanBuilder, Scan, Batch {
             return IntStream.range(0, slots).mapToObj(slot -> new DeferredPartition(readId, slot, slots)).toArray(InputPartition[]::new);
         }
         try (SourcePlan plan = plan(options)) {
-            StructType found = SparkTypes.struct(plan.schema());
-            if (!found.equals(schema)) {
-                throw new StagewayException(ErrorKind.DATA, schemaDiffers(found, schema));
-            }
+            checkSchema(plan, schema);
             return plan.splits().stream().map(SplitPartition::new).toArray(InputPartition[]::new);
         }
     }
 
-    /** Why a read cannot go on: its source's records are not of the schema the DataFrame has. */
-    static String schemaDiffers(StructType found, StructType expected) {
-        return "The source's records are " + found.simpleString() + ", and the DataFrame expects " + expected.simpleString()
-                + ": a read takes its schema from the source (give no .schema(...)), and the source changed since the DataFrame "
-                + "was made if it gave none; read it again";
+    /** Refuses a plan whose records are not of the schema the DataFrame has. */
+    static void checkSchema(SourcePlan plan, StructType expected) {
+        StructType found = SparkTypes.struct(plan.schema());
+        if (!found.equals(expected)) {
+            throw new StagewayException(ErrorKind.DATA, "The source's records are " + found.simpleString() + ", and the DataFrame "
+                    + "expects " + expected.simpleString() + ": a read takes its schema from the source (give no .schema(...)), "
+                    + "and the source changed since the DataFrame was made if it gave none; read it again");
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.stageway.spark;
 
+import java.util.Objects;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.SupportsTruncate;
 import org.apache.spark.sql.connector.write.Write;
@@ -29,11 +30,7 @@ final class StagewayWriteBuilder implements WriteBuilder, SupportsTruncate {
 
     @Override
     public Write build() {
-        return new StagewayWrite(overwrite ? overwriting(options) : options, info.schema(),
-                options.runId().orElse("spark-" + info.queryId()));
-    }
-
-    private static StagewayOptions overwriting(StagewayOptions options) {
-        return new StagewayOptions(options.connector(), options.givenRunId(), options.factory().replacing(options.properties()));
+        return new StagewayWrite(overwrite ? options.replacing() : options, info.schema(),
+                Objects.requireNonNullElse(options.givenRunId(), "spark-" + info.queryId()));
     }
 }

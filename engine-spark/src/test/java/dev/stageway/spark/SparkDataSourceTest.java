@@ -114,7 +114,7 @@ class SparkDataSourceTest {
         // Without the binary column: the sandbox's Redshift has no VARBYTE.
         Dataset<Row> rows = typedRows(600).drop("bytes").repartition(3).withColumn("id", call_udf("failFirstAttemptOfPartition0", col("id")));
         List<QueryExecution> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        QueryExecutionListener listener = listener(writes);
+        QueryExecutionListener listener = SparkPlans.listener(writes);
         spark.listenerManager().register(listener);
         int injected = INJECTED.get();
         try {
@@ -220,7 +220,7 @@ class SparkDataSourceTest {
     @Test
     void plansOfReadsAndWritesShowNoSecret() throws Exception {
         List<QueryExecution> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        QueryExecutionListener listener = listener(writes);
+        QueryExecutionListener listener = SparkPlans.listener(writes);
         spark.listenerManager().register(listener);
         try {
             typedRows(3).write().format("stageway").option("connector", "s3").options(withFolder("spark-csv-explain/")).mode("append")
@@ -308,21 +308,6 @@ class SparkDataSourceTest {
         m.put("aws.external-id", sandbox.get("tenant-b.external-id"));
         m.put("s3.folder-path", sandbox.get("tenant-b.bucket") + "/" + folder);
         return m;
-    }
-
-    /** Keeps each query Spark ran to its end. */
-    private static QueryExecutionListener listener(List<QueryExecution> ran) {
-        return new QueryExecutionListener() {
-            @Override
-            public void onSuccess(String action, QueryExecution qe, long nanos) {
-                ran.add(qe);
-            }
-
-            @Override
-            public void onFailure(String action, QueryExecution qe, Exception e) {
-                ran.add(qe);
-            }
-        };
     }
 
     private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.util.QueryExecutionListener;
 
 /**
  * The overhead of running on Spark: S3 to Redshift of the same CSV objects through Spark
@@ -38,16 +37,7 @@ public final class SparkEngineOverhead {
                     .config("spark.plugins", StagewaySparkPlugin.class.getName())
                     .config(PluginHost.SETTING, Path.of("target", "stageway-plugin.zip").toAbsolutePath().toString()).getOrCreate();
             List<QueryExecution> executions = new CopyOnWriteArrayList<>();
-            spark.listenerManager().register(new QueryExecutionListener() {
-                @Override
-                public void onSuccess(String action, QueryExecution qe, long nanos) {
-                    executions.add(qe);
-                }
-
-                @Override
-                public void onFailure(String action, QueryExecution qe, Exception e) {
-                }
-            });
+            spark.listenerManager().register(SparkPlans.listener(executions));
             Map<String, String> folder = sandbox.customer();
             folder.put("s3.folder-path", sandbox.get("customer.bucket") + "/overhead/");
             spark.range(rows).selectExpr("id", "concat('customer-', id % 10007) as customer", "cast(id % 100000 as decimal(12,2)) / 100 as amount",

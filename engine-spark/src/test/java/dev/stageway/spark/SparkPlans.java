@@ -3,12 +3,14 @@ package dev.stageway.spark;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.execution.CommandResultExec;
+import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.util.QueryExecutionListener;
 
-/** Reading an executed query's SQL metrics. */
+/** Watching the queries Spark runs, and reading their SQL metrics. */
 final class SparkPlans {
     private SparkPlans() {
     }
@@ -32,5 +34,20 @@ final class SparkPlans {
             nodes.addAll(scala.jdk.javaapi.CollectionConverters.asJava(node.children()));
         }
         return sum;
+    }
+
+    /** Keeps each query Spark ran to its end. */
+    static QueryExecutionListener listener(List<QueryExecution> ran) {
+        return new QueryExecutionListener() {
+            @Override
+            public void onSuccess(String action, QueryExecution qe, long nanos) {
+                ran.add(qe);
+            }
+
+            @Override
+            public void onFailure(String action, QueryExecution qe, Exception e) {
+                ran.add(qe);
+            }
+        };
     }
 }

@@ -79,8 +79,13 @@ final class BenchStatistics {
 
     /** {@code rounds} pairs after one that warms up both sides: each side's values, round by round ({@code [ours, baseline]}). */
     static double[][] rounds(int rounds, Callable<Double> ours, Callable<Double> baseline) throws Exception {
+        return rounds(1, rounds, ours, baseline);
+    }
+
+    /** {@code rounds} pairs after {@code warmups} that warm up both sides, as {@link #rounds(int, Callable, Callable)}. */
+    static double[][] rounds(int warmups, int rounds, Callable<Double> ours, Callable<Double> baseline) throws Exception {
         double[][] values = new double[2][rounds];
-        for (int r = -1; r < rounds; r++) {
+        for (int r = -warmups; r < rounds; r++) {
             double[] pair = pair(r, ours, baseline);
             if (r >= 0) {
                 values[0][r] = pair[0];

@@ -1,7 +1,7 @@
 package dev.stageway.harness;
 
 import static dev.stageway.harness.BenchStatistics.figure;
-import static dev.stageway.harness.BenchStatistics.pair;
+import static dev.stageway.harness.BenchStatistics.rounds;
 import static dev.stageway.testkit.DefaultSandbox.CUSTOMER_STAGING_BUCKET;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
@@ -40,19 +40,11 @@ final class StagingBaseline {
         int cores = Runtime.getRuntime().availableProcessors();
         ExecutorService threads = Executors.newFixedThreadPool(cores);
         try {
-            double[] ours = new double[rounds];
-            double[] baseline = new double[rounds];
-            for (int r = -WARMUPS; r < rounds; r++) {
-                double[] pair = pair(r, () -> {
-                    double[] result = staging.staging(connection, "s3://" + CUSTOMER_STAGING_BUCKET + "/bench-staging/", rows, 4);
-                    return result[1] / 1e6 / result[0];
-                }, () -> baseline(rows, level, threads, cores));
-                if (r >= 0) {
-                    ours[r] = pair[0];
-                    baseline[r] = pair[1];
-                }
-            }
-            return figure("staging", ours, "MB/s", baseline, ">= 0.85");
+            double[][] values = rounds(WARMUPS, rounds, () -> {
+                double[] result = staging.staging(connection, "s3://" + CUSTOMER_STAGING_BUCKET + "/bench-staging/", rows, 4);
+                return result[1] / 1e6 / result[0];
+            }, () -> baseline(rows, level, threads, cores));
+            return figure("staging", values[0], "MB/s", values[1], ">= 0.85");
         } finally {
             threads.shutdownNow();
         }
