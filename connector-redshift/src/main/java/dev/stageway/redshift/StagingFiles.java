@@ -182,6 +182,9 @@ final class StagingFiles {
             if (cause instanceof UncheckedIOException io) {
                 throw io.getCause();
             }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
             if (cause instanceof RuntimeException re) {
                 throw re;
             }
@@ -277,24 +280,30 @@ final class StagingFiles {
             await(inFlight.poll());
         }
         encoders.shutdown();
-        List<PendingObject> pending = new ArrayList<>();
+        // Every file's last part goes up at once, each committed as soon as it is in S3: one after
+        // another, they would be the slowest part of staging.
+        List<CompletableFuture<PendingObject>> commits = new ArrayList<>();
         for (int i = 0; i < uploads.size(); i++) {
-            printers.get(i).flush();
-            gzips.get(i).finish();
-            pending.add(uploads.get(i).finish(true));
-        }
-        // Each file's last bytes go up in parallel: one after another, they would be the slowest part of staging.
-        List<CompletableFuture<Void>> commits = new ArrayList<>();
-        for (PendingObject p : pending) {
-            commits.add(CompletableFuture.runAsync(() -> {
+            CompletableFuture<PendingObject> finishing;
+            try {
+                printers.get(i).flush();
+                gzips.get(i).finish();
+                finishing = uploads.get(i).finishing(true);
+            } catch (IOException e) {
+                finishing = CompletableFuture.failedFuture(e);   // reported below, once the files before it are done
+            }
+            commits.add(finishing.thenApplyAsync(p -> {
                 p.commit();
                 published.add(p.key());
+                return p;
             }, uploadPool));
         }
         // Every commit ends before a failure is reported, so a cleanup never races a file still going up.
         CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).exceptionally(t -> null).join();
-        for (CompletableFuture<Void> commit : commits) {
+        List<PendingObject> pending = new ArrayList<>();
+        for (CompletableFuture<PendingObject> commit : commits) {
             await(commit);
+            pending.add(commit.join());
         }
         List<StagedFile> files = new ArrayList<>();
         for (PendingObject p : pending) {

@@ -220,6 +220,30 @@ class RedshiftLoadTest {
         assertTrue(e.problems().get(0).toString().startsWith("redshift.staging.files: "), e.problems().toString());
     }
 
+    /**
+     * Staged files larger than a part (8 MiB) are multipart uploads whose last parts go up together
+     * at the end; every row arrives, and nothing is left staged or open.
+     */
+    @Test
+    void stagedFilesOfSeveralPartsLoadEveryRow() throws Exception {
+        Schema schema = Schema.of(Column.of("id", ColumnType.of(ColumnType.Kind.INTEGER)), Column.of("payload", ColumnType.string()));
+        java.util.Random random = new java.util.Random(3);
+        byte[] bytes = new byte[1500];
+        List<Object[]> rows = new ArrayList<>();
+        long length = 0;
+        for (int id = 1; id <= 14_000; id++) {
+            random.nextBytes(bytes);
+            String payload = java.util.Base64.getEncoder().encodeToString(bytes);
+            rows.add(new Object[] {id, payload});
+            length += payload.length();
+        }
+        RunSummary s = fx.load(fx.connection(), props("redshift.table", "multipart_orders", "redshift.staging.files", "2"), schema, rows);
+        assertTrue(s.bytes() > 2 * 8L * 1024 * 1024, "each of the 2 staged files is more than one 8 MiB part: " + s.bytes() + " bytes");
+        assertEquals(List.of(List.of("14000", "98007000", Long.toString(length))),
+                fx.query("select count(*), sum(id), sum(length(payload)) from multipart_orders"));
+        assertStagingEmpty();
+    }
+
     @Test
     void stagingIsKeptOnFailureWhenAsked() throws Exception {
         fx.execute("create table kept_orders (id int)");

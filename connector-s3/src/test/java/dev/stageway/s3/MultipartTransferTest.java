@@ -92,13 +92,20 @@ class MultipartTransferTest {
     }
 
     @Test
-    void aFailureAfterSomePartsLeavesNoUploadAndNoObject() {
+    void aFailureAfterSomePartsLeavesNoUploadAndNoObject() throws Exception {
         List<Object[]> rows = rows(20, 2);
         try (SingleTaskWriter w = SingleTaskWriter.open(fx.connector, fx.context(), fx.customerRole(), props("s3.folder-path",
                 CUSTOMER_BUCKET + "/failed", "s3.multipart.part-size-bytes", String.valueOf(5 * MIB)), ONE)) {
             w.write(new RecordBatch(ONE, rows));
             try (S3Client admin = fx.admin()) {
-                assertEquals(1, admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET)).uploads().size(), "parts are in flight");
+                // The upload is created in the background: wait until S3 has it, so the abort below has parts to remove.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET).prefix("failed/")).uploads().isEmpty()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(1, admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET).prefix("failed/")).uploads().size(),
+                        "parts are in flight");
             }
             w.abort(new IllegalStateException("the source failed"));
         }
@@ -158,6 +165,30 @@ class MultipartTransferTest {
                 }
             }
             assertEquals(0, admin.listMultipartUploads(b -> b.bucket(CUSTOMER_BUCKET).prefix("odd/")).uploads().size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A multipart upload S3 refuses to create fails the object with S3's own error as the cause
+     * (so the writer can say access denied, or no such bucket), on the next part or at the
+     * latest when finishing, and leaves nothing behind.
+     */
+    @Test
+    void anUploadS3RefusesToCreateFailsWithS3sErrorAndLeavesNothing() throws Exception {
+        byte[] data = new byte[6 * MIB];
+        ExecutorService pool = Transfers.pool("test", 2);
+        try (S3Client admin = fx.admin()) {
+            ObjectUpload upload = new ObjectUpload(admin, "no-such-bucket", "refused/a", ObjectOptions.PLAIN, 5 * MIB,
+                    new UploadMemory(2, 5 * MIB), pool);
+            upload.write(data);
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> upload.finish(false));
+            assertTrue(e.getMessage().startsWith("Cannot upload s3://no-such-bucket/refused/a: "), e.getMessage());
+            S3Exception cause = assertInstanceOf(S3Exception.class, e.getCause(), String.valueOf(e.getCause()));
+            assertEquals("NoSuchBucket", cause.awsErrorDetails().errorCode());
+            assertThrows(java.io.IOException.class, () -> upload.write(1), "a failed upload takes no more bytes");
+            upload.abort();
         } finally {
             pool.shutdownNow();
         }

@@ -28,10 +28,11 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 /**
  * Streams bytes into one S3 object. Full parts are uploaded in parallel, as many at a time as
  * its {@link UploadMemory} allows, while more bytes arrive, so memory stays bounded whatever
- * the object's size. Nothing is visible until the {@link PendingObject} that {@link #finish}
- * returns is committed (in this process), or the {@link StagedObject} that {@link #stage} returns is
- * completed (in any process); any failure, {@link #abort()}, or closing it unfinished aborts the
- * multipart upload so no parts stay behind.
+ * the object's size. The multipart upload is created on the executor too, so the writer never
+ * waits for S3 to answer it. Nothing is visible until the {@link PendingObject} that
+ * {@link #finish} returns is committed (in this process), or the {@link StagedObject} that
+ * {@link #stage} returns is completed (in any process); any failure, {@link #abort()}, or
+ * closing it unfinished aborts the multipart upload so no parts stay behind.
  */
 public final class ObjectUpload extends OutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectUpload.class);
@@ -53,7 +54,8 @@ public final class ObjectUpload extends OutputStream {
     private long partFilled;
     private int nextPart = 1;
     private long bytes;
-    private String uploadId;
+    /** The multipart upload's id, once the first full part asked for one; null before. */
+    private CompletableFuture<String> created;
     private volatile Throwable failure;
     /** The multipart upload was completed: there is nothing left to abort. */
     private volatile boolean committed;
@@ -147,19 +149,26 @@ public final class ObjectUpload extends OutputStream {
      *                          on commit instead of a one-part multipart upload
      */
     public PendingObject finish(boolean putWhenSinglePart) throws IOException {
+        return await(finishing(putWhenSinglePart));
+    }
+
+    /**
+     * {@link #finish} without waiting: sends what remains and returns at once, so several objects'
+     * last parts go up together. The future fails with an {@link IOException} once the upload is
+     * aborted.
+     */
+    public CompletableFuture<PendingObject> finishing(boolean putWhenSinglePart) throws IOException {
         checkOpen();
         finished = true;
-        if (uploadId == null && putWhenSinglePart) {
+        if (created == null && putWhenSinglePart) {
             Part part = takePart();
-            return new Pending(() -> put(part), () -> { });
+            return CompletableFuture.completedFuture(new Pending(() -> put(part), () -> { }));
         }
-        List<CompletedPart> completed = uploadRest();
-        String id = uploadId;
-        return new Pending(() -> {
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(completed))
-                    .ifNoneMatch(options.ifNoneMatch()));
+        return uploadRest().thenApply(uploaded -> new Pending(() -> {
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploaded.id())
+                    .multipartUpload(m -> m.parts(uploaded.parts())).ifNoneMatch(options.ifNoneMatch()));
             committed = true;
-        }, this::abortUpload);
+        }, this::abortUpload));
     }
 
     /**
@@ -170,27 +179,42 @@ public final class ObjectUpload extends OutputStream {
     public StagedObject stage() throws IOException {
         checkOpen();
         finished = true;
-        if (uploadId == null && partFilled == 0) {
+        if (created == null && partFilled == 0) {
             return new StagedObject(bucket, key, java.util.Optional.empty(), List.of(), 0);
         }
-        List<CompletedPart> completed = uploadRest();
-        return new StagedObject(bucket, key, java.util.Optional.of(uploadId), completed, bytes);
+        Uploaded uploaded = await(uploadRest());
+        return new StagedObject(bucket, key, java.util.Optional.of(uploaded.id()), uploaded.parts(), bytes);
     }
 
-    private List<CompletedPart> uploadRest() throws IOException {
-        if (partFilled > 0 || uploadId == null) {
+    /** Every part of a multipart upload, in S3. */
+    private record Uploaded(String id, List<CompletedPart> parts) {
+    }
+
+    /** Sends the last part; completes when every part is in S3, or fails (having aborted) with an {@link IOException}. */
+    private CompletableFuture<Uploaded> uploadRest() throws IOException {
+        if (partFilled > 0 || created == null) {
             uploadPart();
         }
-        List<CompletedPart> completed = new ArrayList<>();
-        try {
-            for (CompletableFuture<CompletedPart> part : parts) {
-                completed.add(part.join());
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((done, failed) -> {
+            if (failed != null) {
+                abort();
+                throw new CompletionException(new IOException("Cannot upload " + S3Location.url(bucket, key) + ": " + rootMessage(failed),
+                        root(failed)));
             }
-        } catch (CompletionException | CancellationException e) {
-            abort();
-            throw new IOException("Cannot upload " + S3Location.url(bucket, key) + ": " + rootMessage(e), e.getCause() != null ? e.getCause() : e);
+            return new Uploaded(created.join(), parts.stream().map(CompletableFuture::join).toList());
+        });
+    }
+
+    /** Waits for {@code future}; its {@link IOException} is thrown as itself. */
+    private static <T> T await(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
         }
-        return completed;
     }
 
     /** Stops: cancels parts not yet sent and aborts the multipart upload (retrying the abort). */
@@ -209,10 +233,16 @@ public final class ObjectUpload extends OutputStream {
     }
 
     private void abortUpload() {
-        if (uploadId == null || committed) {
+        if (created == null || committed) {
             return;   // nothing started, or the object is published: removing it is the caller's delete
         }
-        abortUpload(s3, bucket, key, uploadId);
+        String id;
+        try {
+            id = created.join();
+        } catch (CompletionException | CancellationException e) {
+            return;   // S3 never gave an id, so there is no upload to abort
+        }
+        abortUpload(s3, bucket, key, id);
     }
 
     /**
@@ -243,12 +273,17 @@ public final class ObjectUpload extends OutputStream {
         if (failure != null) {
             throw new IOException("Cannot upload " + S3Location.url(bucket, key) + ": " + rootMessage(failure), failure);
         }
-        if (uploadId == null) {
+        if (created == null) {
             // Parts carry CRC32 checksums, so the upload must say so when it is created.
             CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
                     .checksumAlgorithm(ChecksumAlgorithm.CRC32);
             options.encrypt(create::serverSideEncryption, create::ssekmsKeyId);
-            uploadId = s3.createMultipartUpload(create.build()).uploadId();
+            created = CompletableFuture.supplyAsync(() -> s3.createMultipartUpload(create.build()).uploadId(), executor);
+            created.whenComplete((id, t) -> {
+                if (t != null && failure == null) {
+                    failure = root(t);
+                }
+            });
         }
         int partNumber = nextPart++;
         Part data = takePart();
@@ -258,8 +293,7 @@ public final class ObjectUpload extends OutputStream {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + S3Location.url(bucket, key));
         }
-        String id = uploadId;
-        CompletableFuture<CompletedPart> part = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<CompletedPart> part = created.thenApplyAsync(id -> {
             var response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(partNumber)
                     .contentLength(data.length()).checksumAlgorithm(ChecksumAlgorithm.CRC32), data.body());
             return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
@@ -269,7 +303,7 @@ public final class ObjectUpload extends OutputStream {
             memory.recycle(data.chunks());
             memory.permits().release();
             if (t != null && failure == null) {
-                failure = t;
+                failure = root(t);
             }
         });
         parts.add(part);
@@ -288,13 +322,18 @@ public final class ObjectUpload extends OutputStream {
         }
     }
 
-    /** The message of the failure itself, not of the CompletionException around it. */
-    private static String rootMessage(Throwable t) {
+    /** The failure itself, not the CompletionException around it: callers tell S3's refusals by their type. */
+    private static Throwable root(Throwable t) {
         Throwable root = t;
         while (root instanceof CompletionException && root.getCause() != null) {
             root = root.getCause();
         }
-        return String.valueOf(root.getMessage());
+        return root;
+    }
+
+    /** The message of the failure itself, not of the CompletionException around it. */
+    private static String rootMessage(Throwable t) {
+        return String.valueOf(root(t).getMessage());
     }
 
     private final class Pending implements PendingObject {
