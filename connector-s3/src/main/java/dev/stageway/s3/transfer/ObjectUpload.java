@@ -154,8 +154,8 @@ public final class ObjectUpload extends OutputStream {
 
     /**
      * {@link #finish} without waiting: sends what remains and returns at once, so several objects'
-     * last parts go up together. The future fails with an {@link IOException} once the upload is
-     * aborted.
+     * last parts go up together. When a part fails, the upload is aborted and the future fails
+     * with an {@link IOException}.
      */
     public CompletableFuture<PendingObject> finishing(boolean putWhenSinglePart) throws IOException {
         checkOpen();

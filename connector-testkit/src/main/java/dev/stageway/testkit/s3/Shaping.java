@@ -70,6 +70,24 @@ public final class Shaping implements Connection.Listener {
         return bodyBytes.sum();
     }
 
+    /**
+     * {@link #bodyBytes()} once no body has moved for a while (at most a few seconds): an answer
+     * whose client stopped reading it is still being written, and counted, after the client's call
+     * returned, so a count taken at once could charge those bytes to whatever is measured next.
+     */
+    public long settledBodyBytes() throws InterruptedException {
+        long last = bodyBytes();
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(100);
+            long now = bodyBytes();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
     /** Starts counting the peak again from the connections open now. */
     public void resetPeak() {
         peak.set(open.get());
