@@ -289,7 +289,7 @@ final class StagingFiles {
                 printers.get(i).flush();
                 gzips.get(i).finish();
                 finishing = uploads.get(i).finishing(true);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 finishing = CompletableFuture.failedFuture(e);   // reported below, once the files before it are done
             }
             commits.add(finishing.thenApplyAsync(p -> {

@@ -59,6 +59,8 @@ public final class ObjectUpload extends OutputStream {
     private volatile Throwable failure;
     /** The multipart upload was completed: there is nothing left to abort. */
     private volatile boolean committed;
+    /** Given up on: parts not yet sent are skipped. */
+    private volatile boolean aborted;
     private boolean finished;
 
     /** @param memory shared by uploads that fill at the same time, so they keep one memory bound together */
@@ -154,8 +156,8 @@ public final class ObjectUpload extends OutputStream {
 
     /**
      * {@link #finish} without waiting: sends what remains and returns at once, so several objects'
-     * last parts go up together. When a part fails, the upload is aborted and the future fails
-     * with an {@link IOException}.
+     * last parts go up together. When a part fails, the upload is aborted, and the failure is
+     * thrown here or fails the future, as an {@link IOException}.
      */
     public CompletableFuture<PendingObject> finishing(boolean putWhenSinglePart) throws IOException {
         checkOpen();
@@ -192,14 +194,23 @@ public final class ObjectUpload extends OutputStream {
 
     /** Sends the last part; completes when every part is in S3, or fails (having aborted) with an {@link IOException}. */
     private CompletableFuture<Uploaded> uploadRest() throws IOException {
-        if (partFilled > 0 || created == null) {
-            uploadPart();
+        try {
+            if (partFilled > 0 || created == null) {
+                uploadPart();
+            }
+        } catch (IOException e) {
+            abort();
+            throw e;
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((done, failed) -> {
             if (failed != null) {
-                abort();
-                throw new CompletionException(new IOException("Cannot upload " + S3Location.url(bucket, key) + ": " + rootMessage(failed),
-                        root(failed)));
+                IOException e = new IOException("Cannot upload " + S3Location.url(bucket, key) + ": " + rootMessage(failed), root(failed));
+                try {
+                    abort();
+                } catch (RuntimeException abortFailed) {
+                    e.addSuppressed(abortFailed);   // the part's failure is what the caller must see
+                }
+                throw new CompletionException(e);
             }
             return new Uploaded(created.join(), parts.stream().map(CompletableFuture::join).toList());
         });
@@ -217,11 +228,15 @@ public final class ObjectUpload extends OutputStream {
         }
     }
 
-    /** Stops: cancels parts not yet sent and aborts the multipart upload (retrying the abort). */
+    /**
+     * Stops: parts not yet sent are skipped, parts being sent are waited for (a part that lands after
+     * the abort would stay in S3, and its memory is still being read), then the multipart upload is
+     * aborted (retrying the abort).
+     */
     public void abort() {
         finished = true;
+        aborted = true;
         chunks = List.of();
-        parts.forEach(p -> p.cancel(false));
         for (CompletableFuture<CompletedPart> p : parts) {
             try {
                 p.join();
@@ -294,6 +309,9 @@ public final class ObjectUpload extends OutputStream {
             throw new InterruptedIOException("interrupted while uploading " + S3Location.url(bucket, key));
         }
         CompletableFuture<CompletedPart> part = created.thenApplyAsync(id -> {
+            if (aborted) {
+                throw new CancellationException("the upload of " + S3Location.url(bucket, key) + " was aborted");
+            }
             var response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(partNumber)
                     .contentLength(data.length()).checksumAlgorithm(ChecksumAlgorithm.CRC32), data.body());
             return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())

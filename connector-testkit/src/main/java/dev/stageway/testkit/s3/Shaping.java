@@ -71,9 +71,10 @@ public final class Shaping implements Connection.Listener {
     }
 
     /**
-     * {@link #bodyBytes()} once no body has moved for a while (at most a few seconds): an answer
-     * whose client stopped reading it is still being written, and counted, after the client's call
-     * returned, so a count taken at once could charge those bytes to whatever is measured next.
+     * {@link #bodyBytes()} once no body has moved for 100 ms: an answer whose client stopped reading
+     * it is still being written, and counted, after the client's call returned, so a count taken at
+     * once could charge those bytes to whatever is measured next. Meant for a sandbox whose shaping,
+     * if any, moves some bytes more often than every 100 ms; fails if bodies still move after 5 s.
      */
     public long settledBodyBytes() throws InterruptedException {
         long last = bodyBytes();
@@ -85,7 +86,7 @@ public final class Shaping implements Connection.Listener {
             }
             last = now;
         }
-        return last;
+        throw new IllegalStateException("S3 bodies were still moving after 5 s");
     }
 
     /** Starts counting the peak again from the connections open now. */
