@@ -1,6 +1,5 @@
 package dev.stageway.spi;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,22 +8,12 @@ import java.util.Optional;
  * host that needs no parallelism; closing it closes the plan (removing what planning created).
  */
 public final class PlannedReader implements SourceReader {
-    private final ConnectorFactory connector;
-    private final RunContext context;
-    private final Map<String, String> connection;
-    private final Map<String, String> source;
     private final SourcePlan plan;
-    private final Iterator<Split> splits;
-    private SourceReader current;
-    private RunSummary done = RunSummary.EMPTY;
+    private final SplitsReader splits;
 
     private PlannedReader(ConnectorFactory connector, RunContext context, Map<String, String> connection, Map<String, String> source) {
-        this.connector = connector;
-        this.context = context;
-        this.connection = connection;
-        this.source = source;
         this.plan = connector.planSource(context, connection, source);
-        this.splits = plan.splits().iterator();
+        this.splits = new SplitsReader(connector, context, connection, source, plan.schema(), plan.splits());
     }
 
     public static PlannedReader open(ConnectorFactory connector, RunContext context, Map<String, String> connection,
@@ -39,35 +28,19 @@ public final class PlannedReader implements SourceReader {
 
     @Override
     public Optional<RecordBatch> next() {
-        while (true) {
-            if (current == null) {
-                if (!splits.hasNext()) {
-                    return Optional.empty();
-                }
-                current = connector.openReader(context, connection, source, splits.next());
-            }
-            Optional<RecordBatch> batch = current.next();
-            if (batch.isPresent()) {
-                return batch;
-            }
-            done = done.plus(current.summary());
-            current.close();
-            current = null;
-        }
+        return splits.next();
     }
 
     /** What the split readers read so far; planning's own figures are {@link SourcePlan#summary()}. */
     @Override
     public RunSummary summary() {
-        return current == null ? done : done.plus(current.summary());
+        return splits.summary();
     }
 
     @Override
     public void close() {
         try {
-            if (current != null) {
-                current.close();
-            }
+            splits.close();
         } finally {
             plan.close();
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.spark.sql.types.StructType;
@@ -42,14 +43,15 @@ final class ReadPlans {
     }
 
     /**
-     * A task's question: the splits of read {@code readId} (one scan of a query) in SQL execution
-     * {@code executionId}, whose records must be of the schema {@code expected}.
+     * A task's question: the splits of its {@code slot} of a read (one scan of a query) in SQL
+     * execution {@code executionId}, whose records must be of the schema {@code expected}.
      */
-    record Request(String readId, String executionId, StagewayOptions options, StructType expected) implements Serializable {
+    record Request(StagewayScan.DeferredPartition slot, String executionId, StagewayOptions options, StructType expected)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
-    /** The driver's answer: the splits, or why there are none (and the {@code ErrorKind} of that), or neither while planning runs. */
+    /** The driver's answer: the slot's splits, or why there are none (and the {@code ErrorKind} of that), or neither while planning runs. */
     record Reply(ArrayList<Split> splits, ErrorKind failureKind, String failure) implements Serializable {
         private static final long serialVersionUID = 1L;
         static final Reply PLANNING = new Reply(null, null, null);
@@ -73,7 +75,7 @@ final class ReadPlans {
             return Reply.failed(ErrorKind.INTERNAL, "the query this task belongs to has ended");
         }
         StagewayOptions options = request.options();
-        CompletableFuture<SourcePlan> plan = PLANS.computeIfAbsent(new Key(request.readId(), request.executionId()),
+        CompletableFuture<SourcePlan> plan = PLANS.computeIfAbsent(new Key(request.slot().readId(), request.executionId()),
                 k -> CompletableFuture.supplyAsync(() -> StagewayScan.plan(options), PLANNERS));
         if (!plan.isDone()) {
             return Reply.PLANNING;
@@ -81,9 +83,10 @@ final class ReadPlans {
         try {
             SourcePlan planned = plan.join();
             StagewayScan.checkSchema(planned, request.expected());
-            return new Reply(new ArrayList<>(planned.splits()), null, null);
+            // Cut here, so each task is sent its own share rather than every split of the read.
+            return new Reply(new ArrayList<>(request.slot().of(planned.splits())), null, null);
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null && !(e instanceof StagewayException) ? e.getCause() : e;
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             return Reply.failed(cause instanceof StagewayException se ? se.kind() : ErrorKind.INTERNAL, String.valueOf(cause.getMessage()));
         }
     }

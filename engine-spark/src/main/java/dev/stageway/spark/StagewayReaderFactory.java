@@ -2,11 +2,9 @@ package dev.stageway.spark;
 
 import dev.stageway.error.StagewayException;
 import dev.stageway.spi.RecordBatch;
-import dev.stageway.spi.RunSummary;
 import dev.stageway.spi.Schema;
-import dev.stageway.spi.SourceReader;
+import dev.stageway.spi.SplitsReader;
 import dev.stageway.spi.Split;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.TaskContext;
@@ -34,7 +32,7 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
         List<Split> splits = partition instanceof StagewayScan.DeferredPartition deferred
-                ? deferred.of(plannedOnDriver(new ReadPlans.Request(deferred.readId(), executionId(), options, struct)))
+                ? plannedOnDriver(new ReadPlans.Request(deferred, executionId(), options, struct))
                 : List.of(((StagewayScan.SplitPartition) partition).split());
         return new Rows(options, splits, SparkTypes.schema(struct));
     }
@@ -44,7 +42,7 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
         return task == null ? null : task.getLocalProperty(EXECUTION_ID);
     }
 
-    /** The splits of a read the driver plans for this task's SQL execution; asks again while it plans, unless the task is killed. */
+    /** This slot's splits of a read the driver plans for this task's SQL execution; asks again while it plans, unless the task is killed. */
     private static List<Split> plannedOnDriver(ReadPlans.Request request) {
         try {
             while (true) {
@@ -73,37 +71,27 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
 
     /** The records of a run of splits, one after another, batch by batch, as Spark rows. */
     private static final class Rows implements PartitionReader<InternalRow> {
-        private final StagewayOptions options;
-        private final Iterator<Split> splits;
+        private final SplitsReader reader;
         private final Schema schema;
-        private SourceReader reader;
         private List<Object[]> batch = List.of();
         private int next;
         private InternalRow current;
-        /** What the splits read before this one did. */
-        private RunSummary before = RunSummary.EMPTY;
 
         Rows(StagewayOptions options, List<Split> splits, Schema schema) {
-            this.options = options;
-            this.splits = splits.iterator();
+            this.reader = new SplitsReader(options.factory(), StagewayScan.context(), options.connection(), options.side(true), schema,
+                    splits);
             this.schema = schema;
         }
 
         @Override
         public boolean next() {
             while (next == batch.size()) {
-                Optional<RecordBatch> more = reader == null ? Optional.empty() : reader.next();
-                if (more.isPresent()) {
-                    batch = more.get().rows();
-                    next = 0;
-                    continue;
-                }
-                close();
-                if (!splits.hasNext()) {
+                Optional<RecordBatch> more = reader.next();
+                if (more.isEmpty()) {
                     return false;
                 }
-                reader = options.factory().openReader(StagewayScan.context(), options.connection(), options.side(true),
-                        splits.next());
+                batch = more.get().rows();
+                next = 0;
             }
             current = SparkTypes.row(batch.get(next++), schema);
             return true;
@@ -116,16 +104,12 @@ final class StagewayReaderFactory implements PartitionReaderFactory {
 
         @Override
         public CustomTaskMetric[] currentMetricsValues() {
-            return StagewayMetrics.of(reader == null ? before : before.plus(reader.summary()));
+            return StagewayMetrics.of(reader.summary());
         }
 
         @Override
         public void close() {
-            if (reader != null) {
-                before = before.plus(reader.summary());
-                reader.close();
-                reader = null;
-            }
+            reader.close();
         }
     }
 }
